@@ -70,6 +70,6 @@ public class BceDiceLoss extends Loss {
 		NDArray[] xy = LossInputs.logitsAndTargets(getName(), labels, predictions);
 		NDArray bce = LossInputs.bceElementwise(xy[0], xy[1], posWeight).mean();
 		NDArray dice = DiceLoss.perSample(xy[0], xy[1], smooth).mean();
-		return bce.mul(bceWeight).add(dice.mul(diceWeight));
+		return bce.mul((float) bceWeight).add(dice.mul((float) diceWeight));
 	}
 }

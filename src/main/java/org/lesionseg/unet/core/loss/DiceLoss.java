@@ -50,7 +50,8 @@ public class DiceLoss extends Loss {
 		NDArray probabilities = LossInputs.sigmoid(logits);
 		NDArray intersection = LossInputs.sumPerSample(probabilities.mul(targets));
 		NDArray denominator = LossInputs.sumPerSample(probabilities).add(LossInputs.sumPerSample(targets));
-		NDArray dice = intersection.mul(2).add(smooth).div(denominator.add(smooth + LossInputs.DENOMINATOR_EPS));
+		NDArray dice = intersection.mul(2).add((float) smooth)
+				.div(denominator.add((float) (smooth + LossInputs.DENOMINATOR_EPS)));
 		return dice.neg().add(1);
 	}
 }

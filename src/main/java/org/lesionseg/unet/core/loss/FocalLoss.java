@@ -65,12 +65,12 @@ public class FocalLoss extends Loss {
 		NDArray loss = LossInputs.bceElementwise(x, y, 1.0);
 		if (gamma != 0.0) {
 			NDArray signs = y.mul(2).sub(1);
-			NDArray modulation = LossInputs.softplus(x.mul(signs)).mul(-gamma).exp();
+			NDArray modulation = LossInputs.softplus(x.mul(signs)).mul((float) -gamma).exp();
 			loss = loss.mul(modulation);
 		}
 		if (alpha >= 0.0) {
 			// alpha_t = alpha*y + (1-alpha)*(1-y) = (1-alpha) + (2*alpha-1)*y
-			NDArray classWeight = y.mul(2 * alpha - 1).add(1 - alpha);
+			NDArray classWeight = y.mul((float) (2 * alpha - 1)).add((float) (1 - alpha));
 			loss = loss.mul(classWeight);
 		}
 		return loss.mean();

@@ -41,7 +41,7 @@ public class JaccardLoss extends Loss {
 		NDArray probabilities = LossInputs.sigmoid(xy[0]);
 		NDArray intersection = LossInputs.sumPerSample(probabilities.mul(xy[1]));
 		NDArray union = LossInputs.sumPerSample(probabilities).add(LossInputs.sumPerSample(xy[1])).sub(intersection);
-		NDArray iou = intersection.add(smooth).div(union.add(smooth + LossInputs.DENOMINATOR_EPS));
+		NDArray iou = intersection.add((float) smooth).div(union.add((float) (smooth + LossInputs.DENOMINATOR_EPS)));
 		return iou.neg().add(1).mean();
 	}
 }

@@ -10,6 +10,9 @@ import org.lesionseg.unet.core.UnetException;
 /**
  * Shared checks and building blocks for the segmentation losses: every loss gets logits of shape (N,1,H,W) and
  * 0/1 targets of the same shape, and several need the same numerically stable pieces.
+ * <p>
+ * All losses pass constants to NDArray operations as float: on PyTorch a double constant combined with a 0-d
+ * float32 array (a sum or mean) yields float64, and the loss would no longer be float32.
  */
 final class LossInputs {
 
@@ -91,7 +94,7 @@ final class LossInputs {
 		if (posWeight == 1.0) {
 			return x.maximum(0).sub(x.mul(y)).add(logTerm);
 		}
-		NDArray positiveScale = y.mul(posWeight - 1.0).add(1.0);
+		NDArray positiveScale = y.mul((float) (posWeight - 1.0)).add(1f);
 		return y.neg().add(1.0).mul(x).add(positiveScale.mul(logTerm.add(x.neg().maximum(0))));
 	}
 

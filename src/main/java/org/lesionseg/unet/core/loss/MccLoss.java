@@ -51,10 +51,10 @@ public class MccLoss extends Loss {
 		long pixels = y.getShape().size();
 		NDArray tpRaw = p.mul(y).sum();
 		// FP = Σp - TP, FN = Σy - TP, TN = P - Σp - Σy + TP: four sums from two products
-		NDArray tp = tpRaw.add(eps);
-		NDArray fp = sumP.sub(tpRaw).add(eps);
-		NDArray fn = sumY.sub(tpRaw).add(eps);
-		NDArray tn = tpRaw.sub(sumP).sub(sumY).add(pixels + eps);
+		NDArray tp = tpRaw.add((float) eps);
+		NDArray fp = sumP.sub(tpRaw).add((float) eps);
+		NDArray fn = sumY.sub(tpRaw).add((float) eps);
+		NDArray tn = tpRaw.sub(sumP).sub(sumY).add((float) (pixels + eps));
 		NDArray numerator = tp.mul(tn).sub(fp.mul(fn));
 		// Two square roots of products of two sums keep the numbers far from float overflow for big batches.
 		NDArray denominator = tp.add(fp).mul(tp.add(fn)).sqrt().mul(tn.add(fp).mul(tn.add(fn)).sqrt());

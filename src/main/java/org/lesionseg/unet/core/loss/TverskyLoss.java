@@ -66,8 +66,9 @@ public class TverskyLoss extends Loss {
 		// FP = Σp(1-y) = Σp - TP and FN = Σ(1-p)y = Σy - TP
 		NDArray falsePositives = LossInputs.sumPerSample(probabilities).sub(truePositives);
 		NDArray falseNegatives = LossInputs.sumPerSample(xy[1]).sub(truePositives);
-		NDArray denominator = truePositives.add(falsePositives.mul(alpha)).add(falseNegatives.mul(beta));
-		NDArray index = truePositives.add(smooth).div(denominator.add(smooth + LossInputs.DENOMINATOR_EPS));
+		NDArray denominator = truePositives.add(falsePositives.mul((float) alpha)).add(falseNegatives.mul((float) beta));
+		NDArray index = truePositives.add((float) smooth)
+				.div(denominator.add((float) (smooth + LossInputs.DENOMINATOR_EPS)));
 		return index.neg().add(1).mean();
 	}
 }

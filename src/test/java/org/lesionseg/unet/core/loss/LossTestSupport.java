@@ -10,6 +10,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.loss.Loss;
@@ -52,6 +53,7 @@ final class LossTestSupport {
 			NDArray y = manager.create(targets, shape);
 			NDArray result = loss.evaluate(new NDList(y), new NDList(x));
 			assertEquals(0, result.getShape().dimension(), "loss must be a scalar");
+			assertEquals(DataType.FLOAT32, result.getDataType(), "loss must stay float32");
 			return result.getFloat();
 		}
 	}
