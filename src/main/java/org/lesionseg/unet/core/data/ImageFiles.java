@@ -115,7 +115,7 @@ public final class ImageFiles {
 		LoadedImage mask = read(file);
 		if (mask.slices() != 1)
 			throw new UnetException("mask " + file + " has " + mask.slices() + " slices where one was expected: save one mask per image, or load it as a stack");
-		return toBinaryMask(mask, 0, policy);
+		return toBinaryMask(mask, 0, policy, file.toString());
 	}
 
 	/** Reads a mask file of one or more slices and returns one 0/1 mask per slice. */
@@ -123,7 +123,7 @@ public final class ImageFiles {
 		LoadedImage mask = read(file);
 		List<byte[]> result = new ArrayList<>(mask.slices());
 		for (int slice = 0; slice < mask.slices(); slice++)
-			result.add(toBinaryMask(mask, slice, policy));
+			result.add(toBinaryMask(mask, slice, policy, file.toString()));
 		return result;
 	}
 
@@ -172,8 +172,13 @@ public final class ImageFiles {
 	 * channels are combined by their largest absolute value and then judged like a grey mask.
 	 */
 	public static byte[] toBinaryMask(LoadedImage mask, int slice, MaskPolicy policy) {
+		return toBinaryMask(mask, slice, policy, mask.name());
+	}
+
+	/** As {@link #toBinaryMask(LoadedImage, int, MaskPolicy)}, naming the mask {@code label} in errors (e.g. its path). */
+	static byte[] toBinaryMask(LoadedImage mask, int slice, MaskPolicy policy, String label) {
 		float[] plane = mask.plane(slice);
-		String name = mask.slices() > 1 ? mask.name() + " (slice " + (slice + 1) + ")" : mask.name();
+		String name = mask.slices() > 1 ? label + " (slice " + (slice + 1) + ")" : label;
 		if (mask.channels() == 1)
 			return toBinaryMask(plane, name, policy);
 		int pixels = mask.width() * mask.height();

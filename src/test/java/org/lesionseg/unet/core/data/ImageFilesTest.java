@@ -353,7 +353,7 @@ class ImageFilesTest {
 				mask.getRaster().setSample(x, y, 0, 255);
 		Path jpg = dir.resolve("mask.jpg");
 		ImageIO.write(mask, "jpeg", jpg.toFile());
-		assertMessage(() -> ImageFiles.readMask(jpg, MaskPolicy.STRICT), "mask mask is not binary", "JPEG");
+		assertMessage(() -> ImageFiles.readMask(jpg, MaskPolicy.STRICT), "mask " + jpg + " is not binary", "JPEG");
 		byte[] fixed = ImageFiles.readMask(jpg, MaskPolicy.THRESHOLD_HALF);
 		assertEquals(1, fixed[12 * 32 + 10]);
 		assertEquals(0, fixed[2 * 32 + 2]);
