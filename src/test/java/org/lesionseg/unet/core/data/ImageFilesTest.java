@@ -128,6 +128,22 @@ class ImageFilesTest {
 	}
 
 	@Test
+	void sixteenBitPngAndMaskOf65535() throws IOException {
+		BufferedImage png16 = new BufferedImage(2, 2, BufferedImage.TYPE_USHORT_GRAY);
+		png16.getRaster().setDataElements(0, 0, 2, 2, new short[] { 0, (short) 65535, (short) 65535, 0 });
+		Path file = dir.resolve("m16.png");
+		ImageIO.write(png16, "png", file.toFile());
+		LoadedImage image = ImageFiles.read(file);
+		assertEquals(16, image.bitDepth());
+		assertArrayEquals(new float[] { 0, 65535, 65535, 0 }, image.plane(0));
+		assertArrayEquals(image.plane(0), ijPixels(IJ.openImage(file.toString()).getProcessor()));
+		assertArrayEquals(new byte[] { 0, 1, 1, 0 }, ImageFiles.readMask(file, MaskPolicy.STRICT));
+		Path tif = dir.resolve("m16.tif");
+		ImageFiles.writeTiff16(tif, new short[] { (short) 65535, 0, 0, 0 }, 2, 2);
+		assertArrayEquals(new byte[] { 1, 0, 0, 0 }, ImageFiles.readMask(tif, MaskPolicy.STRICT));
+	}
+
+	@Test
 	void floatTiffRoundTripAndImageJReadsSameValues() {
 		float[] pixels = { 0f, 1.5f, -2f, 3e5f, 0.123456f, Float.NaN, 1e-7f, -0f };
 		Path file = dir.resolve("p.tif");
