@@ -1,0 +1,15 @@
+package org.lesionseg.unet.core.data;
+
+/**
+ * How a mask file's values become a 0/1 mask.
+ * <p>
+ * Both policies accept binary masks (0 and one other value such as 1, 255 or 65535) and label images with a few
+ * distinct values (every non-zero label is foreground). They differ for masks with many distinct values, which
+ * usually means a JPEG (its compression smears edges) or a grey image saved as mask by mistake.
+ */
+public enum MaskPolicy {
+	/** Masks with more than {@value ImageFiles#MAX_LABELS} distinct values are rejected with an explanation. */
+	STRICT,
+	/** Masks with many distinct values are thresholded: foreground = value &ge; half of the maximum. */
+	THRESHOLD_HALF;
+}
