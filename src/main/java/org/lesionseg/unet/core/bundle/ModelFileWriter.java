@@ -1,0 +1,255 @@
+package org.lesionseg.unet.core.bundle;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import org.lesionseg.unet.core.bundle.ModelFileException.Problem;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+/**
+ * Writes a model file so that a crash, a full disk or a failing weights writer never leaves a half
+ * written file under the target name: everything goes to a hidden temporary file in the same folder,
+ * is forced to the disk, and only then renamed over the target in one step.
+ */
+final class ModelFileWriter {
+
+	/** Pretty JSON (people read model.json); NaN and infinities are kept, e.g. a diverged loss. */
+	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
+
+	/** Temporary names keep at most this much of the target name, so they stay within file name limits. */
+	private static final int MAX_NAME_IN_TEMP = 100;
+
+	private ModelFileWriter() {}
+
+	static void write(Path target, JsonObject metadata, WeightsWriter weights, Map<String, String> textEntries) {
+		Objects.requireNonNull(target, "target");
+		Objects.requireNonNull(weights, "weights");
+		Map<String, byte[]> texts = encodedTextEntries(textEntries == null ? Map.of() : textEntries);
+		Path absolute = target.toAbsolutePath();
+		Path folder = absolute.getParent();
+		if (folder == null || absolute.getFileName() == null)
+			throw new IllegalArgumentException("not a file path: " + target);
+		try {
+			Files.createDirectories(folder);
+		} catch (IOException e) {
+			throw new ModelFileException(Problem.WRITE_FAILED, "Could not create the folder " + folder + " for the model file (" + ModelFileReader.describe(e)
+					+ "); check the path and your write permission.", e);
+		}
+		if (Files.isDirectory(absolute))
+			throw new ModelFileException(Problem.WRITE_FAILED, "Cannot save the model as " + target + ": it is a folder; choose a file name ending in .zip.");
+
+		boolean targetExisted = Files.exists(absolute);
+		Path temp = null;
+		boolean moved = false;
+		try {
+			FileChannel channel = null;
+			for (int attempt = 0; channel == null; attempt++) {
+				Path candidate = folder.resolve(temporaryName(absolute.getFileName().toString()));
+				try {
+					channel = FileChannel.open(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+					temp = candidate;
+				} catch (FileAlreadyExistsException e) {
+					if (attempt >= 20)
+						throw e;
+				}
+			}
+			writeArchive(channel, metadata == null ? new JsonObject() : metadata, weights, texts);
+			moveOver(temp, absolute);
+			moved = true;
+		} catch (IOException e) {
+			String reason = e instanceof AccessDeniedException ? "permission denied" : ModelFileReader.describe(e);
+			throw new ModelFileException(Problem.WRITE_FAILED, "Could not save the model to " + target + " (" + reason + "); check free disk space and write permission"
+					+ (targetExisted ? "; the previous file is unchanged." : "."), e);
+		} finally {
+			if (!moved && temp != null)
+				deleteQuietly(temp);
+		}
+		syncFolder(folder);
+	}
+
+	/** Validates names and encodes the texts once, before anything is written. */
+	private static Map<String, byte[]> encodedTextEntries(Map<String, String> textEntries) {
+		Map<String, byte[]> encoded = new LinkedHashMap<>();
+		if (textEntries.size() > ModelFileReader.MAX_TEXT_ENTRIES)
+			throw new IllegalArgumentException("at most " + ModelFileReader.MAX_TEXT_ENTRIES + " text entries, got " + textEntries.size());
+		long total = 0;
+		for (Map.Entry<String, String> entry : textEntries.entrySet()) {
+			String name = entry.getKey();
+			if (!EntryNames.isValidTextEntryName(name))
+				throw new IllegalArgumentException("invalid text entry name " + (name == null ? "null" : EntryNames.quote(name))
+						+ ": use letters, digits, '.', '_', '-' and '/' between folders, not " + ModelBundle.METADATA_ENTRY + " or " + ModelBundle.WEIGHTS_ENTRY);
+			byte[] bytes = Objects.requireNonNull(entry.getValue(), "text of " + name).getBytes(UTF_8);
+			if (bytes.length > ModelBundle.MAX_TEXT_ENTRY_BYTES)
+				throw new IllegalArgumentException("text entry " + name + " has " + bytes.length + " bytes, at most " + ModelBundle.MAX_TEXT_ENTRY_BYTES + " are allowed");
+			total += bytes.length;
+			if (total > ModelFileReader.MAX_TOTAL_TEXT_BYTES)
+				throw new IllegalArgumentException("text entries have more than " + ModelFileReader.MAX_TOTAL_TEXT_BYTES + " bytes together");
+			encoded.put(name, bytes);
+		}
+		return encoded;
+	}
+
+	/**
+	 * Weights first (so their checksum is known when model.json is written), then model.json, then the
+	 * texts. Weights are stored without compression: trained float weights barely compress, this is
+	 * faster both ways, and their expansion ratio stays far below the reader's bomb limit.
+	 */
+	private static void writeArchive(FileChannel channel, JsonObject callerMetadata, WeightsWriter weights, Map<String, byte[]> texts) throws IOException {
+		try (FileChannel ch = channel;
+				BufferedOutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+				ZipOutputStream zip = new ZipOutputStream(buffered, UTF_8)) {
+			zip.setLevel(Deflater.NO_COMPRESSION);
+			zip.putNextEntry(new ZipEntry(ModelBundle.WEIGHTS_ENTRY));
+			WeightsSink sink = new WeightsSink(zip);
+			weights.write(sink);
+			sink.finish();
+			zip.closeEntry();
+
+			zip.setLevel(Deflater.DEFAULT_COMPRESSION);
+			JsonObject metadata = withFormatKeys(callerMetadata, ModelBundle.hex(sink.sha256.digest()), sink.count, texts);
+			putEntry(zip, ModelBundle.METADATA_ENTRY, GSON.toJson(metadata).getBytes(UTF_8));
+			for (Map.Entry<String, byte[]> text : texts.entrySet())
+				putEntry(zip, text.getKey(), text.getValue());
+			zip.finish();
+			buffered.flush();
+			ch.force(true);
+		}
+	}
+
+	/** Our keys first (in a fixed order, for people reading the file), then the caller's other keys. */
+	private static JsonObject withFormatKeys(JsonObject callerMetadata, String sha256, long weightsBytes, Map<String, byte[]> texts) {
+		JsonObject metadata = new JsonObject();
+		metadata.addProperty(ModelBundle.KEY_FORMAT, ModelBundle.FORMAT);
+		metadata.addProperty(ModelBundle.KEY_FORMAT_VERSION, ModelBundle.FORMAT_VERSION);
+		metadata.addProperty(ModelBundle.KEY_CREATED, Instant.now().toString());
+		metadata.addProperty(ModelBundle.KEY_WEIGHTS_BYTES, weightsBytes);
+		metadata.addProperty(ModelBundle.KEY_WEIGHTS_SHA256, sha256);
+		JsonArray names = new JsonArray();
+		texts.keySet().forEach(names::add);
+		metadata.add(ModelBundle.KEY_TEXT_ENTRIES, names);
+		for (Map.Entry<String, JsonElement> entry : callerMetadata.entrySet())
+			if (!metadata.has(entry.getKey()))
+				metadata.add(entry.getKey(), entry.getValue().deepCopy());
+		return metadata;
+	}
+
+	private static void putEntry(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+		zip.putNextEntry(new ZipEntry(name));
+		zip.write(bytes);
+		zip.closeEntry();
+	}
+
+	/** ".model.zip.tmp-1a2b3c4d": hidden, in the same folder (so the rename is atomic), clearly ours. */
+	static String temporaryName(String targetName) {
+		String base = targetName.length() > MAX_NAME_IN_TEMP ? targetName.substring(0, MAX_NAME_IN_TEMP) : targetName;
+		return "." + base + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
+	}
+
+	private static void moveOver(Path temp, Path target) throws IOException {
+		try {
+			Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+		} catch (AtomicMoveNotSupportedException e) {
+			Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+		}
+	}
+
+	/** Makes the rename itself durable where the system allows it (Linux, macOS; not Windows). */
+	private static void syncFolder(Path folder) {
+		try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+			channel.force(true);
+		} catch (IOException | RuntimeException e) {
+			// Not supported here: the file itself was already forced, which is what matters most.
+		}
+	}
+
+	private static void deleteQuietly(Path temp) {
+		try {
+			Files.deleteIfExists(temp);
+		} catch (IOException e) {
+			// Nothing more we can do; the name starts with '.' and says it is temporary.
+		}
+	}
+
+	/**
+	 * The stream handed to a {@link WeightsWriter}: counts, hashes, refuses more than the reader accepts,
+	 * and ignores close() so the writer cannot close the archive under us.
+	 */
+	private static final class WeightsSink extends OutputStream {
+		private final OutputStream zip;
+		final MessageDigest sha256 = ModelBundle.newSha256();
+		long count;
+		private boolean finished;
+
+		WeightsSink(OutputStream zip) {
+			this.zip = zip;
+		}
+
+		@Override
+		public void write(int b) throws IOException {
+			checkRoom(1);
+			zip.write(b);
+			sha256.update((byte) b);
+			count++;
+		}
+
+		@Override
+		public void write(byte[] b, int off, int len) throws IOException {
+			Objects.checkFromIndexSize(off, len, b.length);
+			checkRoom(len);
+			zip.write(b, off, len);
+			sha256.update(b, off, len);
+			count += len;
+		}
+
+		private void checkRoom(int len) throws IOException {
+			if (finished)
+				throw new IOException("the weights writer wrote after it returned");
+			if (count + len > ModelBundle.MAX_WEIGHTS_BYTES)
+				throw new ModelFileException(Problem.TOO_LARGE, "The weights have more than " + ModelBundle.MAX_WEIGHTS_BYTES
+						+ " bytes, more than a model file can hold; use a smaller network.");
+		}
+
+		/** Called after the writer returns; an empty weights file means the writer did nothing. */
+		void finish() {
+			finished = true;
+			if (count == 0)
+				throw new IllegalStateException("the weights writer wrote no bytes");
+		}
+
+		@Override
+		public void flush() {
+			// Flushed once at the end: flushing the archive on every call would only slow it down.
+		}
+
+		@Override
+		public void close() {
+			// The archive is closed by us, after the writer has returned.
+		}
+	}
+}
