@@ -8,14 +8,19 @@ import org.lesionseg.unet.core.UnetException;
 
 /**
  * A batch of samples packed for a network: images as one (N, C, H, W) float array and masks as one (N, 1, H, W)
- * float array of 0/1, both row-major as tensors expect.
+ * float array of 0/1, both row-major as tensors expect. Fields and accessors give the same values; the arrays are
+ * handed out without copying.
  */
 public final class Batch {
 
-	private final float[] images;
-	private final float[] masks;
-	private final int n, c, h, w;
-	private final List<String> names;
+	/** The (N, C, H, W) image values. */
+	public final float[] images;
+	/** The (N, 1, H, W) 0/1 mask values, or null for samples without masks. */
+	public final float[] masks;
+	/** Batch size N, channels C, height H and width W. */
+	public final int n, c, h, w;
+	/** Sample names in batch order (read-only). */
+	public final List<String> names;
 
 	public Batch(float[] images, float[] masks, int n, int c, int h, int w, List<String> names) {
 		if (images.length != n * c * h * w || (masks != null && masks.length != n * h * w) || names.size() != n)

@@ -10,9 +10,9 @@ import org.lesionseg.unet.core.UnetException;
 /**
  * Turns image and mask files into normalised {@link Sample}s, checking that each mask fits its image.
  * <p>
- * Stacks (multi-page TIFFs) give one sample per slice, named {@code name_z000}, {@code name_z001}, ... (0-based, as
- * the sample data's slice names), so that a data split can keep the slices of one file together with the group
- * pattern {@code (.*)_z\d+}.
+ * Stacks (multi-page TIFFs) give one sample per slice, named {@code name_s001}, {@code name_s002}, ... (1-based, as
+ * ImageJ numbers slices), so that a data split can keep the slices of one file together with the group pattern
+ * {@code ^(.*)_s\d{3}$}.
  */
 public final class DatasetLoader {
 
@@ -129,8 +129,8 @@ public final class DatasetLoader {
 		return Sample.of(sample.name(), result, sample.width(), sample.height(), channels, mask == null ? null : mask.clone());
 	}
 
-	/** {@code name} for single images, {@code name_zNNN} (0-based) for the slices of a stack. */
+	/** {@code name} for single images, {@code name_sNNN} for the slices of a stack (NNN 1-based from the 0-based slice index). */
 	public static String sliceName(String name, int slice, int slices) {
-		return slices == 1 ? name : name + String.format(Locale.ROOT, "_z%03d", slice);
+		return slices == 1 ? name : name + String.format(Locale.ROOT, "_s%03d", slice + 1);
 	}
 }

@@ -60,6 +60,8 @@ class BatchStreamTest {
 		assertEquals(Arrays.asList("s0", "s1"), first.names());
 		assertArrayEquals(new long[] { 2, 2, 5, 6 }, first.imageShape());
 		assertArrayEquals(new long[] { 2, 1, 5, 6 }, first.maskShape());
+		assertTrue(first.images == first.images() && first.masks == first.masks());
+		assertArrayEquals(new int[] { 2, 2, 5, 6 }, new int[] { first.n, first.c, first.h, first.w });
 		// s0 fills indices 0..59 with 0..59, s1 starts at 60 with 1000, 1001, ...
 		assertEquals(59f, first.images()[59], 0f);
 		assertEquals(1000f, first.images()[60], 0f);

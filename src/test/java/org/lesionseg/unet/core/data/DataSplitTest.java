@@ -30,7 +30,7 @@ class DataSplitTest {
 	@Test
 	void defaultProportionsAndInputOrder() {
 		List<String> names = names(747);
-		Split split = DataSplit.split(names, 42);
+		DataSplit.Split split = DataSplit.split(names, 42);
 		assertEquals(449, split.train().size());
 		assertEquals(149, split.val().size());
 		assertEquals(149, split.test().size());
@@ -50,8 +50,8 @@ class DataSplitTest {
 	@Test
 	void reproducibleForSeed() {
 		List<String> names = names(100);
-		Split a = DataSplit.split(names, 0.2, 0.1, 7, null);
-		Split b = DataSplit.split(names, 0.2, 0.1, 7, null);
+		DataSplit.Split a = DataSplit.split(names, 0.2, 0.1, 7, null);
+		DataSplit.Split b = DataSplit.split(names, 0.2, 0.1, 7, null);
 		assertEquals(a.train(), b.train());
 		assertEquals(a.val(), b.val());
 		assertEquals(a.test(), b.test());
@@ -62,14 +62,14 @@ class DataSplitTest {
 
 	@Test
 	void smallSetsGetAtLeastOneEach() {
-		Split split = DataSplit.split(names(3), 0.1, 0.1, 1, null); // round(0.3) = 0, raised to 1
+		DataSplit.Split split = DataSplit.split(names(3), 0.1, 0.1, 1, null); // round(0.3) = 0, raised to 1
 		assertEquals(1, split.train().size());
 		assertEquals(1, split.val().size());
 		assertEquals(1, split.test().size());
-		Split noTest = DataSplit.split(names(5), 0.2, 0, 1, null);
+		DataSplit.Split noTest = DataSplit.split(names(5), 0.2, 0, 1, null);
 		assertEquals(0, noTest.test().size());
 		assertEquals(1, noTest.val().size());
-		Split two = DataSplit.split(names(2), 0.2, 0.2, 1, null); // fewer than 3: round(0.4) = 0
+		DataSplit.Split two = DataSplit.split(names(2), 0.2, 0.2, 1, null); // fewer than 3: round(0.4) = 0
 		assertEquals(2, two.train().size());
 	}
 
@@ -81,7 +81,7 @@ class DataSplitTest {
 			for (int z = 0; z < 3 + p; z++)
 				names.add(String.format("pat%02d_z%03d", p, z));
 		for (long seed = 0; seed < 20; seed++) {
-			Split split = DataSplit.split(names, 0.2, 0.2, seed, "(.*)_z\\d+");
+			DataSplit.Split split = DataSplit.split(names, 0.2, 0.2, seed, "(.*)_z\\d+");
 			assertEquals(12, split.groups());
 			Map<String, Integer> partOfPatient = new HashMap<>();
 			List<List<String>> parts = Arrays.asList(split.train(), split.val(), split.test());

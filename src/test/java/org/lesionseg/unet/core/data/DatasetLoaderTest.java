@@ -64,7 +64,7 @@ class DatasetLoaderTest {
 		new FileSaver(new ImagePlus("m", masks)).saveAsTiffStack(mask.toString());
 		List<Sample> slices = DatasetLoader.loadSlices(new ImageMaskPair("vol", image, mask), Normalization.NONE, MaskPolicy.STRICT);
 		assertEquals(3, slices.size());
-		assertEquals(Arrays.asList("vol_z000", "vol_z001", "vol_z002"), Arrays.asList(slices.get(0).name(), slices.get(1).name(), slices.get(2).name()));
+		assertEquals(Arrays.asList("vol_s001", "vol_s002", "vol_s003"), Arrays.asList(slices.get(0).name(), slices.get(1).name(), slices.get(2).name()));
 		assertArrayEquals(new float[] { 20, 255 }, slices.get(2).imageData());
 		assertArrayEquals(new byte[] { 1, 0 }, slices.get(1).maskData());
 		assertArrayEquals(new byte[] { 0, 0 }, slices.get(2).maskData());
