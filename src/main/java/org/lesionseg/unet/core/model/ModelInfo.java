@@ -1,0 +1,81 @@
+package org.lesionseg.unet.core.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.lesionseg.unet.core.train.TrainingSettings;
+
+/**
+ * What a model file says about its network besides the weights: everything needed to predict (architecture,
+ * normalisation, input size and scale, channels, class names) and to continue training (settings, split,
+ * progress), plus where and how it was made. Stored as {@code model.json}; public fields keep it a plain record.
+ */
+public final class ModelInfo {
+
+	// architecture
+	public int depth;
+	public int baseFeatures;
+	public int inputChannels;
+	public int outputClasses = 1;
+	public float dropout;
+	public String init;
+	public List<String> classNames = new ArrayList<>(List.of("background", "lesion"));
+
+	// input
+	public String normalization;
+	/** Side of the square tiles the network was trained on. */
+	public int trainingSize;
+	/** resize or patch (see {@link TrainingSettings#inputMode}). */
+	public String inputMode;
+	/**
+	 * How images were scaled before training: predicted images are scaled by the same factor, so that a model
+	 * trained on 512-pixel slices resized to 256 sees 512-pixel slices at half size. 1 in patch mode.
+	 */
+	public double inputScale = 1.0;
+	/** Bit depth of the training images (8, 16, 32). */
+	public int bitDepth = 8;
+
+	// training
+	public TrainingSettings settings;
+	public long splitSeed;
+	public List<String> trainImages = new ArrayList<>();
+	public List<String> valImages = new ArrayList<>();
+	public List<String> testImages = new ArrayList<>();
+	public String imagesFolder;
+	public String masksFolder;
+	public int epochsDone;
+	public int bestEpoch;
+	public double bestValDice = Double.NaN;
+	public boolean finished;
+	/** Final metrics by name, e.g. test_pooled_dice. */
+	public Map<String, Double> metrics = new LinkedHashMap<>();
+
+	// provenance
+	public String device;
+	public String engine;
+	public String pluginVersion;
+
+	public UNetConfig toConfig() {
+		return new UNetConfig().depth(depth).baseFeatures(baseFeatures).inputChannels(inputChannels).outputClasses(outputClasses)
+			.dropout(dropout).init(UNetConfig.Init.fromName(init == null ? "kaiming" : init));
+	}
+
+	public static ModelInfo of(UNetConfig config) {
+		ModelInfo info = new ModelInfo();
+		info.depth = config.depth();
+		info.baseFeatures = config.baseFeatures();
+		info.inputChannels = config.inputChannels();
+		info.outputClasses = config.outputClasses();
+		info.dropout = config.dropout();
+		info.init = config.init().name().toLowerCase(java.util.Locale.ROOT);
+		return info;
+	}
+
+	public String summary() {
+		return toConfig() + ", trained on " + trainingSize + "x" + trainingSize + " (" + inputMode + ", scale "
+			+ String.format(java.util.Locale.ROOT, "%.3g", inputScale) + "), normalisation " + normalization + ", epochs " + epochsDone
+			+ (Double.isNaN(bestValDice) ? "" : String.format(java.util.Locale.ROOT, ", best val Dice %.4f at epoch %d", bestValDice, bestEpoch));
+	}
+}

@@ -1,0 +1,121 @@
+package org.lesionseg.unet.core.predict;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.data.DatasetLoader;
+import org.lesionseg.unet.core.data.Normalization;
+import org.lesionseg.unet.core.data.Sample;
+import org.lesionseg.unet.core.model.ModelFile;
+import org.lesionseg.unet.core.model.ModelInfo;
+import org.lesionseg.unet.core.train.Devices;
+
+import ai.djl.Device;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Applies a model file to images: normalises them as the model's training data was, predicts the probability
+ * map tile by tile, thresholds it and finds the objects. One instance holds the network on its device; close it
+ * to free the memory.
+ *
+ * <pre>
+ * try (Segmenter segmenter = new Segmenter(Paths.get("model.zip"), "auto", new TiledPredictor.Options())) {
+ *     Segmenter.Result r = segmenter.segment("slice", pixels, width, height, 1, 8, new MaskPostprocessing.Options());
+ *     r.objects().size();
+ * }
+ * </pre>
+ */
+public final class Segmenter implements AutoCloseable {
+
+	private final NDManager manager;
+	private final ModelFile.Loaded model;
+	private final TiledPredictor predictor;
+	private final Device device;
+
+	public Segmenter(Path modelFile, String deviceChoice, TiledPredictor.Options tiling) {
+		this.device = Devices.resolve(deviceChoice)[0];
+		this.manager = NDManager.newBaseManager(device);
+		try {
+			this.model = ModelFile.load(modelFile, manager);
+			this.predictor = new TiledPredictor(model.block, model.info, manager, tiling);
+		} catch (RuntimeException e) {
+			manager.close();
+			throw e;
+		}
+	}
+
+	/** The loaded model (description, network, file). */
+	public ModelFile.Loaded model() {
+		return model;
+	}
+
+	public ModelInfo info() {
+		return model.info;
+	}
+
+	public String deviceDescription() {
+		return Devices.describe(new Device[] { device });
+	}
+
+	public int tileSize() {
+		return predictor.tileSize();
+	}
+
+	/** The result for one 2D image: probability map, mask, labels and objects. */
+	public static final class Result {
+		public final String name;
+		public final int width;
+		public final int height;
+		public final float[] probability;
+		public final MaskPostprocessing.Result processed;
+
+		Result(String name, int width, int height, float[] probability, MaskPostprocessing.Result processed) {
+			this.name = name;
+			this.width = width;
+			this.height = height;
+			this.probability = probability;
+			this.processed = processed;
+		}
+
+		public byte[] mask() {
+			return processed.mask();
+		}
+
+		public List<SegmentedObject> objects() {
+			return processed.objects();
+		}
+	}
+
+	/** The probability map (H × W) of raw pixels (C, H, W), normalised here as the model's training data. */
+	public float[] probability(String name, float[] rawChw, int width, int height, int channels, int bitDepth) {
+		float[] pixels = rawChw.clone();
+		Normalization.fromName(model.info.normalization).apply(pixels, width, height, channels, bitDepth);
+		try {
+			return predictor.probability(DatasetLoader.withChannels(Sample.of(name, pixels, width, height, channels, null), model.info.inputChannels));
+		} catch (EngineException e) {
+			throw new UnetException("the PyTorch engine failed on " + name + ": " + e.getMessage(), e);
+		}
+	}
+
+	/** The probability map (H × W) of a sample that is already normalised like the training data. */
+	public float[] probabilityOfNormalised(Sample normalised) {
+		try {
+			return predictor.probability(normalised);
+		} catch (EngineException e) {
+			throw new UnetException("the PyTorch engine failed on " + normalised.name() + ": " + e.getMessage(), e);
+		}
+	}
+
+	/** Probability, mask and objects of one 2D image. */
+	public Result segment(String name, float[] rawChw, int width, int height, int channels, int bitDepth, MaskPostprocessing.Options options) {
+		float[] probability = probability(name, rawChw, width, height, channels, bitDepth);
+		return new Result(name, width, height, probability, MaskPostprocessing.process(probability, width, height, options));
+	}
+
+	@Override
+	public void close() {
+		manager.close();
+	}
+}

@@ -1,0 +1,189 @@
+package org.lesionseg.unet.core.predict;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.data.Resizing;
+import org.lesionseg.unet.core.data.Sample;
+import org.lesionseg.unet.core.model.ModelInfo;
+import org.lesionseg.unet.core.model.UNetBlock;
+
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+
+/**
+ * Predicts a probability map for an image of any size with a trained U-Net.
+ * <p>
+ * The image is first scaled as the training images were ({@link ModelInfo#inputScale}), then cut into
+ * overlapping tiles of the training size (or a chosen size), which run through the network in small batches.
+ * Overlaps are blended with a smooth window so that tile borders leave no seams, and the map is scaled back to
+ * the image's own size. Network memory depends on the tile batch, not on the image; an out-of-memory error
+ * retries with fewer and then smaller tiles.
+ */
+public final class TiledPredictor {
+
+	/** How to tile. Zero means "choose": the training size, a quarter tile of overlap, four tiles per batch. */
+	public static final class Options {
+		public int tile = 0;
+		public int overlap = -1;
+		public int tileBatch = 4;
+	}
+
+	private final UNetBlock block;
+	private final ModelInfo info;
+	private final NDManager manager;
+	private final int multiple;
+	private int tile;
+	private int overlap;
+	private int tileBatch;
+
+	/** @param manager the manager (and device) that holds the block's weights */
+	public TiledPredictor(UNetBlock block, ModelInfo info, NDManager manager, Options options) {
+		this.block = block;
+		this.info = info;
+		this.manager = manager;
+		this.multiple = 1 << info.depth;
+		int requested = options.tile > 0 ? options.tile : info.trainingSize;
+		this.tile = Math.max(multiple, (requested + multiple - 1) / multiple * multiple);
+		this.overlap = options.overlap >= 0 ? options.overlap : tile / 4;
+		if (overlap >= tile)
+			throw new UnetException("tile overlap " + overlap + " must be smaller than the tile size " + tile);
+		this.tileBatch = Math.max(1, options.tileBatch);
+	}
+
+	public int tileSize() {
+		return tile;
+	}
+
+	/**
+	 * The foreground probability of each pixel, row-major (H × W) at the sample's own size. The sample must be
+	 * normalised like the training data.
+	 */
+	public float[] probability(Sample sample) {
+		if (sample.channels() != info.inputChannels)
+			throw new UnetException("image " + sample.name() + " has " + sample.channels() + " channel(s) but the model was trained on "
+				+ info.inputChannels + (info.inputChannels == 1 ? " (grey); convert it to 8-bit or 16-bit grey" : "; convert it to RGB"));
+		Sample scaled = sample;
+		int w = sample.width(), h = sample.height();
+		int sw = Math.max(1, (int) Math.round(w * info.inputScale)), sh = Math.max(1, (int) Math.round(h * info.inputScale));
+		if (sw != w || sh != h)
+			scaled = Resizing.resize(sample, sw, sh);
+		while (true) {
+			try {
+				float[] map = predictScaled(scaled);
+				return sw == w && sh == h ? map : Resizing.resizeImage(map, sw, sh, 1, w, h);
+			} catch (EngineException | OutOfMemoryError e) {
+				if (!isOutOfMemory(e))
+					throw new UnetException("the PyTorch engine failed on " + sample.name() + ": " + e.getMessage(), e);
+				if (tileBatch > 1)
+					tileBatch = Math.max(1, tileBatch / 2);
+				else if (tile / 2 >= Math.max(multiple, 32)) {
+					tile = tile / 2 / multiple * multiple;
+					overlap = Math.min(overlap, tile / 4);
+				} else
+					throw new UnetException("out of memory even with one tile of " + tile + " pixels: close other programs or use the CPU", e);
+			}
+		}
+	}
+
+	static boolean isOutOfMemory(Throwable e) {
+		String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+		return e instanceof OutOfMemoryError || m.contains("out of memory") || m.contains("can't allocate") || m.contains("defaultcpuallocator");
+	}
+
+	private float[] predictScaled(Sample s) {
+		int w = s.width(), h = s.height(), c = s.channels();
+		int tw = Math.min(tile, roundUp(w)), th = Math.min(tile, roundUp(h));
+		int[] xs = positions(w, tw), ys = positions(h, th);
+		float[] windowX = window(tw), windowY = window(th);
+		float[] sum = new float[w * h];
+		float[] weight = new float[w * h];
+		float[] pixels = s.imageData();
+		List<int[]> pending = new ArrayList<>();
+		for (int y0 : ys)
+			for (int x0 : xs) {
+				pending.add(new int[] { x0, y0 });
+				if (pending.size() == tileBatch) {
+					runTiles(pending, pixels, w, h, c, tw, th, windowX, windowY, sum, weight);
+					pending.clear();
+				}
+			}
+		if (!pending.isEmpty())
+			runTiles(pending, pixels, w, h, c, tw, th, windowX, windowY, sum, weight);
+		for (int i = 0; i < sum.length; i++)
+			sum[i] /= weight[i];
+		return sum;
+	}
+
+	private void runTiles(List<int[]> tiles, float[] pixels, int w, int h, int c, int tw, int th, float[] windowX, float[] windowY, float[] sum,
+		float[] weight) {
+		int n = tiles.size();
+		float[] input = new float[n * c * th * tw];
+		for (int t = 0; t < n; t++) {
+			int x0 = tiles.get(t)[0], y0 = tiles.get(t)[1];
+			for (int ch = 0; ch < c; ch++)
+				for (int y = 0; y < th; y++) {
+					int sy = mirror(y0 + y, h);
+					int src = (ch * h + sy) * w;
+					int dst = ((t * c + ch) * th + y) * tw;
+					for (int x = 0; x < tw; x++)
+						input[dst + x] = pixels[src + mirror(x0 + x, w)];
+				}
+		}
+		float[] probabilities;
+		try (NDManager batchManager = manager.newSubManager()) {
+			NDArray x = batchManager.create(input, new Shape(n, c, th, tw));
+			NDArray logits = block.forward(new ParameterStore(batchManager, false), new NDList(x), false).singletonOrThrow();
+			probabilities = logits.getNDArrayInternal().sigmoid().toFloatArray();
+		}
+		for (int t = 0; t < n; t++) {
+			int x0 = tiles.get(t)[0], y0 = tiles.get(t)[1];
+			for (int y = 0; y < th && y0 + y < h; y++)
+				for (int x = 0; x < tw && x0 + x < w; x++) {
+					float wgt = windowY[y] * windowX[x];
+					int i = (y0 + y) * w + x0 + x;
+					sum[i] += wgt * probabilities[(t * th + y) * tw + x];
+					weight[i] += wgt;
+				}
+		}
+	}
+
+	private int roundUp(int size) {
+		return (size + multiple - 1) / multiple * multiple;
+	}
+
+	/** Tile origins along one axis: evenly stepped, the last one flush with the end. */
+	private int[] positions(int size, int tileSize) {
+		if (size <= tileSize)
+			return new int[] { 0 };
+		int step = Math.max(1, tileSize - overlap);
+		int count = (int) Math.ceil((size - tileSize) / (double) step) + 1;
+		int[] p = new int[count];
+		for (int i = 0; i < count; i++)
+			p[i] = Math.min(i * step, size - tileSize);
+		return p;
+	}
+
+	/** A sine window that fades tile borders; never zero, so a pixel seen by one tile keeps its value. */
+	private static float[] window(int size) {
+		float[] wdw = new float[size];
+		for (int i = 0; i < size; i++)
+			wdw[i] = (float) Math.max(1e-3, Math.sin(Math.PI * (i + 0.5) / size));
+		return wdw;
+	}
+
+	/** Mirrors an index into [0, n) (padding for images smaller than a tile). */
+	private static int mirror(int i, int n) {
+		if (n == 1)
+			return 0;
+		int period = 2 * (n - 1);
+		int m = Math.floorMod(i, period);
+		return m < n ? m : period - m;
+	}
+}

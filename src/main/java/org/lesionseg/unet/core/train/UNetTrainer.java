@@ -1,0 +1,381 @@
+package org.lesionseg.unet.core.train;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.augment.AugmentSettings;
+import org.lesionseg.unet.core.augment.Augmenter;
+import org.lesionseg.unet.core.data.Batch;
+import org.lesionseg.unet.core.data.BatchStream;
+import org.lesionseg.unet.core.data.Resizing;
+import org.lesionseg.unet.core.data.Sample;
+import org.lesionseg.unet.core.data.SampleTransform;
+import org.lesionseg.unet.core.loss.Losses;
+import org.lesionseg.unet.core.metrics.ConfusionCounts;
+import org.lesionseg.unet.core.metrics.ImageMetrics;
+import org.lesionseg.unet.core.metrics.MetricsSummary;
+import org.lesionseg.unet.core.model.ModelFile;
+import org.lesionseg.unet.core.model.ModelInfo;
+import org.lesionseg.unet.core.model.UNetBlock;
+import org.lesionseg.unet.core.model.UNetConfig;
+import org.lesionseg.unet.core.model.WeightInit;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+
+/**
+ * Trains a U-Net: batches are loaded and augmented ahead of the network, each epoch ends with a validation
+ * pass, the best model (by pooled validation Dice) and the last checkpoint are written atomically, and the run
+ * can be cancelled, stopped early, or resumed from its last checkpoint with the same history.
+ * <p>
+ * Files: {@code model.zip} holds the best model; {@code model.last.zip} beside it holds the last epoch with the
+ * optimizer's state, for {@code resume}.
+ */
+public final class UNetTrainer {
+
+	private final TrainingSettings settings;
+	private final TrainingListener listener;
+	private final AtomicBoolean cancel;
+	private final float[] currentRate = new float[1];
+
+	public UNetTrainer(TrainingSettings settings, TrainingListener listener, AtomicBoolean cancel) {
+		settings.validate();
+		this.settings = settings.copy();
+		this.listener = listener == null ? new TrainingListener() {
+		} : listener;
+		this.cancel = cancel == null ? new AtomicBoolean() : cancel;
+	}
+
+	/** The last-epoch checkpoint that goes with a model file: model.zip → model.last.zip. */
+	public static Path checkpointOf(Path modelFile) {
+		String name = modelFile.getFileName().toString();
+		String base = name.toLowerCase(Locale.ROOT).endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
+		return modelFile.resolveSibling(base + ".last.zip");
+	}
+
+	/**
+	 * Trains and writes the model file.
+	 *
+	 * @param initialModel a model file whose weights start the training (fine-tuning), or null
+	 * @param resume continue from {@link #checkpointOf(Path)} instead of starting anew
+	 */
+	public TrainingResult train(TrainingData data, Path modelFile, Path initialModel, boolean resume) {
+		checkData(data);
+		Device[] devices = Devices.resolve(settings.device);
+		int channels = data.train.get(0).channels();
+		Engine.getInstance().setRandomSeed((int) settings.seed);
+		UNetConfig config = new UNetConfig().depth(settings.depth).baseFeatures(settings.baseFeatures).inputChannels(channels)
+			.dropout(settings.dropout).init(UNetConfig.Init.fromName(settings.init));
+		config.checkTrainingSize(settings.imageSize);
+
+		try (NDManager loadManager = NDManager.newBaseManager(devices[0])) {
+			ModelFile.Loaded start = null;
+			Path checkpoint = checkpointOf(modelFile);
+			if (resume) {
+				if (!Files.isRegularFile(checkpoint))
+					throw new UnetException("nothing to resume: " + checkpoint + " does not exist (it is written after each epoch of a training to " + modelFile.getFileName() + ")");
+				start = ModelFile.load(checkpoint, loadManager);
+			} else if (initialModel != null) {
+				start = ModelFile.load(initialModel, loadManager);
+			}
+			if (start != null) {
+				config = start.info.toConfig();
+				if (config.inputChannels() != channels)
+					throw new UnetException("the " + (resume ? "checkpoint" : "initial model") + " takes " + config.inputChannels()
+						+ " channel(s) but the training images have " + channels);
+				config.checkTrainingSize(settings.imageSize);
+			}
+			UNetBlock block = start != null ? start.block : new UNetBlock(config);
+			return run(data, modelFile, checkpoint, devices, config, block, start, resume);
+		} catch (EngineException | OutOfMemoryError e) {
+			throw memoryOrEngineError(e);
+		}
+	}
+
+	private TrainingResult run(TrainingData data, Path modelFile, Path checkpoint, Device[] devices, UNetConfig config, UNetBlock block,
+		ModelFile.Loaded start, boolean resume) {
+		LearningRateSchedule schedule = LearningRateSchedule.parse(settings.scheduler, settings.learningRate, settings.epochs);
+		TrainingOptimizer optimizer = new TrainingOptimizer(TrainingOptimizer.Kind.fromName(settings.optimizer), () -> currentRate[0],
+			settings.weightDecay, settings.momentum, block);
+		Loss loss = Losses.create(settings.loss, settings.lossParams);
+		List<EpochRecord> history = new ArrayList<>();
+		int firstEpoch = 0;
+		ModelInfo info = describe(config, data, devices);
+		double bestDice = Double.NEGATIVE_INFINITY;
+		int bestEpoch = 0;
+
+		try (Model model = Model.newInstance("unet", devices[0])) {
+			model.setBlock(block);
+			DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss).optOptimizer(optimizer).optDevices(devices);
+			try (Trainer trainer = model.newTrainer(trainingConfig)) {
+				trainer.initialize(new Shape(settings.batchSize, config.inputChannels(), settings.imageSize, settings.imageSize));
+				if (start == null && config.init() == UNetConfig.Init.PYTORCH)
+					WeightInit.pytorchDefault(block, settings.seed);
+				if (resume) {
+					schedule.restore(start.restoreTrainingState(optimizer, trainer.getManager()));
+					history.addAll(EpochRecord.parseCsv(start.bundle.textEntry("history.csv").orElse(null)));
+					firstEpoch = start.info.epochsDone;
+					bestDice = Double.isNaN(start.info.bestValDice) ? Double.NEGATIVE_INFINITY : start.info.bestValDice;
+					bestEpoch = start.info.bestEpoch;
+					if (!start.info.trainImages.equals(info.trainImages))
+						listener.message("warning: the training images differ from those of the checkpoint");
+					listener.message("resuming after epoch " + firstEpoch + " of " + settings.epochs + " from " + checkpoint);
+				}
+				listener.started(Devices.describe(devices) + "\nnetwork: " + config + ", " + String.format(Locale.ROOT, "%,d", block.trainableParameterCount())
+					+ " trainable parameters\ndata: " + data.train.size() + " training, " + data.val.size() + " validation, " + data.testNames.size()
+					+ " test images; " + settings.imageSize + "x" + settings.imageSize + " " + settings.inputMode + ", batch " + settings.batchSize
+					+ ", loss " + settings.loss + ", optimizer " + settings.optimizer + " lr " + settings.learningRate + ", schedule " + settings.scheduler
+					+ ", augment " + settings.augment);
+
+				SampleTransform trainTransform = trainTransform();
+				List<Sample> valSamples = prepareValidation(data.val);
+				int epochsWithoutImprovement = 0;
+				boolean cancelled = false, stoppedEarly = false;
+				long trainingStart = System.nanoTime();
+				int epochsRun = 0;
+				for (int epoch = firstEpoch; epoch < settings.epochs; epoch++) {
+					long epochStart = System.nanoTime();
+					double lossSum = 0;
+					int batches = 0;
+					int batchCount = Math.max(1, data.train.size() / settings.batchSize);
+					try (BatchStream stream = new BatchStream(data.train, settings.batchSize, true, settings.seed, epoch, trainTransform, true,
+						settings.loaderThreads)) {
+						for (Batch batch : stream) {
+							if (cancel.get()) {
+								cancelled = true;
+								break;
+							}
+							currentRate[0] = schedule.rateAt(epoch, (double) batches / batchCount);
+							double value = trainStep(trainer, loss, batch, devices);
+							if (!Double.isFinite(value))
+								throw nanError(epoch + 1, batches + 1, bestEpoch, modelFile);
+							lossSum += value;
+							batches++;
+							listener.batchDone(epoch + 1, settings.epochs, batches, batchCount, value);
+						}
+					}
+					if (cancelled)
+						break;
+					if (batches == 0)
+						throw new UnetException("no complete batch of " + settings.batchSize + " images: there are only " + data.train.size()
+							+ " training images; lower the batch size");
+					double[] val = validate(trainer, loss, valSamples);
+					schedule.endOfEpoch(val[1]);
+					double seconds = (System.nanoTime() - epochStart) / 1e9;
+					EpochRecord record = new EpochRecord(epoch + 1, lossSum / batches, val[0], val[1], val[2], val[3], val[4], currentRate[0], seconds);
+					history.add(record);
+					epochsRun++;
+					boolean improved = !Double.isNaN(record.valDice) && record.valDice > bestDice;
+					if (improved || valSamples.isEmpty()) {
+						bestDice = Double.isNaN(record.valDice) ? bestDice : record.valDice;
+						bestEpoch = epoch + 1;
+						epochsWithoutImprovement = 0;
+					} else {
+						epochsWithoutImprovement++;
+					}
+					info.epochsDone = epoch + 1;
+					info.bestEpoch = bestEpoch;
+					info.bestValDice = bestDice == Double.NEGATIVE_INFINITY ? Double.NaN : bestDice;
+					Map<String, String> text = textEntries(history);
+					if (improved || valSamples.isEmpty())
+						ModelFile.save(modelFile, block, info, null, text);
+					ModelFile.save(checkpoint, block, info, new ModelFile.TrainingState(optimizer, schedule.state()), text);
+					double perEpoch = (System.nanoTime() - trainingStart) / 1e9 / epochsRun;
+					listener.epochDone(record, settings.epochs, improved, perEpoch * (settings.epochs - epoch - 1));
+					if (settings.patience > 0 && epochsWithoutImprovement >= settings.patience) {
+						stoppedEarly = true;
+						listener.message("early stop: validation Dice has not improved for " + settings.patience + " epochs (best "
+							+ String.format(Locale.ROOT, "%.4f", bestDice) + " at epoch " + bestEpoch + ")");
+						break;
+					}
+				}
+				if (info.epochsDone == 0 || !Files.isRegularFile(modelFile)) {
+					if (cancelled)
+						throw new UnetException("training cancelled before the first epoch ended: no model was written");
+					ModelFile.save(modelFile, block, info, null, textEntries(history));
+				}
+				return new TrainingResult(modelFile, checkpoint, history, bestEpoch, info.bestValDice, cancelled, stoppedEarly, Devices.describe(devices));
+			}
+		}
+	}
+
+	private double trainStep(Trainer trainer, Loss loss, Batch batch, Device[] devices) {
+		try (NDManager batchManager = trainer.getManager().newSubManager()) {
+			NDArray x = batchManager.create(batch.images(), new Shape(batch.imageShape()));
+			NDArray y = batchManager.create(batch.masks(), new Shape(batch.maskShape()));
+			double value = 0;
+			try (GradientCollector collector = trainer.newGradientCollector()) {
+				if (devices.length == 1 || batch.size() < devices.length) {
+					NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
+					NDArray l = loss.evaluate(new NDList(y), new NDList(logits));
+					value = l.getFloat();
+					if (Double.isFinite(value))
+						collector.backward(l);
+				} else {
+					// data parallel: one slice of the batch per device, gradients summed by DJL's parameter server
+					NDList xs = x.split(devices.length, 0);
+					NDList ys = y.split(devices.length, 0);
+					for (int d = 0; d < devices.length; d++) {
+						NDArray xd = xs.get(d).toDevice(devices[d], false);
+						NDArray yd = ys.get(d).toDevice(devices[d], false);
+						NDArray logits = trainer.forward(new NDList(xd)).singletonOrThrow();
+						NDArray l = loss.evaluate(new NDList(yd), new NDList(logits)).div(devices.length);
+						value += l.getFloat();
+						if (Double.isFinite(value))
+							collector.backward(l);
+					}
+				}
+			}
+			if (Double.isFinite(value))
+				trainer.step();
+			return value;
+		}
+	}
+
+	/** Loss, pooled Dice, mean Dice, mean IoU, mean accuracy on the validation images at training size. */
+	private double[] validate(Trainer trainer, Loss loss, List<Sample> val) {
+		if (val.isEmpty())
+			return new double[] { Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN };
+		List<ImageMetrics> metrics = new ArrayList<>();
+		double lossSum = 0;
+		int batches = 0;
+		for (int from = 0; from < val.size(); from += settings.batchSize) {
+			List<Sample> part = val.subList(from, Math.min(val.size(), from + settings.batchSize));
+			Batch batch = Batch.of(part);
+			try (NDManager batchManager = trainer.getManager().newSubManager()) {
+				NDArray x = batchManager.create(batch.images(), new Shape(batch.imageShape()));
+				NDArray y = batchManager.create(batch.masks(), new Shape(batch.maskShape()));
+				NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
+				lossSum += loss.evaluate(new NDList(y), new NDList(logits)).getFloat();
+				batches++;
+				float[] probability = logits.getNDArrayInternal().sigmoid().toFloatArray();
+				int plane = batch.height() * batch.width();
+				for (int i = 0; i < batch.size(); i++) {
+					float[] p = Arrays.copyOfRange(probability, i * plane, (i + 1) * plane);
+					metrics.add(new ImageMetrics(part.get(i).name(), ConfusionCounts.of(p, 0.5f, part.get(i).maskData())));
+				}
+			}
+		}
+		MetricsSummary summary = new MetricsSummary(metrics);
+		return new double[] { lossSum / batches, summary.pooledDice(), summary.meanDice(), summary.meanIou(), summary.meanAccuracy() };
+	}
+
+	private SampleTransform trainTransform() {
+		Augmenter augmenter = new Augmenter(AugmentSettings.parse(settings.augment));
+		int size = settings.imageSize;
+		boolean patch = "patch".equals(settings.inputMode);
+		return (sample, random) -> {
+			Sample s = patch ? Resizing.randomCrop(sample, size, random) : Resizing.resize(sample, size, size);
+			return augmenter.apply(s, random);
+		};
+	}
+
+	/** Validation images at the training size: resized, or in patch mode a fixed crop of each. */
+	private List<Sample> prepareValidation(List<Sample> val) {
+		List<Sample> prepared = new ArrayList<>();
+		boolean patch = "patch".equals(settings.inputMode);
+		for (int i = 0; i < val.size(); i++) {
+			Sample s = val.get(i);
+			prepared.add(patch ? Resizing.randomCrop(s, settings.imageSize, new Random(settings.seed * 31 + i))
+				: Resizing.resize(s, settings.imageSize, settings.imageSize));
+		}
+		return prepared;
+	}
+
+	private void checkData(TrainingData data) {
+		if (data.train.isEmpty())
+			throw new UnetException("no training images: check the image and mask folders and the validation/test fractions");
+		int channels = data.train.get(0).channels();
+		boolean anyForeground = false;
+		for (Sample s : data.train) {
+			if (s.channels() != channels)
+				throw new UnetException("image " + s.name() + " has " + s.channels() + " channel(s) but " + data.train.get(0).name() + " has " + channels
+					+ ": all training images must have the same channels (all grey or all RGB)");
+			if (!s.hasMask())
+				throw new UnetException("image " + s.name() + " has no mask");
+			for (byte b : s.maskData())
+				if (b != 0) {
+					anyForeground = true;
+					break;
+				}
+		}
+		if (!anyForeground)
+			throw new UnetException("every training mask is empty: there is no lesion to learn; check that masks use 0 for background and a non-zero value for the lesion");
+		if (settings.batchSize > data.train.size())
+			throw new UnetException("batch size " + settings.batchSize + " is larger than the " + data.train.size() + " training images; lower it to at most "
+				+ data.train.size());
+	}
+
+	private ModelInfo describe(UNetConfig config, TrainingData data, Device[] devices) {
+		ModelInfo info = ModelInfo.of(config);
+		info.normalization = settings.normalization;
+		info.trainingSize = settings.imageSize;
+		info.inputMode = settings.inputMode;
+		info.inputScale = "patch".equals(settings.inputMode) ? 1.0 : medianScale(data.train, settings.imageSize);
+		info.bitDepth = data.bitDepth;
+		info.settings = settings.copy();
+		info.splitSeed = settings.seed;
+		for (Sample s : data.train)
+			info.trainImages.add(s.name());
+		for (Sample s : data.val)
+			info.valImages.add(s.name());
+		info.testImages.addAll(data.testNames);
+		info.imagesFolder = data.imagesFolder;
+		info.masksFolder = data.masksFolder;
+		info.device = Devices.describe(devices);
+		info.engine = Devices.engineDescription();
+		info.pluginVersion = Version.get();
+		return info;
+	}
+
+	/** The factor by which resize mode scaled the training images (median over images, for prediction). */
+	static double medianScale(List<Sample> samples, int size) {
+		double[] scales = new double[samples.size()];
+		for (int i = 0; i < scales.length; i++)
+			scales[i] = size / (double) Math.max(samples.get(i).width(), samples.get(i).height());
+		Arrays.sort(scales);
+		return scales[scales.length / 2];
+	}
+
+	private static Map<String, String> textEntries(List<EpochRecord> history) {
+		Map<String, String> text = new LinkedHashMap<>();
+		text.put("history.csv", EpochRecord.toCsv(history));
+		return text;
+	}
+
+	private UnetException nanError(int epoch, int batch, int bestEpoch, Path modelFile) {
+		String cause = settings.learningRate > 1e-2f ? "the learning rate " + settings.learningRate + " is too high; try 1e-4"
+			: "try a lower learning rate (now " + settings.learningRate + "), another loss than " + settings.loss + ", or check the images for NaN values";
+		return new UnetException("training stopped at epoch " + epoch + ", batch " + batch + ": the loss became NaN or infinite (" + cause + "). "
+			+ (bestEpoch > 0 ? "The best model so far (epoch " + bestEpoch + ") is kept in " + modelFile : "No epoch had finished, so no model was written."));
+	}
+
+	private UnetException memoryOrEngineError(Throwable e) {
+		String message = String.valueOf(e.getMessage());
+		if (e instanceof OutOfMemoryError || message.toLowerCase(Locale.ROOT).contains("out of memory")
+			|| message.toLowerCase(Locale.ROOT).contains("can't allocate") || message.contains("DefaultCPUAllocator"))
+			return new UnetException("out of memory while training with batch size " + settings.batchSize + " at " + settings.imageSize + "x"
+				+ settings.imageSize + ": lower the batch size (try " + Math.max(1, settings.batchSize / 2) + ") or the image size, or use fewer base features", e);
+		return new UnetException("the PyTorch engine failed: " + message, e);
+	}
+}

@@ -1,0 +1,118 @@
+package org.lesionseg.unet.workflow;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.data.DataSplit;
+import org.lesionseg.unet.core.data.Sample;
+
+import org.lesionseg.unet.core.metrics.MetricsSummary;
+import org.lesionseg.unet.core.model.ModelFile;
+import org.lesionseg.unet.core.model.ModelInfo;
+import org.lesionseg.unet.core.predict.MaskPostprocessing;
+import org.lesionseg.unet.core.predict.Segmenter;
+import org.lesionseg.unet.core.predict.TiledPredictor;
+import org.lesionseg.unet.core.report.AtomicFiles;
+import org.lesionseg.unet.core.report.Curves;
+import org.lesionseg.unet.core.report.EpochPoint;
+import org.lesionseg.unet.core.train.EpochRecord;
+import org.lesionseg.unet.core.train.TrainingData;
+import org.lesionseg.unet.core.train.TrainingListener;
+import org.lesionseg.unet.core.train.TrainingResult;
+import org.lesionseg.unet.core.train.TrainingSettings;
+import org.lesionseg.unet.core.train.UNetTrainer;
+
+/**
+ * A whole training as users ask for it: split a labelled image set reproducibly, train, evaluate the best model
+ * on the held-back test images at their own resolution, store the test metrics in the model file, and write a
+ * report (history, curves, metrics, panels). The command line, the demo and the Fiji commands all run this.
+ */
+public final class TrainingJob {
+
+	/** What came out: the training, the test evaluation (null without test images) and where the report is. */
+	public static final class Outcome {
+		public final TrainingResult training;
+		public final Evaluation.Outcome test;
+		public final Path reportDir;
+
+		Outcome(TrainingResult training, Evaluation.Outcome test, Path reportDir) {
+			this.training = training;
+			this.test = test;
+			this.reportDir = reportDir;
+		}
+	}
+
+	private TrainingJob() {
+	}
+
+	/**
+	 * @param images the labelled set, normalised as {@code settings.normalization} says
+	 * @param reportDir where to write the report, or null for none
+	 */
+	public static Outcome run(LabelledImages images, TrainingSettings settings, Path modelFile, Path initialModel, boolean resume, Path reportDir,
+		TrainingListener listener, AtomicBoolean cancel) {
+		settings.validate();
+		List<String> names = new ArrayList<>();
+		for (Sample s : images.samples)
+			names.add(s.name());
+		String groupBy = settings.groupBy == null || settings.groupBy.isEmpty() ? images.defaultGroupPattern() : settings.groupBy;
+		DataSplit.Split split = DataSplit.split(names, settings.valFraction, settings.testFraction, settings.seed, groupBy);
+		TrainingData data = new TrainingData(images.select(split.train()), images.select(split.val()), split.test(), images.bitDepth);
+		data.imagesFolder = images.imagesFolder;
+		data.masksFolder = images.masksFolder;
+
+		TrainingResult result = new UNetTrainer(settings, listener, cancel).train(data, modelFile, initialModel, resume);
+
+		Evaluation.Outcome test = null;
+		List<Sample> testSamples = images.select(split.test());
+		try (Segmenter segmenter = new Segmenter(modelFile, settings.device, new TiledPredictor.Options())) {
+			if (!testSamples.isEmpty()) {
+				if (listener != null)
+					listener.message("evaluating the best model (epoch " + result.bestEpoch + ") on " + testSamples.size() + " test images");
+				test = Evaluation.run(segmenter, testSamples, new MaskPostprocessing.Options(), reportDir, 6, null);
+			}
+			recordOutcome(modelFile, segmenter, result, test);
+		}
+		if (reportDir != null)
+			writeReport(reportDir, result);
+		return new Outcome(result, test, reportDir);
+	}
+
+	/** Stores the test metrics and the end state in the model file, keeping its weights. */
+	private static void recordOutcome(Path modelFile, Segmenter segmenter, TrainingResult result, Evaluation.Outcome test) {
+		ModelFile.Loaded model = segmenter.model();
+		ModelInfo info = model.info;
+		info.finished = !result.cancelled;
+		if (test != null) {
+			MetricsSummary s = test.summary;
+			info.metrics.put("test_images", (double) s.images());
+			info.metrics.put("test_pooled_dice", s.pooledDice());
+			info.metrics.put("test_mean_dice", s.meanDice());
+			info.metrics.put("test_mean_dice_nonempty", s.meanDiceNonEmpty());
+			info.metrics.put("test_mean_iou", s.meanIou());
+			info.metrics.put("test_accuracy", s.meanAccuracy());
+		}
+		Map<String, String> text = new LinkedHashMap<>();
+		text.put("history.csv", EpochRecord.toCsv(result.history));
+		ModelFile.save(modelFile, model.block, info, null, text);
+	}
+
+	private static void writeReport(Path reportDir, TrainingResult result) {
+		byte[] history = EpochRecord.toCsv(result.history).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		AtomicFiles.write(reportDir.resolve("history.csv"), out -> out.write(history));
+		List<EpochPoint> points = new ArrayList<>();
+		for (EpochRecord r : result.history)
+			points.add(new EpochPoint(r.epoch, r.trainLoss, r.valLoss, r.valDice));
+		if (!points.isEmpty())
+			Curves.writeTrainingCurves(reportDir.resolve("training-curves.png"), points,
+				String.format(Locale.ROOT, "Training (best val Dice %.3f at epoch %d)", result.bestValDice, result.bestEpoch));
+	}
+}
