@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -22,9 +23,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
@@ -76,7 +77,7 @@ final class ModelFileReader {
 	private long fileSize;
 
 	ModelFileReader(Path file) {
-		this.file = file;
+		this.file = Objects.requireNonNull(file, "file");
 	}
 
 	/** Reads and checks everything; with {@code metadataOnly} the weights and text entries are not read. */
@@ -193,8 +194,10 @@ final class ModelFileReader {
 	/**
 	 * The bytes of one entry, read through our own limits: at most {@code limit} bytes, never more than
 	 * the declared size, never more than {@link #MAX_EXPANSION_RATIO} times the stored size (after a grace
-	 * amount), and the CRC must match. The buffer grows with the bytes actually read, starting from at
-	 * most about twice the stored size, so a crafted declared size cannot make us allocate much.
+	 * amount), and the CRC must match. The declared sizes come from the file, so checking them first only
+	 * refuses early; the bytes counted while inflating are what enforce the limits. The buffer grows with
+	 * the bytes actually read, starting from at most about twice the stored size (itself at most the file
+	 * size), so a crafted declared size cannot make us allocate much.
 	 */
 	private byte[] readEntry(ZipFile zip, ZipEntry entry, long limit, MessageDigest digest) throws IOException {
 		String name = entry.getName();

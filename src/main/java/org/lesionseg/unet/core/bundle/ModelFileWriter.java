@@ -16,6 +16,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -48,6 +50,11 @@ final class ModelFileWriter {
 	private ModelFileWriter() {}
 
 	static void write(Path target, JsonObject metadata, WeightsWriter weights, Map<String, String> textEntries) {
+		write(target, metadata, weights, textEntries, Instant.now());
+	}
+
+	/** As {@link #write(Path, JsonObject, WeightsWriter, Map)} with a given creation time: same input, same bytes. */
+	static void write(Path target, JsonObject metadata, WeightsWriter weights, Map<String, String> textEntries, Instant created) {
 		Objects.requireNonNull(target, "target");
 		Objects.requireNonNull(weights, "weights");
 		Map<String, byte[]> texts = encodedTextEntries(textEntries == null ? Map.of() : textEntries);
@@ -79,7 +86,7 @@ final class ModelFileWriter {
 						throw e;
 				}
 			}
-			writeArchive(channel, metadata == null ? new JsonObject() : metadata, weights, texts);
+			writeArchive(channel, metadata == null ? new JsonObject() : metadata, weights, texts, created);
 			moveOver(temp, absolute);
 			moved = true;
 		} catch (IOException e) {
@@ -120,22 +127,24 @@ final class ModelFileWriter {
 	 * texts. Weights are stored without compression: trained float weights barely compress, this is
 	 * faster both ways, and their expansion ratio stays far below the reader's bomb limit.
 	 */
-	private static void writeArchive(FileChannel channel, JsonObject callerMetadata, WeightsWriter weights, Map<String, byte[]> texts) throws IOException {
+	private static void writeArchive(FileChannel channel, JsonObject callerMetadata, WeightsWriter weights, Map<String, byte[]> texts, Instant created)
+			throws IOException {
+		LocalDateTime entryTime = LocalDateTime.ofInstant(created, ZoneOffset.UTC); // no time zone in the bytes
 		try (FileChannel ch = channel;
 				BufferedOutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
 				ZipOutputStream zip = new ZipOutputStream(buffered, UTF_8)) {
 			zip.setLevel(Deflater.NO_COMPRESSION);
-			zip.putNextEntry(new ZipEntry(ModelBundle.WEIGHTS_ENTRY));
+			zip.putNextEntry(newEntry(ModelBundle.WEIGHTS_ENTRY, entryTime));
 			WeightsSink sink = new WeightsSink(zip);
 			weights.write(sink);
 			sink.finish();
 			zip.closeEntry();
 
 			zip.setLevel(Deflater.DEFAULT_COMPRESSION);
-			JsonObject metadata = withFormatKeys(callerMetadata, ModelBundle.hex(sink.sha256.digest()), sink.count, texts);
-			putEntry(zip, ModelBundle.METADATA_ENTRY, GSON.toJson(metadata).getBytes(UTF_8));
+			JsonObject metadata = withFormatKeys(callerMetadata, created, ModelBundle.hex(sink.sha256.digest()), sink.count, texts);
+			putEntry(zip, newEntry(ModelBundle.METADATA_ENTRY, entryTime), GSON.toJson(metadata).getBytes(UTF_8));
 			for (Map.Entry<String, byte[]> text : texts.entrySet())
-				putEntry(zip, text.getKey(), text.getValue());
+				putEntry(zip, newEntry(text.getKey(), entryTime), text.getValue());
 			zip.finish();
 			buffered.flush();
 			ch.force(true);
@@ -143,11 +152,11 @@ final class ModelFileWriter {
 	}
 
 	/** Our keys first (in a fixed order, for people reading the file), then the caller's other keys. */
-	private static JsonObject withFormatKeys(JsonObject callerMetadata, String sha256, long weightsBytes, Map<String, byte[]> texts) {
+	private static JsonObject withFormatKeys(JsonObject callerMetadata, Instant created, String sha256, long weightsBytes, Map<String, byte[]> texts) {
 		JsonObject metadata = new JsonObject();
 		metadata.addProperty(ModelBundle.KEY_FORMAT, ModelBundle.FORMAT);
 		metadata.addProperty(ModelBundle.KEY_FORMAT_VERSION, ModelBundle.FORMAT_VERSION);
-		metadata.addProperty(ModelBundle.KEY_CREATED, Instant.now().toString());
+		metadata.addProperty(ModelBundle.KEY_CREATED, created.toString());
 		metadata.addProperty(ModelBundle.KEY_WEIGHTS_BYTES, weightsBytes);
 		metadata.addProperty(ModelBundle.KEY_WEIGHTS_SHA256, sha256);
 		JsonArray names = new JsonArray();
@@ -159,8 +168,14 @@ final class ModelFileWriter {
 		return metadata;
 	}
 
-	private static void putEntry(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
-		zip.putNextEntry(new ZipEntry(name));
+	private static ZipEntry newEntry(String name, LocalDateTime time) {
+		ZipEntry entry = new ZipEntry(name);
+		entry.setTimeLocal(time);
+		return entry;
+	}
+
+	private static void putEntry(ZipOutputStream zip, ZipEntry entry, byte[] bytes) throws IOException {
+		zip.putNextEntry(entry);
 		zip.write(bytes);
 		zip.closeEntry();
 	}

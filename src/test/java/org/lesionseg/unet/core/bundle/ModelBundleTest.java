@@ -322,6 +322,17 @@ class ModelBundleTest {
 	}
 
 	@Test
+	void sameInputAndTimeGiveTheSameBytes() throws IOException {
+		Instant created = Instant.parse("2026-01-31T12:00:00Z");
+		Path a = dir.resolve("a.zip");
+		Path b = dir.resolve("b.zip");
+		ModelFileWriter.write(a, sampleMetadata(), out -> out.write(randomBytes(500, 8)), sampleTexts(), created);
+		ModelFileWriter.write(b, sampleMetadata(), out -> out.write(randomBytes(500, 8)), sampleTexts(), created);
+		assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+		assertEquals(created, ModelBundle.read(a).created());
+	}
+
+	@Test
 	void writtenArchiveHoldsWeightsFirstThenMetadataThenTexts() throws IOException {
 		Path file = dir.resolve("model.zip");
 		ModelBundle.write(file, null, new byte[] { 1 }, sampleTexts());
