@@ -236,7 +236,9 @@ public final class ImagePlusConversion {
 	}
 
 	/**
-	 * Turns one mask plane into 0/1 with the same rules as the file readers: 0 and one other value, or at most
+	 * Turns one mask plane into 0/1 with the same rules as the file readers
+	 * ({@link org.lesionseg.unet.core.data.ImageFiles#toBinaryMask(float[], String)}), but with advice for ImageJ users
+	 * in the error: 0 and one other value, or at most
 	 * {@value #MAX_MASK_LABELS} distinct values, are a mask whose non-zero values are foreground; NaN is background.
 	 *
 	 * @param name the mask's name for the error message

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.data.ImageFiles;
 import org.lesionseg.unet.core.data.Sample;
 
 import ij.IJ;
@@ -177,6 +178,24 @@ class ImagePlusConversionTest {
 		for (int i = 0; i < seventeen.length; i++)
 			seventeen[i] = (byte) (i % 17);
 		assertThrows(UnetException.class, () -> ImagePlusConversion.toMasks(new ImagePlus("labels17", new ByteProcessor(8, 8, seventeen))));
+	}
+
+	/** The same rules as the file readers: compared on masks with 2, 16 and 17 distinct values. */
+	@Test
+	void maskRulesAgreeWithTheFileReaders() {
+		assertEquals(ImageFiles.MAX_LABELS, ImagePlusConversion.MAX_MASK_LABELS);
+		for (int distinct : new int[] { 2, 16, 17 }) {
+			float[] values = new float[64];
+			for (int i = 0; i < values.length; i++)
+				values[i] = 3 * (i % distinct);
+			ImagePlus imp = new ImagePlus("m", new FloatProcessor(8, 8, values.clone()));
+			if (distinct <= ImageFiles.MAX_LABELS) {
+				assertArrayEquals(ImageFiles.toBinaryMask(values, "m"), ImagePlusConversion.toMasks(imp).get(0));
+			} else {
+				assertThrows(UnetException.class, () -> ImageFiles.toBinaryMask(values, "m"));
+				assertThrows(UnetException.class, () -> ImagePlusConversion.toMasks(imp));
+			}
+		}
 	}
 
 	@Test
