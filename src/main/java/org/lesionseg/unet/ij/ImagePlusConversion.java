@@ -260,9 +260,9 @@ public final class ImagePlusConversion {
 		if (title == null || title.isEmpty())
 			return "image";
 		String lower = title.toLowerCase(Locale.ROOT);
-		for (String double_ : new String[] { ".nii.gz", ".ome.tiff", ".ome.tif" })
-			if (lower.endsWith(double_) && lower.length() > double_.length())
-				return title.substring(0, title.length() - double_.length());
+		for (String suffix : new String[] { ".nii.gz", ".ome.tiff", ".ome.tif" })
+			if (lower.endsWith(suffix) && lower.length() > suffix.length())
+				return title.substring(0, title.length() - suffix.length());
 		int dot = title.lastIndexOf('.');
 		if (dot <= 0 || title.length() - dot - 1 > 5)
 			return title;
