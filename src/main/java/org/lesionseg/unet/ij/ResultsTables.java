@@ -1,0 +1,210 @@
+package org.lesionseg.unet.ij;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.metrics.ConfusionCounts;
+import org.lesionseg.unet.core.metrics.ImageMetrics;
+import org.lesionseg.unet.core.metrics.MetricsSummary;
+import org.lesionseg.unet.core.report.AtomicFiles;
+import org.lesionseg.unet.core.train.EpochRecord;
+
+import ij.measure.ResultsTable;
+
+/**
+ * Builds the ImageJ tables that the commands show: per-image metrics with a one-row summary beside them (like
+ * "Analyze Particles" gives "Results" and "Summary"), the training history and the lesion objects. Tables are
+ * shown only when there is a display and saved as CSV atomically, so scripts and macros get the same numbers.
+ */
+public final class ResultsTables {
+
+	/** Title of the per-image metrics table. */
+	public static final String METRICS_TITLE = "UNet metrics";
+	/** Title of the one-row summary table. */
+	public static final String SUMMARY_TITLE = "UNet summary";
+	/** Title of the training history table. */
+	public static final String HISTORY_TITLE = "UNet training history";
+	/** Title of the objects table. */
+	public static final String OBJECTS_TITLE = "UNet objects";
+
+	private static final int METRIC_DECIMALS = 4;
+
+	private ResultsTables() {
+	}
+
+	/**
+	 * One row per image: Image, Dice, IoU, Accuracy, Precision, Recall, Truth px, Predicted px.
+	 *
+	 * @throws UnetException if the list is missing
+	 */
+	public static ResultsTable fromMetrics(List<ImageMetrics> images) {
+		if (images == null)
+			throw new UnetException("No image metrics were given for the metrics table.");
+		ResultsTable rt = newTable();
+		for (ImageMetrics image : images) {
+			ConfusionCounts c = image.counts();
+			rt.incrementCounter();
+			rt.addValue("Image", image.name());
+			rt.addValue("Dice", c.dice());
+			rt.addValue("IoU", c.iou());
+			rt.addValue("Accuracy", c.accuracy());
+			rt.addValue("Precision", c.precision());
+			rt.addValue("Recall", c.recall());
+			rt.addValue("Truth px", c.truthPixels());
+			rt.addValue("Predicted px", c.predictedPixels());
+		}
+		decimals(rt, METRIC_DECIMALS, "Dice", "IoU", "Accuracy", "Precision", "Recall");
+		decimals(rt, 0, "Truth px", "Predicted px");
+		return rt;
+	}
+
+	/**
+	 * The one-row summary of an evaluation: Images, Mean Dice, Mean Dice (lesion) over images whose truth has a
+	 * lesion, Pooled Dice, Mean IoU, Mean accuracy, Pooled precision, Pooled recall, Truth px, Predicted px (summed).
+	 * Mean and pooled Dice are both given because many empty slices make the mean look better than it is.
+	 *
+	 * @throws UnetException if the summary is missing
+	 */
+	public static ResultsTable fromSummary(MetricsSummary summary) {
+		if (summary == null)
+			throw new UnetException("No metrics summary was given for the summary table.");
+		ResultsTable rt = newTable();
+		rt.incrementCounter();
+		rt.addValue("Images", summary.images());
+		rt.addValue("Mean Dice", summary.meanDice());
+		rt.addValue("Mean Dice (lesion)", summary.meanDiceNonEmpty());
+		rt.addValue("Pooled Dice", summary.pooledDice());
+		rt.addValue("Mean IoU", summary.meanIou());
+		rt.addValue("Mean accuracy", summary.meanAccuracy());
+		rt.addValue("Pooled precision", summary.pooledPrecision());
+		rt.addValue("Pooled recall", summary.pooledRecall());
+		rt.addValue("Truth px", summary.pooledCounts().truthPixels());
+		rt.addValue("Predicted px", summary.pooledCounts().predictedPixels());
+		decimals(rt, METRIC_DECIMALS, "Mean Dice", "Mean Dice (lesion)", "Pooled Dice", "Mean IoU", "Mean accuracy", "Pooled precision",
+			"Pooled recall");
+		decimals(rt, 0, "Images", "Truth px", "Predicted px");
+		return rt;
+	}
+
+	/**
+	 * One row per epoch: Epoch, Train loss, Val loss, Val Dice, Val mean Dice, Val IoU, Val accuracy, Learning rate,
+	 * Seconds. NaN (no validation) shows as NaN.
+	 *
+	 * @throws UnetException if the list is missing
+	 */
+	public static ResultsTable fromHistory(List<EpochRecord> history) {
+		if (history == null)
+			throw new UnetException("No training history was given for the history table.");
+		ResultsTable rt = newTable();
+		for (EpochRecord r : history) {
+			rt.incrementCounter();
+			rt.addValue("Epoch", r.epoch);
+			rt.addValue("Train loss", r.trainLoss);
+			rt.addValue("Val loss", r.valLoss);
+			rt.addValue("Val Dice", r.valDice);
+			rt.addValue("Val mean Dice", r.valMeanDice);
+			rt.addValue("Val IoU", r.valIou);
+			rt.addValue("Val accuracy", r.valAccuracy);
+			rt.addValue("Learning rate", r.learningRate);
+			rt.addValue("Seconds", r.seconds);
+		}
+		decimals(rt, 0, "Epoch");
+		decimals(rt, METRIC_DECIMALS, "Train loss", "Val loss", "Val Dice", "Val mean Dice", "Val IoU", "Val accuracy");
+		decimals(rt, -2, "Learning rate"); // scientific notation: 1.00E-4
+		decimals(rt, 1, "Seconds");
+		return rt;
+	}
+
+	/**
+	 * One row per object: Image, Slice, Object, Area, Mean probability, X, Y (centroid), in the units of the rows.
+	 *
+	 * @throws UnetException if the list is missing
+	 */
+	public static ResultsTable fromObjects(List<ObjectRow> objects) {
+		if (objects == null)
+			throw new UnetException("No objects were given for the objects table.");
+		ResultsTable rt = newTable();
+		for (ObjectRow o : objects) {
+			rt.incrementCounter();
+			rt.addValue("Image", o.image);
+			rt.addValue("Slice", o.slice);
+			rt.addValue("Object", o.object);
+			rt.addValue("Area", o.area);
+			rt.addValue("Mean probability", o.meanProbability);
+			rt.addValue("X", o.centroidX);
+			rt.addValue("Y", o.centroidY);
+		}
+		decimals(rt, 0, "Slice", "Object");
+		decimals(rt, METRIC_DECIMALS, "Mean probability");
+		return rt;
+	}
+
+	/**
+	 * Shows a table in a window with this title, if there is a display.
+	 *
+	 * @return true if shown; false when headless (the table is then only returned or saved)
+	 */
+	public static boolean show(ResultsTable table, String title) {
+		if (!ImageJContext.canShowTables())
+			return false;
+		table.show(title);
+		return true;
+	}
+
+	/**
+	 * Saves a table as comma-separated values with a header line, numbers as the table shows them, text quoted where
+	 * needed. The file is written completely or not at all.
+	 *
+	 * @throws UnetException if the file cannot be written, naming it
+	 */
+	public static void save(ResultsTable table, Path csv) {
+		if (table == null || csv == null)
+			throw new UnetException("Cannot save the table: no " + (table == null ? "table" : "file") + " given.");
+		byte[] content = toCsv(table).getBytes(StandardCharsets.UTF_8);
+		AtomicFiles.write(csv, out -> out.write(content));
+	}
+
+	/** The CSV text of a table: header, then one line per row, each line ending with a newline. */
+	static String toCsv(ResultsTable table) {
+		String[] headings = table.getHeadings();
+		StringBuilder sb = new StringBuilder();
+		for (int c = 0; c < headings.length; c++) {
+			if (c > 0)
+				sb.append(',');
+			sb.append(quote(headings[c]));
+		}
+		sb.append('\n');
+		for (int row = 0; row < table.size(); row++) {
+			for (int c = 0; c < headings.length; c++) {
+				if (c > 0)
+					sb.append(',');
+				String cell = "Label".equals(headings[c]) ? table.getLabel(row) : table.getStringValue(headings[c], row);
+				sb.append(quote(cell == null ? "" : cell));
+			}
+			sb.append('\n');
+		}
+		return sb.toString();
+	}
+
+	private static String quote(String cell) {
+		if (cell.indexOf(',') < 0 && cell.indexOf('"') < 0 && cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0)
+			return cell;
+		return '"' + cell.replace("\"", "\"\"") + '"';
+	}
+
+	private static ResultsTable newTable() {
+		ResultsTable rt = new ResultsTable();
+		rt.showRowNumbers(false);
+		return rt;
+	}
+
+	private static void decimals(ResultsTable rt, int places, String... columns) {
+		for (String column : columns) {
+			int index = rt.getColumnIndex(column);
+			if (index != ResultsTable.COLUMN_NOT_FOUND)
+				rt.setDecimalPlaces(index, places);
+		}
+	}
+}
