@@ -185,26 +185,26 @@ public final class ModelBundle {
 	// ---- helpers ------------------------------------------------------------------------------------
 
 	/**
-	 * Where training keeps the best model next to {@code model}: "run.zip" gives "run-best.zip" in the same
-	 * folder ("run" also gives "run-best.zip").
+	 * Where training keeps the last-epoch checkpoint next to the best model {@code model}: "run.zip" gives
+	 * "run.last.zip" in the same folder ("run" also gives "run.last.zip").
 	 */
-	public static Path bestCopyOf(Path model) {
+	public static Path checkpointOf(Path model) {
 		String name = model.getFileName().toString();
 		String stem = name.toLowerCase(java.util.Locale.ROOT).endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
-		return model.resolveSibling(stem + "-best.zip");
+		return model.resolveSibling(stem + ".last.zip");
 	}
 
 	/**
-	 * The other copy a user can fall back on when {@code model} is damaged: "run-best.zip" for "run.zip" and
-	 * "run.zip" for "run-best.zip". Null for a path without a file name.
+	 * The other copy a user can fall back on when {@code model} is damaged: "run.last.zip" for "run.zip" and
+	 * "run.zip" for "run.last.zip". Null for a path without a file name.
 	 */
 	public static Path otherCopyOf(Path model) {
 		if (model.getFileName() == null)
 			return null;
 		String name = model.getFileName().toString();
-		if (name.toLowerCase(java.util.Locale.ROOT).endsWith("-best.zip"))
-			return model.resolveSibling(name.substring(0, name.length() - "-best.zip".length()) + ".zip");
-		return bestCopyOf(model);
+		if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".last.zip"))
+			return model.resolveSibling(name.substring(0, name.length() - ".last.zip".length()) + ".zip");
+		return checkpointOf(model);
 	}
 
 	/** Whether a file name is one of the writer's temporary files (left behind only by a crash). */

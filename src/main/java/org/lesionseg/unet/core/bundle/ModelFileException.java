@@ -5,7 +5,7 @@ import org.lesionseg.unet.core.UnetException;
 /**
  * A model file could not be read or written. The message is one line for the user: it names the file,
  * says what is wrong and what to do. {@link #problem()} tells callers the kind of problem without
- * parsing the message (for example to offer the "-best" copy when a file is {@link Problem#DAMAGED}).
+ * parsing the message (for example to offer the ".last" checkpoint copy when a file is {@link Problem#DAMAGED}).
  */
 public class ModelFileException extends UnetException {
 

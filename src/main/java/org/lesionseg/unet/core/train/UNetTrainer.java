@@ -68,9 +68,7 @@ public final class UNetTrainer {
 
 	/** The last-epoch checkpoint that goes with a model file: model.zip → model.last.zip. */
 	public static Path checkpointOf(Path modelFile) {
-		String name = modelFile.getFileName().toString();
-		String base = name.toLowerCase(Locale.ROOT).endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
-		return modelFile.resolveSibling(base + ".last.zip");
+		return org.lesionseg.unet.core.bundle.ModelBundle.checkpointOf(modelFile);
 	}
 
 	/**

@@ -147,9 +147,9 @@ class ModelBundleBadFileTest {
 
 	@Test
 	void damagedFilePointsToTheBestCopyWhenThereIsOne() throws IOException {
-		Files.write(dir.resolve("lesions-best.zip"), valid);
+		Files.write(dir.resolve("lesions.last.zip"), valid);
 		ModelFileException e = refused(Problem.DAMAGED, Arrays.copyOf(valid, valid.length / 2));
-		assertTrue(e.getMessage().endsWith("); use the copy saved as lesions-best.zip or retrain the model."), e.getMessage());
+		assertTrue(e.getMessage().endsWith("); use the copy saved as lesions.last.zip or retrain the model."), e.getMessage());
 	}
 
 	@Test

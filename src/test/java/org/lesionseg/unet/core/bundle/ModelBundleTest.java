@@ -312,10 +312,10 @@ class ModelBundleTest {
 	@Test
 	void copyNamesForTheBestModel() {
 		Path folder = Paths.get("runs");
-		assertEquals(folder.resolve("lesions-best.zip"), ModelBundle.bestCopyOf(folder.resolve("lesions.zip")));
-		assertEquals(folder.resolve("lesions-best.zip"), ModelBundle.bestCopyOf(folder.resolve("lesions")));
-		assertEquals(folder.resolve("lesions-best.zip"), ModelBundle.otherCopyOf(folder.resolve("lesions.zip")));
-		assertEquals(folder.resolve("lesions.zip"), ModelBundle.otherCopyOf(folder.resolve("lesions-best.zip")));
+		assertEquals(folder.resolve("lesions.last.zip"), ModelBundle.checkpointOf(folder.resolve("lesions.zip")));
+		assertEquals(folder.resolve("lesions.last.zip"), ModelBundle.checkpointOf(folder.resolve("lesions")));
+		assertEquals(folder.resolve("lesions.last.zip"), ModelBundle.otherCopyOf(folder.resolve("lesions.zip")));
+		assertEquals(folder.resolve("lesions.zip"), ModelBundle.otherCopyOf(folder.resolve("lesions.last.zip")));
 		assertTrue(ModelBundle.isTemporaryFile(Paths.get(ModelFileWriter.temporaryName("lesions.zip"))));
 		assertFalse(ModelBundle.isTemporaryFile(Paths.get("lesions.zip")));
 		assertTrue(ModelFileWriter.temporaryName("x".repeat(300)).length() < 130);
