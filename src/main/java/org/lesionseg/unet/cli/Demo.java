@@ -30,7 +30,7 @@ import org.lesionseg.unet.workflow.TrainingJob;
 final class Demo {
 
 	static final String HELP = String.join("\n", "usage: unet demo [--data sample-data/ich-ct-bhsd] [--output demo-output] [--epochs N] [--quick] [training options]", "",
-		"Trains on the sample data (a small U-Net: base 16, 128x128), then segments and evaluates the held-back test slices.",
+		"Trains on the sample data (a small U-Net: base 16, 128x128 patches), then segments and evaluates the held-back test slices.",
 		"Writes demo-output/: model.zip, predictions/ (probability maps, masks, ROI sets, objects.csv), metrics.csv,",
 		"history.csv, training-curves.png and panels/ (image | truth | prediction).",
 		"--quick trains 3 epochs (a smoke test). Any option of 'unet train' may be given to change the settings.");
@@ -44,10 +44,14 @@ final class Demo {
 	/** The demo's settings: the original workflow's choices, scaled to a CPU and a small data set. */
 	static TrainingSettings defaults() {
 		TrainingSettings s = new TrainingSettings();
+		// Haemorrhages are small in a 512-pixel CT slice: train on 128-pixel patches at full resolution, half of them
+		// centred on a lesion, and predict whole slices tile by tile.
+		s.inputMode = "patch";
+		s.patchForeground = 0.5;
 		s.imageSize = 128;
 		s.baseFeatures = 16;
 		s.batchSize = 4;
-		s.epochs = 30;
+		s.epochs = 60;
 		s.learningRate = 1e-3f;
 		s.loss = "bce_dice";
 		s.optimizer = "adam";

@@ -107,6 +107,7 @@ public final class UnetCli {
 		s.scheduler = a.string("scheduler", s.scheduler);
 		s.imageSize = a.integer("image-size", s.imageSize);
 		s.inputMode = a.string("input-mode", s.inputMode);
+		s.patchForeground = a.number("patch-foreground", s.patchForeground);
 		s.baseFeatures = a.integer("base-features", s.baseFeatures);
 		s.depth = a.integer("depth", s.depth);
 		s.dropout = (float) a.number("dropout", s.dropout);
@@ -295,7 +296,8 @@ public final class UnetCli {
 		"data:     --pairing by_name|sorted (by_name)  --mask-policy strict|threshold_half  --normalization scale_01|minmax|zscore|none",
 		"          --val-fraction 0.2  --test-fraction 0.2  --group-by REGEX (first group = patient)  --seed 42",
 		"network:  --depth 4  --base-features 64  --dropout 0  --init kaiming|pytorch  --initial-model FILE.zip (fine-tune)",
-		"input:    --image-size 256  --input-mode resize|patch  --augment default|none|flip,vflip,rot90,rotate=35,scale=0.1,elastic=30:5,",
+		"input:    --image-size 256  --input-mode resize|patch  --patch-foreground 0.5 (share of lesion-centred patches)",
+		"          --augment default|none|flip,vflip,rot90,rotate=35,scale=0.1,elastic=30:5,",
 		"          brightness=0.2,contrast=0.2,gamma=0.2,noise=0.02  --no-augment  --loader-threads 2",
 		"training: --epochs 20  --batch-size 16  --learning-rate 1e-4  --loss " + String.join("|", Losses.names()) + " (bce_dice)",
 		"          --loss-params alpha=0.3,beta=0.7  --optimizer sgd|momentum|nesterov|adagrad|rmsprop|adam|adamw|adadelta (adam)",

@@ -66,8 +66,7 @@ public final class Evaluation {
 			boolean panelWanted = reportDir != null && written < panels && (withLesion.isEmpty() || withLesion.contains(s));
 			if (panelWanted) {
 				Path png = reportDir.resolve("panels").resolve(s.name() + "_panel.png");
-				Panels.writeComparison(png, firstChannel(s), s.maskData(), predicted, s.width(), s.height(),
-					String.format(java.util.Locale.ROOT, "%s  Dice %.3f", s.name(), m.counts().dice()));
+				Panels.writeComparison(png, firstChannel(s), s.maskData(), predicted, s.width(), s.height(), s.name());
 				written++;
 			}
 			if (progress != null)

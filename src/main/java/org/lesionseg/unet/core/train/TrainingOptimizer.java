@@ -26,7 +26,8 @@ import ai.djl.util.Pair;
  * <p>
  * Written here rather than taken from DJL so that the state (moments, step counts) can be saved in a
  * checkpoint and a resumed training continues exactly; updates work in place and free their temporaries at
- * once, so memory stays flat over long trainings. Weight decay is L2 (added to the gradient) except for
+ * once, so memory stays flat over long trainings. The gradient handed to {@link #update} may be a copy made by DJL's
+ * parameter server, so clearing gradients is the trainer's job ({@code UNetTrainer.zeroGradients}). Weight decay is L2 (added to the gradient) except for
  * AdamW, where it is decoupled.
  */
 public final class TrainingOptimizer extends Optimizer {
@@ -154,8 +155,6 @@ public final class TrainingOptimizer extends Optimizer {
 				default:
 					throw new IllegalStateException(kind.name());
 			}
-			// PyTorch's autograd accumulates: clear for the next step (DJL has no zero_grad).
-			grad.subi(grad);
 		}
 	}
 

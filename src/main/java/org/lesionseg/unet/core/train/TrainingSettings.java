@@ -27,6 +27,8 @@ public final class TrainingSettings {
 	public int imageSize = 256;
 	/** resize: whole images resized to imageSize (the original workflow); patch: random crops of imageSize at native scale. */
 	public String inputMode = "resize";
+	/** In patch mode, the share of crops centred on a lesion pixel (small lesions would rarely be seen otherwise). */
+	public double patchForeground = 0.5;
 	public int depth = 4;
 	public int baseFeatures = 64;
 	public float dropout = 0f;
@@ -57,6 +59,7 @@ public final class TrainingSettings {
 		require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got " + momentum);
 		require(imageSize >= 8 && imageSize <= 8192, "image size must be between 8 and 8192, got " + imageSize);
 		require("resize".equals(inputMode) || "patch".equals(inputMode), "input mode must be resize or patch, got " + inputMode);
+		require(patchForeground >= 0 && patchForeground <= 1, "patch foreground share must be in [0, 1], got " + patchForeground);
 		require(patience >= 0, "patience must not be negative, got " + patience);
 		require(loaderThreads >= 1 && loaderThreads <= 64, "loader threads must be between 1 and 64, got " + loaderThreads);
 		require(valFraction >= 0 && valFraction < 1 && testFraction >= 0 && testFraction < 1 && valFraction + testFraction < 1,

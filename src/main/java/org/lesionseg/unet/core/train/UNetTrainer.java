@@ -246,7 +246,23 @@ public final class UNetTrainer {
 			}
 			if (Double.isFinite(value))
 				trainer.step();
+			zeroGradients(trainer.getModel().getBlock());
 			return value;
+		}
+	}
+
+	/**
+	 * PyTorch accumulates gradients and DJL has no zero_grad: clear them after each step, on the parameters
+	 * themselves (the optimizer may only see a copy).
+	 */
+	static void zeroGradients(ai.djl.nn.Block block) {
+		for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
+			NDArray array = p.getValue().getArray();
+			if (array != null && array.hasGradient()) {
+				try (NDArray gradient = array.getGradient()) {
+					gradient.subi(gradient);
+				}
+			}
 		}
 	}
 
@@ -283,7 +299,7 @@ public final class UNetTrainer {
 		int size = settings.imageSize;
 		boolean patch = "patch".equals(settings.inputMode);
 		return (sample, random) -> {
-			Sample s = patch ? Resizing.randomCrop(sample, size, random) : Resizing.resize(sample, size, size);
+			Sample s = patch ? Resizing.randomCrop(sample, size, random, settings.patchForeground) : Resizing.resize(sample, size, size);
 			return augmenter.apply(s, random);
 		};
 	}
@@ -294,7 +310,7 @@ public final class UNetTrainer {
 		boolean patch = "patch".equals(settings.inputMode);
 		for (int i = 0; i < val.size(); i++) {
 			Sample s = val.get(i);
-			prepared.add(patch ? Resizing.randomCrop(s, settings.imageSize, new Random(settings.seed * 31 + i))
+			prepared.add(patch ? Resizing.randomCrop(s, settings.imageSize, new Random(settings.seed * 31 + i), settings.patchForeground)
 				: Resizing.resize(s, settings.imageSize, settings.imageSize));
 		}
 		return prepared;

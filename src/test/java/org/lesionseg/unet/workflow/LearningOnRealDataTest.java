@@ -1,0 +1,75 @@
+package org.lesionseg.unet.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lesionseg.unet.core.data.MaskPolicy;
+import org.lesionseg.unet.core.data.Normalization;
+import org.lesionseg.unet.core.data.Pairing;
+import org.lesionseg.unet.core.data.Sample;
+import org.lesionseg.unet.core.metrics.ConfusionCounts;
+import org.lesionseg.unet.core.metrics.ImageMetrics;
+import org.lesionseg.unet.core.metrics.MetricsSummary;
+import org.lesionseg.unet.core.model.ModelFile;
+import org.lesionseg.unet.core.model.ModelInfo;
+import org.lesionseg.unet.core.train.TrainingSettings;
+
+/**
+ * Learning, shown on real data: a small U-Net trained on the BHSD CT slices of sample-data must segment the
+ * held-back slices far better than a network that learnt nothing could.
+ */
+class LearningOnRealDataTest {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void aUNetTrainedOnRealCtSlicesSegmentsTheHeldBackSlices() {
+		LabelledImages set = LabelledImages.fromFolders(Paths.get("sample-data/ich-ct-bhsd/images"), Paths.get("sample-data/ich-ct-bhsd/masks"),
+			Pairing.BY_NAME, MaskPolicy.STRICT, Normalization.SCALE_01);
+		TrainingSettings s = new TrainingSettings();
+		s.inputMode = "patch";
+		s.imageSize = 128;
+		s.baseFeatures = 16;
+		s.batchSize = 4;
+		s.epochs = 40;
+		s.learningRate = 1e-3f;
+		s.augment = "flip,rot90";
+		s.device = "cpu";
+		s.seed = 7;
+		Path model = dir.resolve("ich.zip");
+		TrainingJob.Outcome o = TrainingJob.run(set, s, model, null, false, null, null, null);
+
+		MetricsSummary test = o.test.summary;
+		assertEquals(7, test.images());
+		// What a network that learnt nothing scores on the same test slices:
+		double allEmpty = pooledDiceOf(set, o, false), allForeground = pooledDiceOf(set, o, true);
+		assertEquals(0.0, allEmpty);
+		assertTrue(allForeground < 0.05, "all-foreground baseline " + allForeground);
+		System.out.printf("learning test: pooled test Dice %.4f, mean %.4f (all-empty %.4f, all-foreground %.4f), best val Dice %.4f at epoch %d%n",
+			test.pooledDice(), test.meanDice(), allEmpty, allForeground, o.training.bestValDice, o.training.bestEpoch);
+		assertTrue(test.pooledDice() > 0.4, "pooled test Dice " + test.pooledDice() + " is no better than a network that did not learn");
+		assertTrue(test.meanDiceNonEmpty() > 0.3, "mean test Dice over lesion slices " + test.meanDiceNonEmpty());
+
+		ModelInfo info = ModelFile.readInfo(model);
+		assertEquals(test.pooledDice(), info.metrics.get("test_pooled_dice"), 1e-9, "test metrics are stored in the model file");
+		assertTrue(info.finished);
+	}
+
+	private static double pooledDiceOf(LabelledImages set, TrainingJob.Outcome o, boolean foreground) {
+		java.util.List<ImageMetrics> metrics = new java.util.ArrayList<>();
+		for (ImageMetrics m : o.test.images) {
+			Sample s = set.select(java.util.Collections.singletonList(m.name())).get(0);
+			byte[] prediction = new byte[s.width() * s.height()];
+			Arrays.fill(prediction, (byte) (foreground ? 1 : 0));
+			metrics.add(new ImageMetrics(m.name(), ConfusionCounts.of(prediction, s.maskData())));
+		}
+		return new MetricsSummary(metrics).pooledDice();
+	}
+}
