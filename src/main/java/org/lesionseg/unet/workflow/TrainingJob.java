@@ -20,7 +20,7 @@ import org.lesionseg.unet.core.model.ModelInfo;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.core.predict.TiledPredictor;
-import org.lesionseg.unet.core.report.AtomicFiles;
+import org.lesionseg.unet.core.AtomicFiles;
 import org.lesionseg.unet.core.report.Curves;
 import org.lesionseg.unet.core.report.EpochPoint;
 import org.lesionseg.unet.core.train.EpochRecord;

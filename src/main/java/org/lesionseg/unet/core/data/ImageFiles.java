@@ -32,6 +32,7 @@ import javax.imageio.stream.FileImageOutputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 
+import org.lesionseg.unet.core.AtomicFiles;
 import org.lesionseg.unet.core.UnetException;
 
 /**
@@ -410,43 +411,19 @@ public final class ImageFiles {
 			throw new IllegalArgumentException(length + " pixels do not make a " + width + "x" + height + " image");
 	}
 
-	/**
-	 * Writes into a hidden temporary file beside the target, then renames it over the target (atomically where the
-	 * file system allows), so that the target is either the old or the complete new file.
-	 */
+	/** Writes through {@link AtomicFiles}: the target is either the old or the complete new file. */
 	private static void writeAtomically(Path file, BufferedImage image, String format) {
-		Path target = file.toAbsolutePath();
-		Path temp = null;
-		try {
-			Path folder = target.getParent();
-			Files.createDirectories(folder);
-			temp = Files.createTempFile(folder, "." + target.getFileName() + ".", ".tmp");
-			Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format);
-			if (!writers.hasNext())
-				throw new UnetException("this Java has no " + format + " writer: cannot write " + file);
-			ImageWriter writer = writers.next();
-			try (ImageOutputStream out = new FileImageOutputStream(temp.toFile())) {
-				writer.setOutput(out);
+		Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format);
+		if (!writers.hasNext())
+			throw new UnetException("this Java has no " + format + " writer: cannot write " + file);
+		ImageWriter writer = writers.next();
+		AtomicFiles.write(file, out -> {
+			try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+				writer.setOutput(stream);
 				writer.write(null, new IIOImage(image, null, null), null);
 			} finally {
 				writer.dispose();
 			}
-			try {
-				Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-			} catch (AtomicMoveNotSupportedException e) {
-				Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-			}
-			temp = null;
-		} catch (IOException e) {
-			throw new UnetException("cannot write " + file + " (" + describe(e) + "): check that the folder exists, is writable and has free space", e);
-		} finally {
-			if (temp != null) {
-				try {
-					Files.deleteIfExists(temp);
-				} catch (IOException ignored) {
-					// best effort: a leftover hidden temp file is harmless
-				}
-			}
-		}
+		});
 	}
 }

@@ -1,6 +1,7 @@
 package org.lesionseg.unet.core.metrics;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -10,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 
+import org.lesionseg.unet.core.AtomicFiles;
 import org.lesionseg.unet.core.UnetException;
 
 /**
@@ -38,38 +40,16 @@ public final class MetricsCsv {
 			throw new UnetException("Cannot write the metrics table: no " + (csv == null ? "file" : "metrics")
 					+ " given.");
 		}
-		Path target = csv.toAbsolutePath();
-		Path folder = target.getParent();
-		Path temporary = null;
-		try {
-			Files.createDirectories(folder);
-			temporary = Files.createTempFile(folder, "." + target.getFileName() + ".", ".tmp");
-			try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-				writer.write(HEADER);
+		AtomicFiles.write(csv, out -> {
+			Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+			writer.write(HEADER);
+			writer.write('\n');
+			for (ImageMetrics image : images) {
+				writer.write(row(image));
 				writer.write('\n');
-				for (ImageMetrics image : images) {
-					writer.write(row(image));
-					writer.write('\n');
-				}
 			}
-			try {
-				Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			} catch (AtomicMoveNotSupportedException e) {
-				Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-			}
-			temporary = null;
-		} catch (IOException e) {
-			throw new UnetException("Cannot write the metrics table " + target + ": " + e.getMessage()
-					+ "; check that the folder exists, is writable and has free space.", e);
-		} finally {
-			if (temporary != null) {
-				try {
-					Files.deleteIfExists(temporary);
-				} catch (IOException ignored) {
-					// the write already failed; that error is the one to report
-				}
-			}
-		}
+			writer.flush();
+		});
 	}
 
 	/** One CSV row (without line end) for an image. */

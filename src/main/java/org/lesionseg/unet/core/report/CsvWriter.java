@@ -1,5 +1,6 @@
 package org.lesionseg.unet.core.report;
 
+import org.lesionseg.unet.core.AtomicFiles;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.math.BigDecimal;

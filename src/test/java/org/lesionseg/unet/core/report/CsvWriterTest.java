@@ -1,5 +1,6 @@
 package org.lesionseg.unet.core.report;
 
+import org.lesionseg.unet.core.AtomicFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

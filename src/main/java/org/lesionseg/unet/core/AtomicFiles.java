@@ -1,4 +1,4 @@
-package org.lesionseg.unet.core.report;
+package org.lesionseg.unet.core;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -10,7 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.lesionseg.unet.core.UnetException;
 
 /**
  * Writes a file completely or not at all: the content goes to a hidden temporary file beside the target,
