@@ -108,6 +108,24 @@ class UNetTrainerTest {
 	}
 
 	@Test
+	void earlyStoppingEndsATrainingThatNoLongerImproves() {
+		TrainingSettings s = tiny(10);
+		s.learningRate = 1e-9f; // nothing changes, so the validation Dice never improves after epoch 1
+		s.patience = 2;
+		List<String> messages = new ArrayList<>();
+		TrainingResult r = new UNetTrainer(s, new TrainingListener() {
+			@Override
+			public void message(String text) {
+				messages.add(text);
+			}
+		}, null).train(squares(), dir.resolve("early.zip"), null, false);
+		assertTrue(r.stoppedEarly);
+		assertEquals(3, r.history.size());
+		assertEquals(1, r.bestEpoch);
+		assertTrue(messages.stream().anyMatch(m -> m.startsWith("early stop")), messages.toString());
+	}
+
+	@Test
 	void nanLossStopsWithAMessageThatNamesTheCause() {
 		TrainingData data = squares();
 		float[] pixels = data.train.get(0).imageData();
