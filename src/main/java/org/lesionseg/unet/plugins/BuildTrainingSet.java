@@ -24,10 +24,10 @@ import ij.ImagePlus;
 	@Menu(label = "Plugins"), @Menu(label = "Segmentation"), @Menu(label = "Build Training Set", weight = 11) })
 public class BuildTrainingSet extends UNetCommand {
 
-	@Parameter(label = "Image", description = "The open image (stack) to add, by title; the current image when not given")
+	@Parameter(label = "Image", persist = false, description = "The open image (stack) to add, by title; the current image when not given")
 	private ImagePlus image;
 
-	@Parameter(label = "Mask", required = false, description = "Its mask image by title: 0 = background, non-zero = lesion, one slice per image slice")
+	@Parameter(label = "Mask", required = false, persist = false, description = "Its mask image by title: 0 = background, non-zero = lesion, one slice per image slice")
 	private ImagePlus mask;
 
 	@Parameter(label = "Lesions from the ROI Manager", persist = false, description = "Draw the masks from the ROIs in the ROI Manager instead of a mask image")
@@ -46,6 +46,11 @@ public class BuildTrainingSet extends UNetCommand {
 	private boolean replace_existing = false;
 
 	private List<String> added = new ArrayList<>();
+
+	@Override
+	protected boolean usesEngine() {
+		return false;
+	}
 
 	@Override
 	protected void execute() {

@@ -42,10 +42,10 @@ public class EvaluateUNet extends UNetCommand {
 	@Parameter(label = "Model file", style = FileWidget.OPEN_STYLE, persist = false, description = "Model file (.zip) written by Train UNet")
 	private File model_file;
 
-	@Parameter(label = "Image", required = false, description = "The open image (stack) to evaluate on, by title; not used when images_folder is given")
+	@Parameter(label = "Image", required = false, persist = false, description = "The open image (stack) to evaluate on, by title; not used when images_folder is given")
 	private ImagePlus image;
 
-	@Parameter(label = "Mask", required = false, description = "The open mask image (truth) by title: 0 = background, non-zero = lesion")
+	@Parameter(label = "Mask", required = false, persist = false, description = "The open mask image (truth) by title: 0 = background, non-zero = lesion")
 	private ImagePlus mask;
 
 	@Parameter(label = "Lesions from the ROI Manager", persist = false, description = "Draw the true masks from the ROIs in the ROI Manager instead of a mask image")

@@ -184,6 +184,58 @@ public final class MacroKeys {
 		return value.toString();
 	}
 
+	/**
+	 * The reference of the commands' macro keys as Markdown: per command a heading, its description and a table of its
+	 * keys (type, default, meaning). docs/macros.md holds this text; a test keeps the two equal.
+	 */
+	public static String markdown(List<Class<?>> commands) {
+		StringBuilder md = new StringBuilder();
+		for (Class<?> c : commands) {
+			Plugin plugin = c.getAnnotation(Plugin.class);
+			String name = commandName(c);
+			md.append("### ").append(name).append("\n\n");
+			md.append(plugin.description()).append(". Menu: Plugins › Segmentation › ").append(name).append(".\n\n");
+			List<Key> keys = keysOf(c);
+			if (keys.isEmpty()) {
+				md.append("No keys: `run(\"").append(name).append("\");`\n\n");
+				continue;
+			}
+			md.append("| key | value | default | meaning |\n|---|---|---|---|\n");
+			for (Key k : keys)
+				md.append("| `").append(k.name()).append("` | ").append(valueKind(k)).append(" | ").append(defaultText(k, c)).append(" | ")
+					.append(k.description().replace("|", "\\|")).append(" |\n");
+			md.append('\n');
+		}
+		return md.toString();
+	}
+
+	private static String valueKind(Key k) {
+		if (k.type() == ij.ImagePlus.class)
+			return "image title";
+		if (k.isBoolean())
+			return "`true` or `false`";
+		if (k.isInteger())
+			return "whole number";
+		if (k.isNumber())
+			return "number";
+		if (k.isDirectory())
+			return "folder";
+		if (k.isFile())
+			return "file";
+		if (!k.choices().isEmpty())
+			return "`" + String.join("`, `", k.choices()) + "`";
+		return "text";
+	}
+
+	private static String defaultText(Key k, Class<?> c) {
+		if (k.type() == ij.ImagePlus.class)
+			return k.required() ? "the current image" : "none";
+		Object value = k.defaultValue(c);
+		if (value == null || value.toString().isEmpty())
+			return k.required() ? "**required**" : "none";
+		return "`" + format(value) + "`";
+	}
+
 	static Object newInstance(Class<?> commandClass) {
 		try {
 			java.lang.reflect.Constructor<?> c = commandClass.getDeclaredConstructor();

@@ -29,7 +29,7 @@ import ij.ImagePlus;
 	@Menu(label = "Plugins"), @Menu(label = "Segmentation"), @Menu(label = "ROIs to Masks", weight = 12) })
 public class RoisToMasks extends UNetCommand {
 
-	@Parameter(label = "Image", description = "The open image (stack) the ROIs belong to, by title; the current image when not given")
+	@Parameter(label = "Image", persist = false, description = "The open image (stack) the ROIs belong to, by title; the current image when not given")
 	private ImagePlus image;
 
 	@Parameter(label = "Training set folder", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false, description = "Folder of the training set to add image and mask to; empty to only make the mask")
@@ -48,6 +48,11 @@ public class RoisToMasks extends UNetCommand {
 	private ImagePlus mask_image;
 
 	private List<String> added = new ArrayList<>();
+
+	@Override
+	protected boolean usesEngine() {
+		return false;
+	}
 
 	@Override
 	protected void execute() {

@@ -46,7 +46,7 @@ public class SegmentWithUNet extends UNetCommand {
 	/** ROI property holding the model file's name, which marks the ROIs this command put into an overlay. */
 	public static final String PROPERTY_MODEL = "model";
 
-	@Parameter(label = "Image", description = "The open image or stack to segment, by title; the current image when not given")
+	@Parameter(label = "Image", persist = false, description = "The open image or stack to segment, by title; the current image when not given")
 	private ImagePlus image;
 
 	@Parameter(label = "Model file", style = FileWidget.OPEN_STYLE, persist = false, description = "Model file (.zip) written by Train UNet")

@@ -45,10 +45,10 @@ public class TrainUNet extends UNetCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String dataHeading = "<html><b>Training data</b>: an open image and its mask (or the ROI Manager), or two folders";
 
-	@Parameter(label = "Image", required = false, description = "The open image (stack) to train on, by title; not used when images_folder is given")
+	@Parameter(label = "Image", required = false, persist = false, description = "The open image (stack) to train on, by title; not used when images_folder is given")
 	private ImagePlus image;
 
-	@Parameter(label = "Mask", required = false, description = "The open mask image by title: 0 = background, non-zero = lesion, one slice per image slice")
+	@Parameter(label = "Mask", required = false, persist = false, description = "The open mask image by title: 0 = background, non-zero = lesion, one slice per image slice")
 	private ImagePlus mask;
 
 	@Parameter(label = "Lesions from the ROI Manager", persist = false, description = "Draw the masks from the ROIs in the ROI Manager instead of a mask image")

@@ -25,7 +25,10 @@ public abstract class UNetCommand extends ContextCommand {
 		stopAsked = false;
 		IJ.resetEscape(); // an Esc pressed before this command must not stop it
 		try {
-			EngineContext.run(this::execute);
+			if (usesEngine())
+				EngineContext.run(this::execute);
+			else
+				execute();
 		} catch (UnetException e) {
 			fail(e.getMessage());
 		}
@@ -33,6 +36,11 @@ public abstract class UNetCommand extends ContextCommand {
 
 	/** Gathers the parameters and calls the workflow; throws {@link UnetException} for anything the user can fix. */
 	protected abstract void execute();
+
+	/** Whether the command runs the network (commands that only handle files and ROIs do not start the engine). */
+	protected boolean usesEngine() {
+		return true;
+	}
 
 	/** The command's menu label, also its name in {@code run("...")} and the title of its messages. */
 	public String commandName() {

@@ -64,9 +64,7 @@ final class PluginTests {
 		LabelledImages data = LabelledImages.fromFolders(dir.resolve("images"), dir.resolve("masks"), Pairing.BY_NAME, MaskPolicy.STRICT,
 			Normalization.fromName(s.normalization));
 		Path model = dir.resolve("blob-model.zip");
-		long t0 = System.nanoTime();
 		TrainingJob.Outcome o = EngineContext.call(() -> TrainingJob.run(data, s, model, null, false, null, null, new AtomicBoolean()));
-		System.out.println("TIMING blob model " + (System.nanoTime() - t0) / 1e9 + " s, dice " + o.test.summary.pooledDice());
 		if (o.test.summary.pooledDice() < 0.8)
 			throw new IllegalStateException("the blob model learned too little: test Dice " + o.test.summary.pooledDice());
 		blobModel = model;
