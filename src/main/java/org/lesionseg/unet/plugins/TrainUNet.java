@@ -111,6 +111,30 @@ public class TrainUNet extends UNetCommand {
 	@Parameter(label = "Learning rate", persist = false, description = "Step size of the optimizer")
 	private double learning_rate = 1e-4;
 
+	@Parameter(label = "Momentum", persist = false, description = "Momentum of sgd-type optimizers")
+	private double momentum = 0.9;
+
+	@Parameter(label = "Weight decay", persist = false, description = "L2 weight decay; 0 for none")
+	private double weight_decay = 0;
+
+	@Parameter(label = "Image size", min = "8", persist = false, description = "Side of the square training images, a multiple of 2^depth")
+	private int image_size = 256;
+
+	@Parameter(label = "Validation fraction", min = "0", max = "0.9", persist = false, description = "Share of images used to choose the best epoch")
+	private double val_fraction = 0.2;
+
+	@Parameter(label = "Test fraction", min = "0", max = "0.9", persist = false, description = "Share of images held back to measure the final model")
+	private double test_fraction = 0.2;
+
+	@Parameter(label = "Random seed", persist = false, description = "Seed of the split, the initial weights and the augmentation")
+	private long seed = 42;
+
+	@Parameter(label = "Early stop patience", min = "0", persist = false, description = "Stop when validation Dice has not improved for this many epochs; 0 never stops early")
+	private int patience = 0;
+
+	@Parameter(label = "Loader threads", min = "1", max = "64", persist = false, description = "Threads that prepare batches ahead of the network")
+	private int loader_threads = 2;
+
 	@Parameter(label = "Loss", choices = { "bce", "dice", "bce_dice", "jaccard", "tversky", "focal", "lovasz", "mcc" }, persist = false, description = "Training loss")
 	private String loss = "bce_dice";
 
@@ -120,17 +144,8 @@ public class TrainUNet extends UNetCommand {
 	@Parameter(label = "Optimizer", choices = { "adam", "adamw", "sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adadelta" }, persist = false, description = "Optimizer")
 	private String optimizer = "adam";
 
-	@Parameter(label = "Momentum", persist = false, description = "Momentum of sgd-type optimizers")
-	private double momentum = 0.9;
-
-	@Parameter(label = "Weight decay", persist = false, description = "L2 weight decay; 0 for none")
-	private double weight_decay = 0;
-
 	@Parameter(label = "LR schedule", persist = false, description = "constant, step:size=10,gamma=0.1, exponential:gamma=0.95, cosine:warmup=1,min=0, cyclic:base=1e-5,max=1e-3,half=2 or plateau:factor=0.5,patience=3")
 	private String scheduler = "constant";
-
-	@Parameter(label = "Image size", min = "8", persist = false, description = "Side of the square training images, a multiple of 2^depth")
-	private int image_size = 256;
 
 	@Parameter(label = "Input mode", choices = { "resize", "patch" }, persist = false, description = "resize: whole images scaled to image_size; patch: random crops of image_size at full resolution")
 	private String input_mode = "resize";
@@ -138,26 +153,11 @@ public class TrainUNet extends UNetCommand {
 	@Parameter(label = "Augmentation", persist = false, description = "default, none, or a list such as flip,vflip,rot90,rotate=35,scale=0.1,elastic=30:5,brightness=0.2,contrast=0.2,gamma=0.2,noise=0.02")
 	private String augment = "default";
 
-	@Parameter(label = "Validation fraction", min = "0", max = "0.9", persist = false, description = "Share of images used to choose the best epoch")
-	private double val_fraction = 0.2;
-
-	@Parameter(label = "Test fraction", min = "0", max = "0.9", persist = false, description = "Share of images held back to measure the final model")
-	private double test_fraction = 0.2;
-
 	@Parameter(label = "Group by", required = false, persist = false, description = "Regular expression whose first group names the patient of a file, so that its slices stay in one part of the split; empty for none")
 	private String group_by = "";
 
-	@Parameter(label = "Random seed", persist = false, description = "Seed of the split, the initial weights and the augmentation")
-	private long seed = 42;
-
-	@Parameter(label = "Early stop patience", min = "0", persist = false, description = "Stop when validation Dice has not improved for this many epochs; 0 never stops early")
-	private int patience = 0;
-
 	@Parameter(label = "Device", persist = false, description = "auto (every GPU PyTorch sees, else the CPU), cpu, gpu or gpu:N")
 	private String device = "auto";
-
-	@Parameter(label = "Loader threads", min = "1", max = "64", persist = false, description = "Threads that prepare batches ahead of the network")
-	private int loader_threads = 2;
 
 	private TrainingJob.Outcome outcome;
 	private ResultsTable metricsTable;

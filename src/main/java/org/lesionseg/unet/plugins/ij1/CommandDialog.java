@@ -41,8 +41,16 @@ public final class CommandDialog {
 		normalizeBooleanOptions();
 		GenericDialog gd = new GenericDialog(command.commandName());
 		List<List<String>> imageChoices = new ArrayList<>();
+		String loneKind = null; // a number or checkbox alone on its row: the next of its kind joins it
 		for (MacroKeys.Key k : items) {
 			Object value = k.value(command);
+			String kind = k.isNumber() ? "number" : k.isBoolean() ? "boolean" : null;
+			if (kind != null && kind.equals(loneKind)) {
+				gd.addToSameRow(); // two short fields per row keep long dialogs on the screen
+				loneKind = null;
+			} else {
+				loneKind = kind;
+			}
 			if (k.isMessage()) {
 				gd.setInsets(10, 0, 0);
 				gd.addMessage(plainText(String.valueOf(value)));
