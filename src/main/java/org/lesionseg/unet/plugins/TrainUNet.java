@@ -209,28 +209,56 @@ public class TrainUNet extends UNetCommand {
 
 		AtomicBoolean cancel = new AtomicBoolean();
 		plot = new TrainingPlot();
-		TrainingListener stopOnRequest = new TrainingListener() {
-
-			@Override
-			public void batchDone(int epoch, int epochs, int batch, int batches, double loss) {
-				checkStop();
-			}
-
-			@Override
-			public void epochDone(EpochRecord record, int epochs, boolean improved, double etaSeconds) {
-				checkStop();
-			}
-
-			private void checkStop() {
-				if (!cancel.get() && stopRequested()) {
-					cancel.set(true);
-					IJ.log(commandName() + ": stopping at the end of this batch; the best model so far is kept");
-				}
-			}
-		};
+		TrainingListener stopAndEta = new StopAndEta(cancel);
 		IJ.log(commandName() + ": " + data.samples.size() + " labelled images -> " + model);
-		outcome = TrainingJob.run(data, s, model, initial, resume, report, TrainingPlot.chain(new StatusProgress(), plot, stopOnRequest), cancel);
+		outcome = TrainingJob.run(data, s, model, initial, resume, report, TrainingPlot.chain(new StatusProgress(), plot, stopAndEta), cancel);
 		reportOutcome();
+	}
+
+	/**
+	 * Polls for a stop request (Esc, cancel, interrupt) after every batch and epoch, and replaces the batch status of
+	 * {@link StatusProgress} with one that also gives the estimated time left.
+	 */
+	private final class StopAndEta implements TrainingListener {
+
+		private final AtomicBoolean cancel;
+		private final long start = System.nanoTime();
+		private int batchesThisRun;
+
+		StopAndEta(AtomicBoolean cancel) {
+			this.cancel = cancel;
+		}
+
+		@Override
+		public void batchDone(int epoch, int epochs, int batch, int batches, double loss) {
+			batchesThisRun++;
+			long left = (long) (epochs - epoch) * batches + batches - batch;
+			double seconds = (System.nanoTime() - start) / 1e9 / batchesThisRun * left;
+			IJ.showStatus(String.format(Locale.ROOT, "%s: epoch %d/%d, batch %d/%d, loss %.4f, ETA %s (Esc stops)", commandName(), epoch, epochs, batch,
+				batches, loss, eta(seconds)));
+			checkStop();
+		}
+
+		@Override
+		public void epochDone(EpochRecord record, int epochs, boolean improved, double etaSeconds) {
+			checkStop();
+		}
+
+		private void checkStop() {
+			if (!cancel.get() && stopRequested()) {
+				cancel.set(true);
+				IJ.log(commandName() + ": stopping at the end of this batch; the best model so far is kept");
+			}
+		}
+	}
+
+	/** A time left as people say it: 45 s, 3 min, 1 h 05 min. */
+	static String eta(double seconds) {
+		long s = Math.round(seconds);
+		if (s < 60)
+			return s + " s";
+		long minutes = Math.round(seconds / 60);
+		return minutes < 60 ? minutes + " min" : String.format(Locale.ROOT, "%d h %02d min", minutes / 60, minutes % 60);
 	}
 
 	private LabelledImages trainingData(TrainingSettings s) {

@@ -108,4 +108,18 @@ class BuildTrainingSetTest {
 			set.toFile());
 		assertTrue(mixed.getCancelReason().contains("holds 16-bit grey images (deep.tif) but colour.png is RGB"), mixed.getCancelReason());
 	}
+
+	/** Without a display there is no ROI Manager: the commands that need one say so. */
+	@Test
+	void roiCommandsExplainWhatToDoWithoutADisplay(@TempDir Path tmp) {
+		ImagePlus image = new ImagePlus("x.tif", new ByteProcessor(8, 8));
+		CommandModule rois = PluginTests.run(context, RoisToMasks.class, "image", image, "output_folder", tmp.toFile());
+		assertTrue(rois.getCancelReason().startsWith("masks from the ROI Manager need ImageJ with a display"), rois.getCancelReason());
+		CommandModule nothing = PluginTests.run(context, RoisToMasks.class, "image", image);
+		assertTrue(nothing.getCancelReason().startsWith("nothing to do: give output_folder"), nothing.getCancelReason());
+		CommandModule build = PluginTests.run(context, BuildTrainingSet.class, "image", image, "use_roi_manager", true, "output_folder", tmp.toFile());
+		assertTrue(build.getCancelReason().startsWith("masks from the ROI Manager need ImageJ with a display"), build.getCancelReason());
+		CommandModule noMask = PluginTests.run(context, BuildTrainingSet.class, "image", image, "output_folder", tmp.toFile());
+		assertTrue(noMask.getCancelReason().startsWith("no mask was chosen for x.tif"), noMask.getCancelReason());
+	}
 }

@@ -195,4 +195,11 @@ class TrainUNetTest {
 				n++;
 		return n;
 	}
+
+	@Test
+	void timeLeftReadsLikeAPerson() {
+		assertEquals("45 s", TrainUNet.eta(44.6));
+		assertEquals("3 min", TrainUNet.eta(170));
+		assertEquals("1 h 05 min", TrainUNet.eta(3900));
+	}
 }
