@@ -39,6 +39,15 @@ final class ImageJInstall {
 		return false;
 	}
 
+	private static ImageJInstall shared;
+
+	/** One installation for the whole test run, in the shared temporary folder (links to the jars, not copies). */
+	static synchronized ImageJInstall shared() throws IOException {
+		if (shared == null)
+			shared = create(PluginTests.sharedDir().resolve("ImageJ"));
+		return shared;
+	}
+
 	static ImageJInstall create(Path dir) throws IOException {
 		Path plugins = Files.createDirectories(dir.resolve("plugins"));
 		Path jars = Files.createDirectories(dir.resolve("jars"));
@@ -81,7 +90,7 @@ final class ImageJInstall {
 			process.destroyForcibly();
 		reader.join(5000);
 		String text = new String(out.toByteArray(), StandardCharsets.UTF_8);
-		Files.write(dir.resolve(macro.getFileName() + ".out"), out.toByteArray());
+		Files.write(macro.resolveSibling(macro.getFileName() + ".out"), out.toByteArray());
 		if (!ended)
 			throw new AssertionError("the macro " + macro + " did not end within " + timeoutSeconds + " s; it printed:\n" + text);
 		return text;

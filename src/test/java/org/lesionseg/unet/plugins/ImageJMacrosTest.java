@@ -50,7 +50,7 @@ class ImageJMacrosTest {
 
 	@Test
 	void exampleMacrosRunInPlainImageJ(@TempDir Path tmp) throws Exception {
-		ImageJInstall imagej = ImageJInstall.create(tmp.resolve("ImageJ"));
+		ImageJInstall imagej = ImageJInstall.shared();
 		Blobs.writeFolders(tmp.resolve("blobs"), 12, 32, 5);
 		Path macros = Paths.get("macros").toAbsolutePath();
 		String tiny = "epochs=1 base_features=4 depth=2 image_size=32 batch_size=4 augment=none loader_threads=1 device=cpu";
@@ -97,7 +97,7 @@ class ImageJMacrosTest {
 
 	@Test
 	void roiManagerWorkflowWithImageJDialogs(@TempDir Path tmp) throws Exception {
-		ImageJInstall imagej = ImageJInstall.create(tmp.resolve("ImageJ"));
+		ImageJInstall imagej = ImageJInstall.shared();
 		List<Blobs.Picture> pictures = Blobs.randomPictures(3, 32, 61);
 		ImagePlus stack = Blobs.stacks("stack", pictures)[0];
 		new FileSaver(stack).saveAsTiffStack(path(tmp.resolve("stack.tif")));
