@@ -66,6 +66,29 @@ public final class ImagePlusConversion {
 	}
 
 	/**
+	 * The sample name that {@link #toSamples(ImagePlus)} gives plane {@code plane} of an image: the title without
+	 * extension, with {@code _s003}-style numbers when the image has more than one (z, t) plane.
+	 *
+	 * @param plane 1-based plane number (z fastest, then t)
+	 */
+	public static String sampleName(ImagePlus imp, int plane) {
+		requireImage(imp, "image");
+		return planeName(baseName(imp.getTitle()), plane, planeCount(imp));
+	}
+
+	/** The image's name as in sample and file names: its title without the file extension. */
+	public static String imageName(ImagePlus imp) {
+		requireImage(imp, "image");
+		return baseName(imp.getTitle());
+	}
+
+	/** The number of (z, t) planes of an image, the number of samples {@link #toSamples(ImagePlus)} gives. */
+	public static int planes(ImagePlus imp) {
+		requireImage(imp, "image");
+		return planeCount(imp);
+	}
+
+	/**
 	 * The bit depth that the model's normalisation uses to scale raw values (for example 8-bit values by 1/255).
 	 *
 	 * @return 8, 16 or 32; 8 for RGB images, whose channels are 8-bit

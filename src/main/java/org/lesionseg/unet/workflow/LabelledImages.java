@@ -55,6 +55,27 @@ public final class LabelledImages {
 		return set;
 	}
 
+	/**
+	 * A labelled set from images in memory, such as open ImageJ images and their masks
+	 * ({@code ImagePlusConversion.toLabelledSamples}). The raw values are normalised here (on copies) as the
+	 * training's normalisation says. Slices are split one by one: a single stack has no other volumes to keep apart
+	 * from, so a group pattern is only used when the settings give one.
+	 *
+	 * @param raw samples with masks, pixel values as stored in the image
+	 * @param bitDepth the images' bit depth (8, 16 or 32; 8 for RGB)
+	 */
+	public static LabelledImages fromSamples(List<Sample> raw, int bitDepth, Normalization normalization) {
+		List<Sample> normalised = new ArrayList<>(raw.size());
+		for (Sample s : raw) {
+			if (!s.hasMask())
+				throw new UnetException("image " + s.name() + " has no mask: every training image needs one");
+			float[] pixels = s.imageData().clone();
+			normalization.apply(pixels, s.width(), s.height(), s.channels(), bitDepth);
+			normalised.add(Sample.of(s.name(), pixels, s.width(), s.height(), s.channels(), s.maskData()));
+		}
+		return new LabelledImages(normalised, bitDepth, false, new ArrayList<>());
+	}
+
 	public List<Sample> select(List<String> names) {
 		List<Sample> selected = new ArrayList<>();
 		for (String n : names) {

@@ -1,0 +1,198 @@
+package org.lesionseg.unet.plugins;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.data.Normalization;
+import org.lesionseg.unet.core.data.Pairing;
+import org.lesionseg.unet.core.predict.Segmenter;
+import org.lesionseg.unet.ij.ImagePlusConversion;
+import org.lesionseg.unet.ij.Progress;
+import org.lesionseg.unet.ij.ResultsTables;
+import org.lesionseg.unet.workflow.Evaluation;
+import org.lesionseg.unet.workflow.LabelledImages;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.measure.ResultsTable;
+
+/**
+ * Plugins › Segmentation › Evaluate UNet: compares a model's segmentation with known masks, for an open image with its
+ * mask image (or ROIs) or for two folders. Gives the per-image metrics (Dice, IoU, accuracy, precision, recall) in the
+ * "UNet metrics" table, their summary in "UNet summary", and image | truth | prediction panels, saved to the report
+ * folder and/or opened as a stack.
+ */
+@Plugin(type = Command.class, headless = true, description = "Measure a trained U-Net against known masks", menu = {
+	@Menu(label = "Plugins"), @Menu(label = "Segmentation"), @Menu(label = "Evaluate UNet", weight = 4) })
+public class EvaluateUNet extends UNetCommand {
+
+	@Parameter(label = "Model file", style = FileWidget.OPEN_STYLE, persist = false, description = "Model file (.zip) written by Train UNet")
+	private File model_file;
+
+	@Parameter(label = "Image", required = false, persist = false, description = "The open image (stack) to evaluate on, by title; not used when images_folder is given")
+	private ImagePlus image;
+
+	@Parameter(label = "Mask", required = false, persist = false, description = "The open mask image (truth) by title: 0 = background, non-zero = lesion")
+	private ImagePlus mask;
+
+	@Parameter(label = "Lesions from the ROI Manager", persist = false, description = "Draw the true masks from the ROIs in the ROI Manager instead of a mask image")
+	private boolean use_roi_manager = false;
+
+	@Parameter(label = "Images folder", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false, description = "Folder of images; when given, the folders are used instead of the open image")
+	private File images_folder;
+
+	@Parameter(label = "Masks folder", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false, description = "Folder of the true masks that go with images_folder")
+	private File masks_folder;
+
+	@Parameter(label = "Pairing", choices = { "by_name", "sorted" }, persist = false, description = "How folder images find their masks: by_name or sorted")
+	private String pairing = "by_name";
+
+	@Parameter(label = "Mask policy", choices = { "strict", "threshold_half" }, persist = false, description = "Masks with many grey values: strict refuses them, threshold_half keeps values of at least half the maximum")
+	private String mask_policy = "strict";
+
+	@Parameter(label = "Threshold", min = "0", max = "1", stepSize = "0.05", persist = false, description = "Probability above which a pixel is lesion")
+	private double threshold = 0.5;
+
+	@Parameter(label = "Minimum object size", min = "0", persist = false, description = "Objects with fewer pixels are dropped; 0 keeps all")
+	private int min_size = 0;
+
+	@Parameter(label = "Fill holes", persist = false, description = "Fill holes inside objects")
+	private boolean fill_holes = false;
+
+	@Parameter(label = "Report folder", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false, description = "Folder for metrics.csv and the panels (panels/NAME_panel.png); empty for none")
+	private File report_folder;
+
+	@Parameter(label = "Number of panels", min = "0", persist = false, description = "How many image | truth | prediction panels to make (images with lesions first), opened as a stack and saved to report_folder; 0 for none")
+	private int panel_count = 6;
+
+	@Parameter(label = "Tile size", min = "0", persist = false, description = "Side of the tiles the images are cut into; 0 for the training size")
+	private int tile = 0;
+
+	@Parameter(label = "Tile overlap", persist = false, description = "Overlap of neighbouring tiles in pixels; -1 for a quarter tile")
+	private int overlap = -1;
+
+	@Parameter(label = "Tiles per batch", min = "1", persist = false, description = "Tiles run through the network at once; lower it when memory runs out")
+	private int tile_batch = 4;
+
+	@Parameter(label = "Device", persist = false, description = "auto, cpu, gpu or gpu:N")
+	private String device = "auto";
+
+	@Parameter(type = ItemIO.OUTPUT, required = false, label = "Panels")
+	private ImagePlus panels_image;
+
+	private Evaluation.Outcome outcome;
+	private ResultsTable metricsTable;
+	private ResultsTable summaryTable;
+
+	@Override
+	protected void execute() {
+		Path model = Inputs.existingModel(model_file, "model_file");
+		Path report = Inputs.optional(report_folder);
+		if (panel_count < 0)
+			throw new UnetException("panel_count must not be negative, got " + panel_count);
+		boolean showPanels = panel_count > 0;
+		Path panelsDir = report;
+		Progress progress = Progress.imageJ();
+		String name = commandName();
+		try (Segmenter segmenter = new Segmenter(model, device, Inputs.tiling(tile, overlap, tile_batch))) {
+			IJ.log(name + ": " + model.getFileName() + "; " + segmenter.deviceDescription());
+			LabelledImages data = data(Normalization.fromName(segmenter.info().normalization));
+			if (panelsDir == null && showPanels)
+				panelsDir = temporaryFolder();
+			int panels = panelsDir == null ? 0 : panel_count;
+			outcome = Evaluation.run(segmenter, data.samples, Inputs.postprocessing(threshold, min_size, fill_holes), panelsDir, panels,
+				(done, total, image) -> progress.step(done, total, name));
+		}
+		metricsTable = ResultsTables.fromMetrics(outcome.images);
+		summaryTable = ResultsTables.fromSummary(outcome.summary);
+		ResultsTables.show(metricsTable, ResultsTables.METRICS_TITLE);
+		ResultsTables.show(summaryTable, ResultsTables.SUMMARY_TITLE);
+		if (showPanels)
+			panels_image = openPanels(panelsDir.resolve("panels"));
+		if (report == null && panelsDir != null)
+			deleteTree(panelsDir);
+		progress.done(name + ": " + outcome.summary.summaryLine());
+		IJ.log(name + ": " + outcome.summary.summaryLine() + (report == null ? "" : "; metrics.csv and panels in " + report));
+	}
+
+	private LabelledImages data(Normalization normalization) {
+		if (Inputs.given(images_folder) || Inputs.given(masks_folder)) {
+			Path images = Inputs.existingFolder(images_folder, "images_folder", "the images");
+			Path masks = Inputs.existingFolder(masks_folder, "masks_folder", "the true masks");
+			LabelledImages data = LabelledImages.fromFolders(images, masks, Pairing.fromName(pairing), Inputs.maskPolicy(mask_policy), normalization);
+			for (String w : data.warnings)
+				IJ.log("warning: " + w);
+			return data;
+		}
+		if (image == null)
+			throw new UnetException("nothing to evaluate on: choose an open image and its mask (image=[title] mask=[title], or use_roi_manager=true), "
+				+ "or give images_folder and masks_folder");
+		List<byte[]> masks = MaskSources.masks(image, mask, use_roi_manager);
+		return LabelledImages.fromSamples(MaskSources.labelledSamples(image, masks), ImagePlusConversion.bitDepth(image), normalization);
+	}
+
+	private static Path temporaryFolder() {
+		try {
+			return Files.createTempDirectory("unet-panels");
+		} catch (IOException e) {
+			throw new UnetException("cannot create a temporary folder for the panels: " + e.getMessage());
+		}
+	}
+
+	/** The panel PNGs as one RGB stack, one slice per image, labelled with the image's name. */
+	private static ImagePlus openPanels(Path dir) {
+		List<Path> files;
+		try (Stream<Path> list = Files.list(dir)) {
+			files = list.filter(p -> p.toString().endsWith("_panel.png")).sorted().collect(Collectors.toList());
+		} catch (IOException e) {
+			return null; // no panel was written (no image at all)
+		}
+		ImageStack stack = null;
+		for (Path f : files) {
+			ImagePlus panel = IJ.openImage(f.toString());
+			if (panel == null)
+				continue;
+			if (stack == null)
+				stack = new ImageStack(panel.getWidth(), panel.getHeight());
+			if (panel.getWidth() != stack.getWidth() || panel.getHeight() != stack.getHeight())
+				continue; // panels of images of another size do not fit one stack; they stay in the report folder
+			String label = f.getFileName().toString();
+			stack.addSlice(label.substring(0, label.length() - "_panel.png".length()), panel.getProcessor().convertToRGB());
+		}
+		return stack == null ? null : new ImagePlus("UNet panels", stack);
+	}
+
+	private static void deleteTree(Path dir) {
+		try (Stream<Path> walk = Files.walk(dir)) {
+			walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+		} catch (IOException e) {
+			IJ.log("could not delete the temporary folder " + dir + ": " + e.getMessage());
+		}
+	}
+
+	/** Per-image metrics and summary of the last run. */
+	public Evaluation.Outcome outcome() {
+		return outcome;
+	}
+
+	public ResultsTable metricsTable() {
+		return metricsTable;
+	}
+
+	public ResultsTable summaryTable() {
+		return summaryTable;
+	}
+}

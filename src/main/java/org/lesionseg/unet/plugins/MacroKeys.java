@@ -1,0 +1,248 @@
+package org.lesionseg.unet.plugins;
+
+import java.io.File;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+/**
+ * The macro keys of a command, read from its {@code @Parameter} fields: the one description that the SciJava dialog,
+ * the plain-ImageJ dialog ({@link org.lesionseg.unet.plugins.ij1.UNetPlugIn}) and the documentation
+ * (docs/macros.md) are all built from, so that they cannot drift apart.
+ */
+public final class MacroKeys {
+
+	/** One input of a command as a macro sees it. */
+	public static final class Key {
+		public final Field field;
+		public final Parameter parameter;
+
+		Key(Field field, Parameter parameter) {
+			this.field = field;
+			this.parameter = parameter;
+		}
+
+		/** The macro key: the field's name. */
+		public String name() {
+			return field.getName();
+		}
+
+		public Class<?> type() {
+			return field.getType();
+		}
+
+		/** A heading or note shown in dialogs, not a key. */
+		public boolean isMessage() {
+			return parameter.visibility() == ItemVisibility.MESSAGE;
+		}
+
+		public boolean isBoolean() {
+			return type() == boolean.class || type() == Boolean.class;
+		}
+
+		public boolean isInteger() {
+			return type() == int.class || type() == long.class || type() == Integer.class || type() == Long.class;
+		}
+
+		public boolean isNumber() {
+			return isInteger() || type() == double.class || type() == float.class || type() == Double.class || type() == Float.class;
+		}
+
+		public boolean isFile() {
+			return type() == File.class;
+		}
+
+		/** A folder rather than a file. */
+		public boolean isDirectory() {
+			return isFile() && FileWidget.DIRECTORY_STYLE.equals(parameter.style());
+		}
+
+		public String label() {
+			return parameter.label().isEmpty() ? name().replace('_', ' ') : parameter.label();
+		}
+
+		public String description() {
+			return parameter.description();
+		}
+
+		public boolean required() {
+			return parameter.required();
+		}
+
+		/** The fixed choices of a text key, empty if any text (or a list made when the dialog opens) is allowed. */
+		public List<String> choices() {
+			return Collections.unmodifiableList(Arrays.asList(parameter.choices()));
+		}
+
+		/** The value the field holds in a new command: the default a macro gets when it leaves the key out. */
+		public Object defaultValue(Class<?> commandClass) {
+			return value(newInstance(commandClass));
+		}
+
+		/** The field's value in this command. */
+		public Object value(Object command) {
+			try {
+				field.setAccessible(true);
+				return field.get(command);
+			} catch (IllegalAccessException e) {
+				throw new IllegalStateException("cannot read " + name(), e);
+			}
+		}
+
+		/** Sets the field in this command. */
+		public void set(Object command, Object value) {
+			try {
+				field.setAccessible(true);
+				field.set(command, value);
+			} catch (IllegalAccessException e) {
+				throw new IllegalStateException("cannot set " + name(), e);
+			}
+		}
+	}
+
+	private MacroKeys() {
+	}
+
+	/**
+	 * The inputs a user sets, in the order of the dialog: the {@code @Parameter} fields declared by the command class
+	 * itself (services and the context of base classes are not keys), headings included.
+	 */
+	public static List<Key> of(Class<?> commandClass) {
+		List<Key> keys = new ArrayList<>();
+		for (Field f : commandClass.getDeclaredFields()) {
+			Parameter p = f.getAnnotation(Parameter.class);
+			if (p == null || Modifier.isStatic(f.getModifiers()) || p.type() == ItemIO.OUTPUT)
+				continue;
+			if (org.scijava.service.Service.class.isAssignableFrom(f.getType()) || org.scijava.Context.class.isAssignableFrom(f.getType()))
+				continue;
+			keys.add(new Key(f, p));
+		}
+		return keys;
+	}
+
+	/** The inputs without headings: exactly the keys a macro may give. */
+	public static List<Key> keysOf(Class<?> commandClass) {
+		List<Key> keys = new ArrayList<>();
+		for (Key k : of(commandClass))
+			if (!k.isMessage())
+				keys.add(k);
+		return keys;
+	}
+
+	/** The command's menu label, which is also its name in {@code run("...")}. */
+	public static String commandName(Class<?> commandClass) {
+		Plugin plugin = commandClass.getAnnotation(Plugin.class);
+		if (plugin == null)
+			throw new IllegalArgumentException(commandClass + " is not a SciJava plugin");
+		if (plugin.menu().length > 0)
+			return plugin.menu()[plugin.menu().length - 1].label();
+		String path = plugin.menuPath();
+		return path.substring(path.lastIndexOf('>') + 1).trim();
+	}
+
+	/**
+	 * Checks the rules that keep macro options unambiguous: keys are snake_case, and no key is the tail of another
+	 * after an underscore ({@code size} would also match inside {@code image_size=}, since ImageJ only requires that a
+	 * key not follow a letter).
+	 *
+	 * @return the problems found, empty if none
+	 */
+	public static List<String> problems(Class<?> commandClass) {
+		List<String> problems = new ArrayList<>();
+		List<Key> keys = keysOf(commandClass);
+		for (Key k : keys) {
+			if (!k.name().matches("[a-z][a-z0-9]*(_[a-z0-9]+)*"))
+				problems.add(k.name() + " is not snake_case");
+			for (Key other : keys)
+				if (other != k && other.name().endsWith("_" + k.name()))
+					problems.add(k.name() + " is the tail of " + other.name());
+		}
+		return problems;
+	}
+
+	/** A text form of a default value for the docs and dialogs: numbers as a macro writes them, empty for none. */
+	public static String format(Object value) {
+		if (value == null)
+			return "";
+		if (value instanceof Double || value instanceof Float) {
+			String text = value instanceof Float ? Float.toString((Float) value) : Double.toString(((Number) value).doubleValue());
+			if (text.contains("Infinity") || text.contains("NaN"))
+				return text;
+			return new java.math.BigDecimal(text).stripTrailingZeros().toPlainString();
+		}
+		if (value instanceof File)
+			return ((File) value).getPath();
+		return value.toString();
+	}
+
+	/**
+	 * The reference of the commands' macro keys as Markdown: per command a heading, its description and a table of its
+	 * keys (type, default, meaning). docs/macros.md holds this text; a test keeps the two equal.
+	 */
+	public static String markdown(List<Class<?>> commands) {
+		StringBuilder md = new StringBuilder();
+		for (Class<?> c : commands) {
+			Plugin plugin = c.getAnnotation(Plugin.class);
+			String name = commandName(c);
+			md.append("### ").append(name).append("\n\n");
+			md.append(plugin.description()).append(". Menu: Plugins › Segmentation › ").append(name).append(".\n\n");
+			List<Key> keys = keysOf(c);
+			if (keys.isEmpty()) {
+				md.append("No keys: `run(\"").append(name).append("\");`\n\n");
+				continue;
+			}
+			md.append("| key | value | default | meaning |\n|---|---|---|---|\n");
+			for (Key k : keys)
+				md.append("| `").append(k.name()).append("` | ").append(valueKind(k)).append(" | ").append(defaultText(k, c)).append(" | ")
+					.append(k.description().replace("|", "\\|")).append(" |\n");
+			md.append('\n');
+		}
+		return md.toString();
+	}
+
+	private static String valueKind(Key k) {
+		if (k.type() == ij.ImagePlus.class)
+			return "image title";
+		if (k.isBoolean())
+			return "`true` or `false`";
+		if (k.isInteger())
+			return "whole number";
+		if (k.isNumber())
+			return "number";
+		if (k.isDirectory())
+			return "folder";
+		if (k.isFile())
+			return "file";
+		if (!k.choices().isEmpty())
+			return "`" + String.join("`, `", k.choices()) + "`";
+		return "text";
+	}
+
+	private static String defaultText(Key k, Class<?> c) {
+		if (k.type() == ij.ImagePlus.class)
+			return k.required() ? "the current image" : "none";
+		Object value = k.defaultValue(c);
+		if (value == null || value.toString().isEmpty())
+			return k.required() ? "**required**" : "none";
+		return "`" + format(value) + "`";
+	}
+
+	static Object newInstance(Class<?> commandClass) {
+		try {
+			java.lang.reflect.Constructor<?> c = commandClass.getDeclaredConstructor();
+			c.setAccessible(true);
+			return c.newInstance();
+		} catch (ReflectiveOperationException e) {
+			throw new IllegalStateException("cannot create " + commandClass.getName() + ": " + e, e);
+		}
+	}
+}

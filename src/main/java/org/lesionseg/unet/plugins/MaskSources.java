@@ -1,0 +1,72 @@
+package org.lesionseg.unet.plugins;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.data.Sample;
+import org.lesionseg.unet.ij.ImagePlusConversion;
+import org.lesionseg.unet.ij.RoiConversion;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.gui.Roi;
+
+/**
+ * The masks of an open image: from a mask image (one slice per image slice, 0 = background), or from the ROIs of the
+ * ROI Manager, each ROI marking a lesion on its slice.
+ */
+public final class MaskSources {
+
+	private MaskSources() {
+	}
+
+	/**
+	 * One 0/1 mask per (z, t) plane of the image.
+	 *
+	 * @param mask the mask image, or null when {@code fromRoiManager}
+	 * @param fromRoiManager draw the masks from the ROI Manager's ROIs instead
+	 * @throws UnetException if the mask image is missing, does not fit the image or is not binary, or the ROI Manager
+	 *             is empty
+	 */
+	public static List<byte[]> masks(ImagePlus image, ImagePlus mask, boolean fromRoiManager) {
+		if (fromRoiManager)
+			return fromRois(image, RoiManagers.requireRois());
+		if (mask == null)
+			throw new UnetException("no mask was chosen for " + image.getTitle() + ": choose its mask image (mask=[title]), or use_roi_manager=true to take the lesions from the ROI Manager");
+		if (mask == image)
+			throw new UnetException("the image and the mask are the same image (" + image.getTitle() + "): choose the mask image");
+		ImagePlusConversion.checkPair(image, mask);
+		return ImagePlusConversion.toMasks(mask);
+	}
+
+	/**
+	 * Paints ROIs into one mask per plane. A ROI with a slice position goes to that slice; on a stack, a ROI without one
+	 * marks every slice, which is rarely meant: such ROIs are reported in the log.
+	 */
+	public static List<byte[]> fromRois(ImagePlus image, List<Roi> rois) {
+		int planes = ImagePlusConversion.planes(image);
+		if (planes > 1) {
+			List<String> unplaced = new ArrayList<>();
+			for (Roi roi : rois)
+				if (roi.getPosition() == 0 && !roi.hasHyperStackPosition())
+					unplaced.add(roi.getName() == null ? "(unnamed)" : roi.getName());
+			if (!unplaced.isEmpty())
+				IJ.log("warning: " + unplaced.size() + " ROI(s) have no slice and mark every slice of " + image.getTitle() + ": " + String.join(", ", unplaced)
+					+ " (add ROIs while their slice is shown, or set their position in the ROI Manager's Properties)");
+		}
+		return Arrays.asList(RoiConversion.toMasks(rois, image.getWidth(), image.getHeight(), planes));
+	}
+
+	/** The image's planes as raw samples, each with its mask. */
+	public static List<Sample> labelledSamples(ImagePlus image, List<byte[]> masks) {
+		List<Sample> samples = ImagePlusConversion.toSamples(image);
+		List<Sample> labelled = new ArrayList<>(samples.size());
+		for (int i = 0; i < samples.size(); i++) {
+			Sample s = samples.get(i);
+			labelled.add(Sample.of(s.name(), s.imageData(), s.width(), s.height(), s.channels(), masks.get(i)));
+		}
+		return labelled;
+	}
+}

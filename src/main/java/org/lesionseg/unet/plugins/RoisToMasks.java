@@ -1,0 +1,78 @@
+package org.lesionseg.unet.plugins;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.ij.ImagePlusConversion;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import ij.IJ;
+import ij.ImagePlus;
+
+/**
+ * Plugins › Segmentation › ROIs to Masks: the review loop. After Segment with UNet put its ROIs into the ROI Manager
+ * and the user corrected them (deleted false lesions, redrew or added missed ones), this turns the ROIs into the mask
+ * of the shown image and adds image and mask to a training set folder, replacing the slices it added before (a
+ * corrected slice replaces its earlier mask). Train UNet with the former model as
+ * {@code initial_model} then fine-tunes it on the corrected cases.
+ */
+@Plugin(type = Command.class, headless = true, description = "Turn the ROI Manager's ROIs into masks for a training set", menu = {
+	@Menu(label = "Plugins"), @Menu(label = "Segmentation"), @Menu(label = "ROIs to Masks", weight = 12) })
+public class RoisToMasks extends UNetCommand {
+
+	@Parameter(label = "Image", persist = false, description = "The open image (stack) the ROIs belong to, by title; the current image when not given")
+	private ImagePlus image;
+
+	@Parameter(label = "Training set folder", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false, description = "Folder of the training set to add image and mask to; empty to only make the mask")
+	private File output_folder;
+
+	@Parameter(label = "File format", choices = { "png", "tiff" }, persist = false, description = "File type of 8-bit and RGB slices and of the masks; 16-bit and 32-bit slices are always TIFF")
+	private String file_format = "png";
+
+	@Parameter(label = "Slices", choices = { "all", "current", "with_lesion" }, persist = false, description = "Which slices to add: all (slices without ROI have no lesion), the current one, or those with a ROI")
+	private String slices = "all";
+
+	@Parameter(label = "Show mask", persist = false, description = "Open the mask image (255 = lesion)")
+	private boolean show_mask = false;
+
+	@Parameter(type = ItemIO.OUTPUT, required = false, label = "Mask")
+	private ImagePlus mask_image;
+
+	private List<String> added = new ArrayList<>();
+
+	@Override
+	protected boolean usesEngine() {
+		return false;
+	}
+
+	@Override
+	protected void execute() {
+		ImagePlus imp = OpenImages.givenOrCurrent(image);
+		if (!Inputs.given(output_folder) && !show_mask)
+			throw new UnetException("nothing to do: give output_folder to add the masks to a training set, or show_mask=true to see the mask");
+		List<byte[]> masks = MaskSources.fromRois(imp, RoiManagers.requireRois());
+		if (Inputs.given(output_folder)) {
+			Path folder = output_folder.toPath();
+			added = new TrainingSetFolder(folder, file_format).add(imp, masks, TrainingSetFolder.Slices.fromName(slices), true);
+			IJ.log(commandName() + ": added " + added.size() + " slice(s) of " + imp.getTitle() + " with their masks to " + folder);
+		}
+		if (show_mask) {
+			mask_image = ImagePlusConversion.maskImage(ImagePlusConversion.imageName(imp) + "-mask", masks, imp.getWidth(), imp.getHeight(), imp.getCalibration());
+			ImagePlusConversion.copyPlaneLayout(imp, mask_image);
+		}
+	}
+
+	/** Names of the slices added by the last run. */
+	public List<String> added() {
+		return Collections.unmodifiableList(added);
+	}
+}

@@ -1,0 +1,107 @@
+package org.lesionseg.unet.plugins;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.predict.Segmenter;
+import org.lesionseg.unet.ij.Progress;
+import org.lesionseg.unet.workflow.SegmentationJob;
+import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import ij.IJ;
+
+/**
+ * Plugins › Segmentation › Segment Folder with UNet: segments every image of a folder with a model file and writes,
+ * per image, the probability map ({@code NAME_prob.tif}), the mask ({@code NAME_mask.png}, 255 = lesion) and the
+ * objects as a ROI set ({@code NAME_rois.zip}), plus {@code objects.csv} for all images. Opens no window: the batch
+ * job for macros and servers. Stacks give one result per slice ({@code NAME_s001_mask.png}).
+ */
+@Plugin(type = Command.class, headless = true, description = "Segment every image of a folder with a trained U-Net", menu = {
+	@Menu(label = "Plugins"), @Menu(label = "Segmentation"), @Menu(label = "Segment Folder with UNet", weight = 3) })
+public class SegmentFolderWithUNet extends UNetCommand {
+
+	@Parameter(label = "Model file", style = FileWidget.OPEN_STYLE, persist = false, description = "Model file (.zip) written by Train UNet")
+	private File model_file;
+
+	@Parameter(label = "Input folder", style = FileWidget.DIRECTORY_STYLE, persist = false, description = "Folder of images to segment (PNG, TIFF, JPEG, BMP; stacks too)")
+	private File input_folder;
+
+	@Parameter(label = "Output folder", style = FileWidget.DIRECTORY_STYLE, persist = false, description = "Folder for the results; created if missing")
+	private File output_folder;
+
+	@Parameter(label = "Threshold", min = "0", max = "1", stepSize = "0.05", persist = false, description = "Probability above which a pixel is lesion")
+	private double threshold = 0.5;
+
+	@Parameter(label = "Minimum object size", min = "0", persist = false, description = "Objects with fewer pixels are dropped; 0 keeps all")
+	private int min_size = 0;
+
+	@Parameter(label = "Fill holes", persist = false, description = "Fill holes inside objects")
+	private boolean fill_holes = false;
+
+	@Parameter(label = "No probability maps", persist = false, description = "Do not write NAME_prob.tif (32-bit probability maps)")
+	private boolean no_probability = false;
+
+	@Parameter(label = "No masks", persist = false, description = "Do not write NAME_mask.png (0/255 masks)")
+	private boolean no_mask = false;
+
+	@Parameter(label = "No ROI sets", persist = false, description = "Do not write NAME_rois.zip (ROI sets for the ROI Manager)")
+	private boolean no_rois = false;
+
+	@Parameter(label = "Tile size", min = "0", persist = false, description = "Side of the tiles the images are cut into; 0 for the training size")
+	private int tile = 0;
+
+	@Parameter(label = "Tile overlap", persist = false, description = "Overlap of neighbouring tiles in pixels; -1 for a quarter tile")
+	private int overlap = -1;
+
+	@Parameter(label = "Tiles per batch", min = "1", persist = false, description = "Tiles run through the network at once; lower it when memory runs out")
+	private int tile_batch = 4;
+
+	@Parameter(label = "Device", persist = false, description = "auto, cpu, gpu or gpu:N")
+	private String device = "auto";
+
+	private List<SegmentationJob.ImageResult> results = new ArrayList<>();
+
+	@Override
+	protected void execute() {
+		Path model = Inputs.existingModel(model_file, "model_file");
+		Path input = Inputs.existingFolder(input_folder, "input_folder", "the images to segment");
+		Path output = Inputs.required(output_folder, "output_folder", "the folder for the results");
+		if (input.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize()))
+			throw new UnetException("output_folder is the input folder " + input + ": choose another folder, so that results are not taken for images next time");
+		SegmentationJob.Outputs outputs = new SegmentationJob.Outputs();
+		outputs.probability = !no_probability;
+		outputs.mask = !no_mask;
+		outputs.rois = !no_rois;
+		Progress progress = Progress.imageJ();
+		String name = commandName();
+		try (Segmenter segmenter = new Segmenter(model, device, Inputs.tiling(tile, overlap, tile_batch))) {
+			IJ.log(name + ": " + input + " -> " + output + " with " + model.getFileName() + "; " + segmenter.deviceDescription());
+			results = SegmentationJob.run(segmenter, input, output, Inputs.postprocessing(threshold, min_size, fill_holes), outputs, (done, total, r) -> {
+				progress.step(done, total, name);
+				if (done < total && stopRequested())
+					throw new UnetException("stopped by the user after " + done + " of " + total + " images; their results are in " + output);
+				IJ.log(String.format(Locale.ROOT, "%s: [%d/%d] %s: %d object(s), %d lesion pixels", name, done, total, r.name, r.objects, r.foregroundPixels));
+			});
+		}
+		int objects = 0;
+		for (SegmentationJob.ImageResult r : results)
+			objects += r.objects;
+		String summary = name + ": " + results.size() + " image(s), " + objects + " object(s); results and objects.csv in " + output;
+		progress.done(summary);
+		IJ.log(summary);
+	}
+
+	/** One summary per segmented image of the last run. */
+	public List<SegmentationJob.ImageResult> results() {
+		return Collections.unmodifiableList(results);
+	}
+}

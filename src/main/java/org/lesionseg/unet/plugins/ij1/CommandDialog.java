@@ -1,0 +1,194 @@
+package org.lesionseg.unet.plugins.ij1;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.lesionseg.unet.plugins.MacroKeys;
+import org.lesionseg.unet.plugins.OpenImages;
+import org.lesionseg.unet.plugins.UNetCommand;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.Macro;
+import ij.gui.GenericDialog;
+
+/**
+ * An ImageJ 1 dialog for a command's {@code @Parameter} fields, with the field names as labels so that the macro
+ * keys are the same as Fiji's ({@code batch_size} shows as "batch size"). ImageJ's {@link GenericDialog} reads the
+ * values from macro options instead of showing itself when a macro runs, and records the keys when the recorder is
+ * on. Booleans may be written {@code key} (ImageJ's way) or {@code key=true} / {@code key=false} (Fiji's way).
+ */
+public final class CommandDialog {
+
+	private final UNetCommand command;
+	private final List<MacroKeys.Key> items;
+
+	public CommandDialog(UNetCommand command) {
+		this.command = command;
+		this.items = MacroKeys.of(command.getClass());
+	}
+
+	/**
+	 * Shows the dialog (or reads the macro options) and puts the values into the command's fields.
+	 *
+	 * @return false if the user cancelled or a value was wrong (then reported)
+	 */
+	public boolean show() {
+		if (items.isEmpty())
+			return true; // nothing to ask
+		normalizeBooleanOptions();
+		GenericDialog gd = new GenericDialog(command.commandName());
+		List<List<String>> imageChoices = new ArrayList<>();
+		String loneKind = null; // a number or checkbox alone on its row: the next of its kind joins it
+		for (MacroKeys.Key k : items) {
+			Object value = k.value(command);
+			String kind = k.isNumber() ? "number" : k.isBoolean() ? "boolean" : null;
+			if (kind != null && kind.equals(loneKind)) {
+				gd.addToSameRow(); // two short fields per row keep long dialogs on the screen
+				loneKind = null;
+			} else {
+				loneKind = kind;
+			}
+			if (k.isMessage()) {
+				gd.setInsets(10, 0, 0);
+				gd.addMessage(plainText(String.valueOf(value)));
+			} else if (k.type() == ImagePlus.class) {
+				List<String> choices = imageChoices(k);
+				if (choices.isEmpty()) {
+					IJ.error(command.commandName(), "no image is open: open the image first");
+					return false;
+				}
+				imageChoices.add(choices);
+				gd.addChoice(k.name(), choices.toArray(new String[0]), defaultImage(k, choices));
+			} else if (k.isBoolean()) {
+				gd.addCheckbox(k.name(), (Boolean) value);
+			} else if (k.isNumber()) {
+				double v = ((Number) value).doubleValue();
+				gd.addNumericField(k.name(), v, k.isInteger() ? 0 : digits(v), 10, null);
+			} else if (k.isDirectory()) {
+				gd.addDirectoryField(k.name(), value == null ? "" : value.toString(), 30);
+			} else if (k.isFile()) {
+				gd.addFileField(k.name(), value == null ? "" : value.toString(), 30);
+			} else if (!k.choices().isEmpty()) {
+				gd.addChoice(k.name(), k.choices().toArray(new String[0]), String.valueOf(value));
+			} else {
+				gd.addStringField(k.name(), value == null ? "" : value.toString(), 30);
+			}
+		}
+		gd.showDialog();
+		if (gd.wasCanceled())
+			return false;
+		for (MacroKeys.Key k : items) {
+			if (k.isMessage())
+				continue;
+			if (k.type() == ImagePlus.class) {
+				String title = gd.getNextChoice();
+				k.set(command, OpenImages.isNone(title) ? null : findImage(title, k));
+				if (!OpenImages.isNone(title) && k.value(command) == null)
+					return false;
+			} else if (k.isBoolean()) {
+				k.set(command, gd.getNextBoolean());
+			} else if (k.isNumber()) {
+				double v = gd.getNextNumber();
+				if (gd.invalidNumber()) {
+					IJ.error(command.commandName(), k.name() + " needs a number: " + gd.getErrorMessage());
+					return false;
+				}
+				if (!setNumber(k, v))
+					return false;
+			} else if (k.isFile()) {
+				String path = gd.getNextString().trim();
+				k.set(command, path.isEmpty() ? null : new File(path));
+			} else if (!k.choices().isEmpty()) {
+				k.set(command, gd.getNextChoice());
+			} else {
+				k.set(command, gd.getNextString());
+			}
+		}
+		return true;
+	}
+
+	private ImagePlus findImage(String title, MacroKeys.Key k) {
+		ImagePlus imp = ij.WindowManager.getImage(title);
+		if (imp == null)
+			IJ.error(command.commandName(), k.name() + ": no open image is titled \"" + title + "\"");
+		return imp;
+	}
+
+	private boolean setNumber(MacroKeys.Key k, double v) {
+		Class<?> t = k.type();
+		if (k.isInteger() && v != Math.rint(v)) {
+			IJ.error(command.commandName(), k.name() + " needs a whole number, got " + v);
+			return false;
+		}
+		if (t == int.class || t == Integer.class)
+			k.set(command, (int) v);
+		else if (t == long.class || t == Long.class)
+			k.set(command, (long) v);
+		else if (t == float.class || t == Float.class)
+			k.set(command, (float) v);
+		else
+			k.set(command, v);
+		return true;
+	}
+
+	/** Open image titles; an optional image can also be "(none)". */
+	private static List<String> imageChoices(MacroKeys.Key k) {
+		List<String> choices = new ArrayList<>();
+		if (!k.required())
+			choices.add(OpenImages.NONE);
+		choices.addAll(OpenImages.titles());
+		return choices;
+	}
+
+	/** The current image for the image, the first image that looks like a mask for a mask, else none. */
+	private static String defaultImage(MacroKeys.Key k, List<String> choices) {
+		String current = OpenImages.currentTitle();
+		if (k.name().equals("mask")) {
+			for (String t : choices) {
+				String lower = t.toLowerCase(Locale.ROOT);
+				if (!t.equals(current) && (lower.contains("mask") || lower.contains("label")))
+					return t;
+			}
+			return choices.get(0);
+		}
+		return current != null && choices.contains(current) ? current : choices.get(0);
+	}
+
+	/** Digits for a decimal field: scientific notation for small values such as a learning rate of 1e-4. */
+	static int digits(double v) {
+		if (v != 0 && Math.abs(v) < 0.01)
+			return -1;
+		return v == Math.rint(v) ? 1 : 3;
+	}
+
+	/** A dialog heading without the HTML that Fiji's dialog uses. */
+	static String plainText(String html) {
+		return html.replaceAll("<[^>]*>", "");
+	}
+
+	/**
+	 * Rewrites {@code key=true} to {@code key} and drops {@code key=false} in the macro options, so that a Fiji-style
+	 * macro line works with ImageJ's dialog, which takes a boolean as set when its key is present.
+	 */
+	private void normalizeBooleanOptions() {
+		String options = Macro.getOptions();
+		if (options == null)
+			return;
+		String rewritten = options;
+		for (MacroKeys.Key k : items)
+			if (k.isBoolean())
+				rewritten = rewriteBoolean(rewritten, k.name());
+		if (!rewritten.equals(options))
+			Macro.setOptions(rewritten.trim());
+	}
+
+	static String rewriteBoolean(String options, String key) {
+		String padded = " " + options + " ";
+		padded = padded.replaceAll("(?i) " + key + "=(true|yes|1) ", " " + key + " ");
+		padded = padded.replaceAll("(?i) " + key + "=(false|no|0) ", " ");
+		return padded.substring(1, padded.length() - 1);
+	}
+}

@@ -1,0 +1,119 @@
+package org.lesionseg.unet.workflow;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.model.ModelFile;
+import org.lesionseg.unet.core.model.ModelInfo;
+import org.lesionseg.unet.core.train.Devices;
+import org.lesionseg.unet.core.train.Version;
+
+/**
+ * What a user needs to know about the deep-learning engine: its version, the devices it sees, whether a GPU is used,
+ * where libtorch came from, and what to do when the GPU is not used. Shared by {@code unet info} and the "UNet Engine
+ * Info" command; plain text lines, no UI.
+ */
+public final class EngineReport {
+
+	/** The libtorch version the shipped JNI library was built for; any other version fails at run time. */
+	public static final String LIBTORCH_VERSION = "2.7.1";
+
+	private EngineReport() {
+	}
+
+	/**
+	 * The report, one line per fact; never throws for an engine that cannot start (that is reported with advice).
+	 *
+	 * @param modelFile a model file to describe too, or null
+	 */
+	public static List<String> lines(Path modelFile) {
+		List<String> lines = new ArrayList<>();
+		lines.add("UNet Segmentation " + Version.get());
+		boolean gpuUsed = false;
+		try {
+			lines.add("engine: " + Devices.engineDescription());
+			lines.add("auto " + Devices.describe(Devices.resolve("auto")));
+			gpuUsed = Devices.gpuCount() > 0;
+			lines.add("GPU used: " + (gpuUsed ? "yes (device auto takes every GPU; choose one with gpu:N)" : "no, the CPU is used"));
+		} catch (UnetException | LinkageError e) {
+			lines.add("engine: could not start (" + e.getMessage() + ")");
+		}
+		lines.add("libtorch: " + libtorchLocation());
+		for (String name : new String[] { "PYTORCH_FLAVOR", "PYTORCH_VERSION", "PYTORCH_LIBRARY_PATH", "DJL_CACHE_DIR" }) {
+			String value = setting(name);
+			if (value != null)
+				lines.add(name + "=" + value);
+		}
+		String version = setting("PYTORCH_VERSION");
+		if (version != null && !version.trim().equals(LIBTORCH_VERSION))
+			lines.add("WARNING: PYTORCH_VERSION=" + version + " but the plugin's JNI library is built for libtorch " + LIBTORCH_VERSION
+				+ " exactly; another version starts and then fails (e.g. \"Cannot access data pointer of Tensor that doesn't have storage\"). "
+				+ "Use libtorch " + LIBTORCH_VERSION + ".");
+		lines.add("downloads: " + ("false".equalsIgnoreCase(System.getProperty("ai.djl.offline")) ? "allowed" : "off (ai.djl.offline=true)"));
+		Runtime rt = Runtime.getRuntime();
+		lines.add("java: " + System.getProperty("java.version") + ", max heap " + rt.maxMemory() / (1 << 20) + " MiB, " + rt.availableProcessors() + " cores");
+		if (!gpuUsed)
+			lines.addAll(gpuAdvice());
+		if (modelFile != null)
+			lines.addAll(modelLines(modelFile));
+		return lines;
+	}
+
+	/** What to do when the GPU is not used (see docs/gpu.md). */
+	public static List<String> gpuAdvice() {
+		List<String> advice = new ArrayList<>();
+		advice.add("To use an NVIDIA GPU (see docs/gpu.md), start ImageJ/Fiji or the command line with either");
+		advice.add("  a) PYTORCH_FLAVOR=cu128 and downloads allowed (UNET_ALLOW_DOWNLOAD=1, or -Dai.djl.offline=false): DJL fetches the CUDA build of libtorch "
+			+ LIBTORCH_VERSION + " once into its cache, or");
+		advice.add("  b) an existing CUDA libtorch " + LIBTORCH_VERSION + ": PYTORCH_LIBRARY_PATH=/path/to/libtorch/lib PYTORCH_VERSION=" + LIBTORCH_VERSION
+			+ " PYTORCH_FLAVOR=cu128.");
+		advice.add("  The libtorch version must be " + LIBTORCH_VERSION + " exactly; the NVIDIA driver must support CUDA 12.8.");
+		return advice;
+	}
+
+	/** Where libtorch came from: an existing installation named by the user, or DJL's cache. */
+	public static String libtorchLocation() {
+		String userPath = setting("PYTORCH_LIBRARY_PATH");
+		if (userPath != null && !userPath.isEmpty())
+			return userPath + " (PYTORCH_LIBRARY_PATH)";
+		String cache = setting("DJL_CACHE_DIR");
+		Path dir = cache != null ? Paths.get(cache).resolve("pytorch") : Paths.get(System.getProperty("user.home"), ".djl.ai", "pytorch");
+		if (Files.isDirectory(dir)) {
+			try (Stream<Path> versions = Files.list(dir)) {
+				return versions.map(Path::toString).sorted().reduce((a, b) -> b)
+					.map(p -> p + (p.contains("-cpu-") ? " (CPU build, unpacked from the pytorch-native-cpu jar)" : "")).orElse(dir.toString());
+			} catch (java.io.IOException e) {
+				return dir.toString();
+			}
+		}
+		return "not yet unpacked (it is unpacked from the pytorch-native-cpu jar on first use)";
+	}
+
+	/** An environment variable, or else the system property of that name, as DJL reads them. */
+	static String setting(String name) {
+		String value = System.getenv(name);
+		if (value == null || value.isEmpty())
+			value = System.getProperty(name);
+		return value == null || value.isEmpty() ? null : value;
+	}
+
+	private static List<String> modelLines(Path model) {
+		List<String> lines = new ArrayList<>();
+		ModelInfo info = ModelFile.readInfo(model);
+		lines.add("model: " + model);
+		lines.add("  " + info.summary());
+		lines.add("  trained on: " + info.device);
+		lines.add("  images: " + info.trainImages.size() + " train, " + info.valImages.size() + " val, " + info.testImages.size() + " test (seed "
+			+ info.splitSeed + ")");
+		for (Map.Entry<String, Double> m : info.metrics.entrySet())
+			lines.add(String.format(Locale.ROOT, "  %s = %.4f", m.getKey(), m.getValue()));
+		return lines;
+	}
+}
