@@ -1,9 +1,9 @@
 package org.lesionseg.unet.plugins;
 
+import org.lesionseg.unet.core.train.Devices;
+
 import java.util.function.Supplier;
 
-import ai.djl.engine.Engine;
-import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Runs engine work with the plugin's class loader as the thread's context class loader.
@@ -60,13 +60,9 @@ public final class EngineContext {
 	 * start is left for the work to report, with its own message.
 	 */
 	static void noGradientsOnThisThread() {
-		try {
-			if ("PyTorch".equals(Engine.getInstance().getEngineName()))
-				JniUtils.setGradMode(false);
-		} catch (RuntimeException | LinkageError e) {
-			// reported by the work when it uses the engine
-		}
+		Devices.prepareThread();
 	}
+
 
 	/** The class loader that loaded the plugin (and, in Fiji or ImageJ, sees the DJL and PyTorch jars). */
 	public static ClassLoader pluginClassLoader() {

@@ -150,6 +150,9 @@ public class TrainUNet extends UNetCommand {
 	@Parameter(label = "Input mode", choices = { "resize", "patch" }, persist = false, description = "resize: whole images scaled to image_size; patch: random crops of image_size at full resolution")
 	private String input_mode = "resize";
 
+	@Parameter(label = "Lesion-centred patches", min = "0", max = "1", persist = false, description = "In patch mode, the share of patches centred on a lesion pixel (small lesions are rarely seen otherwise)")
+	private double patch_foreground = 0.5;
+
 	@Parameter(label = "Augmentation", persist = false, description = "default, none, or a list such as flip,vflip,rot90,rotate=35,scale=0.1,elastic=30:5,brightness=0.2,contrast=0.2,gamma=0.2,noise=0.02")
 	private String augment = "default";
 
@@ -178,6 +181,7 @@ public class TrainUNet extends UNetCommand {
 		s.scheduler = scheduler;
 		s.imageSize = image_size;
 		s.inputMode = input_mode;
+		s.patchForeground = patch_foreground;
 		s.depth = depth;
 		s.baseFeatures = base_features;
 		s.dropout = (float) dropout;

@@ -92,6 +92,7 @@ public final class Segmenter implements AutoCloseable {
 	public float[] probability(String name, float[] rawChw, int width, int height, int channels, int bitDepth) {
 		float[] pixels = rawChw.clone();
 		Normalization.fromName(model.info.normalization).apply(pixels, width, height, channels, bitDepth);
+		Devices.prepareThread();
 		try {
 			return predictor.probability(DatasetLoader.withChannels(Sample.of(name, pixels, width, height, channels, null), model.info.inputChannels));
 		} catch (EngineException e) {
@@ -101,6 +102,7 @@ public final class Segmenter implements AutoCloseable {
 
 	/** The probability map (H × W) of a sample that is already normalised like the training data. */
 	public float[] probabilityOfNormalised(Sample normalised) {
+		Devices.prepareThread();
 		try {
 			return predictor.probability(normalised);
 		} catch (EngineException e) {

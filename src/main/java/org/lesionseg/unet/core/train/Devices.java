@@ -53,6 +53,20 @@ public final class Devices {
 		return devices;
 	}
 
+	/**
+	 * PyTorch's gradient recording is switched per thread and is on by default in a new thread; DJL turns it off
+	 * only on the thread that started the engine. Call this on any thread before training or predicting there
+	 * (a command's thread in Fiji, a worker): otherwise in-place weight updates fail and predictions record graphs.
+	 */
+	public static void prepareThread() {
+		try {
+			if ("PyTorch".equals(Engine.getInstance().getEngineName()))
+				ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+		} catch (RuntimeException | LinkageError e) {
+			// an engine that cannot start is reported, with its own message, by the first real use
+		}
+	}
+
 	public static int gpuCount() {
 		try {
 			return Engine.getInstance().getGpuCount();
@@ -68,7 +82,7 @@ public final class Devices {
 			sb.append(i == 0 ? "" : ", ").append(devices[i].isGpu() ? "GPU " + devices[i].getDeviceId() : "CPU");
 		sb.append(" (").append(engineDescription()).append(')');
 		if (!devices[0].isGpu())
-			sb.append(gpuCount() == 0 ? " - no GPU visible to PyTorch, training runs on the CPU" : " - CPU chosen although a GPU is visible");
+			sb.append(gpuCount() == 0 ? " - no GPU visible to PyTorch, running on the CPU" : " - CPU chosen although a GPU is visible");
 		return sb.toString();
 	}
 

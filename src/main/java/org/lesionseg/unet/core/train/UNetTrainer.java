@@ -79,6 +79,7 @@ public final class UNetTrainer {
 	 */
 	public TrainingResult train(TrainingData data, Path modelFile, Path initialModel, boolean resume) {
 		checkData(data);
+		Devices.prepareThread();
 		Device[] devices = Devices.resolve(settings.device);
 		int channels = data.train.get(0).channels();
 		Engine.getInstance().setRandomSeed((int) settings.seed);

@@ -108,6 +108,26 @@ class UNetTrainerTest {
 	}
 
 	@Test
+	void trainsOnAThreadOtherThanTheOneThatStartedTheEngine() throws InterruptedException {
+		// Fiji runs every command on a thread of its own, where PyTorch records gradients by default
+		ai.djl.engine.Engine.getInstance();
+		Throwable[] failure = new Throwable[1];
+		TrainingResult[] result = new TrainingResult[1];
+		Thread worker = new Thread(() -> {
+			try {
+				result[0] = new UNetTrainer(tiny(1), null, null).train(squares(), dir.resolve("thread.zip"), null, false);
+			} catch (Throwable t) {
+				failure[0] = t;
+			}
+		});
+		worker.start();
+		worker.join();
+		if (failure[0] != null)
+			throw new AssertionError("training on another thread failed", failure[0]);
+		assertEquals(1, result[0].history.size());
+	}
+
+	@Test
 	void earlyStoppingEndsATrainingThatNoLongerImproves() {
 		TrainingSettings s = tiny(10);
 		s.learningRate = 1e-9f; // nothing changes, so the validation Dice never improves after epoch 1
