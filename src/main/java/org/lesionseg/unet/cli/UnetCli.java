@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.data.DatasetFolders;
+import org.lesionseg.unet.core.data.Listing;
 import org.lesionseg.unet.core.data.MaskPolicy;
 import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.data.Pairing;
@@ -31,6 +33,8 @@ import org.lesionseg.unet.workflow.Evaluation;
 import org.lesionseg.unet.workflow.LabelledImages;
 import org.lesionseg.unet.workflow.SegmentationJob;
 import org.lesionseg.unet.workflow.TrainingJob;
+
+import ai.djl.ndarray.NDManager;
 
 /**
  * The command line: {@code unet train|predict|evaluate|info|demo ...}. For servers, scripts, tests and the demo.
@@ -152,9 +156,11 @@ public final class UnetCli {
 		boolean resume = a.flag("resume");
 		boolean quiet = a.flag("quiet");
 		Pairing pairing = Pairing.fromName(a.string("pairing", "by_name"));
-		MaskPolicy policy = MaskPolicy.valueOf(a.string("mask-policy", "strict").toUpperCase(Locale.ROOT));
+		MaskPolicy policy = MaskPolicy.fromName(a.string("mask-policy", "strict"));
 		TrainingSettings s = settings(a, new TrainingSettings());
 		a.rejectUnknown();
+		if (initial == null && !resume) // a new network: its depth is known before the images are read
+			new org.lesionseg.unet.core.model.UNetConfig().depth(s.depth).checkTrainingSize(s.imageSize);
 		LabelledImages data = LabelledImages.fromFolders(images, masks, pairing, policy, Normalization.fromName(s.normalization));
 		for (String w : data.warnings)
 			out.println("warning: " + w);
@@ -194,19 +200,35 @@ public final class UnetCli {
 		outputs.rois = !a.flag("no-rois");
 		String device = a.string("device", "auto");
 		a.rejectUnknown();
-		if (!Files.exists(input))
-			throw new UnetException("input " + input + " does not exist");
+		Listing<Path> files = DatasetFolders.listImages(input);
+		for (String w : files.warnings())
+			out.println("warning: " + w);
 		try (Segmenter segmenter = new Segmenter(model, device, tiling)) {
 			out.println(segmenter.deviceDescription());
 			out.println("model: " + segmenter.info().summary() + "; tiles of " + segmenter.tileSize() + " px");
-			List<SegmentationJob.ImageResult> results = SegmentationJob.run(segmenter, input, output, options, outputs,
-				(done, total, r) -> out.printf(Locale.ROOT, "[%d/%d] %s: %d object(s), %d lesion pixels%n", done, total, r.name, r.objects, r.foregroundPixels));
+			int modelChannels = segmenter.info().inputChannels;
+			List<String> unreadable = new ArrayList<>();
+			List<SegmentationJob.ImageResult> results = SegmentationJob.run(segmenter, files, output, options, outputs, (done, total, r) -> {
+				if (r.channels != modelChannels)
+					out.println("note: " + r.name + " has " + channelWord(r.channels) + " and the model takes " + channelWord(modelChannels) + ": "
+						+ (modelChannels == 1 ? "its channels were averaged into grey" : "its grey values were repeated into every channel"));
+				out.printf(Locale.ROOT, "[%d/%d] %s: %d object(s), %d lesion pixels%n", done, total, r.name, r.objects, r.foregroundPixels);
+			}, unreadable);
+			for (String u : unreadable)
+				out.println("warning: " + u + " (skipped)");
 			int objects = 0;
 			for (SegmentationJob.ImageResult r : results)
 				objects += r.objects;
 			out.println("segmented " + results.size() + " image(s), " + objects + " object(s); results in " + output);
+			if (!unreadable.isEmpty())
+				throw new UnetException(unreadable.size() + " of " + files.size() + " images could not be segmented: " + unreadable.get(0)
+					+ (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more, listed above)" : "") + "; the results of the others are in " + output);
 		}
 		return 0;
+	}
+
+	private static String channelWord(int channels) {
+		return channels == 1 ? "1 channel (grey)" : channels == 3 ? "3 channels (RGB)" : channels + " channels";
 	}
 
 	static TiledPredictor.Options tiling(Args a) {
@@ -237,7 +259,7 @@ public final class UnetCli {
 		Path report = a.optionalPath("report");
 		int panels = a.integer("panels", report == null ? 0 : 6);
 		Pairing pairing = Pairing.fromName(a.string("pairing", "by_name"));
-		MaskPolicy policy = MaskPolicy.valueOf(a.string("mask-policy", "strict").toUpperCase(Locale.ROOT));
+		MaskPolicy policy = MaskPolicy.fromName(a.string("mask-policy", "strict"));
 		TiledPredictor.Options tiling = tiling(a);
 		MaskPostprocessing.Options options = postprocessing(a);
 		String device = a.string("device", "auto");
@@ -245,6 +267,8 @@ public final class UnetCli {
 		try (Segmenter segmenter = new Segmenter(model, device, tiling)) {
 			out.println(segmenter.deviceDescription());
 			LabelledImages data = LabelledImages.fromFolders(images, masks, pairing, policy, Normalization.fromName(segmenter.info().normalization));
+			for (String w : data.warnings)
+				out.println("warning: " + w);
 			Evaluation.Outcome o = Evaluation.run(segmenter, data.samples, options, report, panels, null);
 			for (org.lesionseg.unet.core.metrics.ImageMetrics m : o.images)
 				out.printf(Locale.ROOT, "%-40s Dice %.4f  IoU %.4f  truth %d px  predicted %d px%n", m.name(), m.dice(), m.iou(), m.counts().truthPixels(),
@@ -271,8 +295,14 @@ public final class UnetCli {
 			out.println("no GPU: to train on an NVIDIA GPU, see docs/gpu.md (CUDA build of libtorch via PYTORCH_FLAVOR or PYTORCH_LIBRARY_PATH)");
 		if (model != null) {
 			ModelInfo info = ModelFile.readInfo(model);
+			long parameters;
+			// the whole file is checked (checksums, weights that fit the description), not only its description
+			try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+				parameters = ModelFile.load(model, manager).block.trainableParameterCount();
+			}
 			out.println("model: " + model);
 			out.println("  " + info.summary());
+			out.printf(Locale.ROOT, "  weights: %,d trainable parameters, checksums and layout verified%n", parameters);
 			out.println("  trained on: " + info.device);
 			out.println("  images: " + info.trainImages.size() + " train, " + info.valImages.size() + " val, " + info.testImages.size() + " test (seed "
 				+ info.splitSeed + ")");

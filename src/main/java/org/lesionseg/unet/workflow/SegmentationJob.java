@@ -40,12 +40,15 @@ public final class SegmentationJob {
 		public final int slices;
 		public final int objects;
 		public final long foregroundPixels;
+		/** The image's channels (1 grey, 3 RGB), which the segmenter converts to the model's when they differ. */
+		public final int channels;
 
-		ImageResult(String name, int slices, int objects, long foregroundPixels) {
+		ImageResult(String name, int slices, int objects, long foregroundPixels, int channels) {
 			this.name = name;
 			this.slices = slices;
 			this.objects = objects;
 			this.foregroundPixels = foregroundPixels;
+			this.channels = channels;
 		}
 	}
 
@@ -65,9 +68,22 @@ public final class SegmentationJob {
 		return run(segmenter, DatasetFolders.listImages(input), outputDir, options, outputs, progress);
 	}
 
-	/** Segments the given files. */
+	/** Segments the given files; the first file that cannot be read ends the job (see the overload that skips them). */
 	public static List<ImageResult> run(Segmenter segmenter, List<Path> files, Path outputDir, MaskPostprocessing.Options options, Outputs outputs,
 		Progress progress) {
+		return run(segmenter, files, outputDir, options, outputs, progress, null);
+	}
+
+	/**
+	 * Segments the given files. With {@code unreadable} given, a file that cannot be read (corrupt, truncated, not
+	 * an image) is skipped and its one-line reason added there, so that one bad file among many does not cost the
+	 * results of the others; without it, such a file ends the job. {@code objects.csv} is written for the images
+	 * done even when the job stops on an error.
+	 *
+	 * @param unreadable receives "file: reason" for each skipped file, or null to stop at the first one
+	 */
+	public static List<ImageResult> run(Segmenter segmenter, List<Path> files, Path outputDir, MaskPostprocessing.Options options, Outputs outputs,
+		Progress progress, List<String> unreadable) {
 		try {
 			Files.createDirectories(outputDir);
 		} catch (IOException e) {
@@ -75,16 +91,40 @@ public final class SegmentationJob {
 		}
 		List<ImageResult> results = new ArrayList<>();
 		List<List<Object>> objectRows = new ArrayList<>();
-		for (int i = 0; i < files.size(); i++) {
-			Path file = files.get(i);
-			LoadedImage image = ImageFiles.read(file);
-			ImageResult result = segmentOne(segmenter, image, outputDir, options, outputs, objectRows);
-			results.add(result);
-			if (progress != null)
-				progress.imageDone(i + 1, files.size(), result);
+		boolean finished = false;
+		try {
+			for (int i = 0; i < files.size(); i++) {
+				Path file = files.get(i);
+				LoadedImage image;
+				try {
+					image = ImageFiles.read(file);
+				} catch (UnetException e) {
+					if (unreadable == null)
+						throw e;
+					unreadable.add(e.getMessage());
+					continue;
+				}
+				ImageResult result = segmentOne(segmenter, image, outputDir, options, outputs, objectRows);
+				results.add(result);
+				if (progress != null)
+					progress.imageDone(i + 1, files.size(), result);
+			}
+			finished = true;
+		} finally {
+			if (!finished && !objectRows.isEmpty())
+				writeObjectsAfterFailure(outputDir, objectRows);
 		}
 		CsvWriter.write(outputDir.resolve("objects.csv"), OBJECTS_HEADER, objectRows);
 		return results;
+	}
+
+	/** Keeps the objects of the images done when a later image fails; the original error is what the user must see. */
+	private static void writeObjectsAfterFailure(Path outputDir, List<List<Object>> objectRows) {
+		try {
+			CsvWriter.write(outputDir.resolve("objects.csv"), OBJECTS_HEADER, objectRows);
+		} catch (RuntimeException ignored) {
+			// the error that stopped the job is reported; this one would hide it
+		}
 	}
 
 	private static ImageResult segmentOne(Segmenter segmenter, LoadedImage image, Path outputDir, MaskPostprocessing.Options options, Outputs outputs,
@@ -114,7 +154,7 @@ public final class SegmentationJob {
 		}
 		if (outputs.rois)
 			RoiSets.write(outputDir.resolve(image.name() + "_rois.zip"), rois);
-		return new ImageResult(image.name(), image.slices(), objects, foreground);
+		return new ImageResult(image.name(), image.slices(), objects, foreground, image.channels());
 	}
 
 }

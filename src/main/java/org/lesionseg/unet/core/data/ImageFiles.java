@@ -155,7 +155,7 @@ public final class ImageFiles {
 		if (policy != MaskPolicy.THRESHOLD_HALF)
 			throw new UnetException("mask " + name + " is not binary (" + countDistinct(values)
 					+ " distinct values; it looks like a JPEG or a grey image): save masks as PNG or TIFF with 0 for background and 255 for lesion,"
-					+ " or have masks thresholded at half their maximum");
+					+ " or set the mask policy to threshold_half (lesion = at least half the mask's maximum)");
 		float max = Float.NEGATIVE_INFINITY;
 		for (float v : values)
 			if (v > max)

@@ -1,5 +1,9 @@
 package org.lesionseg.unet.core.data;
 
+import java.util.Locale;
+
+import org.lesionseg.unet.core.UnetException;
+
 /**
  * How a mask file's values become a 0/1 mask.
  * <p>
@@ -12,4 +16,13 @@ public enum MaskPolicy {
 	STRICT,
 	/** Masks with many distinct values are thresholded: foreground = value &ge; half of the maximum. */
 	THRESHOLD_HALF;
+
+	/** Looks a policy up by name ({@code strict}, {@code threshold_half}, {@code threshold-half}), ignoring case. */
+	public static MaskPolicy fromName(String name) {
+		String wanted = name == null ? "" : name.trim().toUpperCase(Locale.ROOT).replace('-', '_').replace(' ', '_');
+		for (MaskPolicy p : values())
+			if (p.name().equals(wanted))
+				return p;
+		throw new UnetException("unknown mask policy '" + name + "': use strict or threshold_half");
+	}
 }

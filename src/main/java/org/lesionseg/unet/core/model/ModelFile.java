@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -12,6 +13,7 @@ import org.lesionseg.unet.core.Json;
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.bundle.ModelBundle;
 import org.lesionseg.unet.core.bundle.ModelFileException;
+import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.train.TrainingOptimizer;
 
 import com.google.gson.JsonObject;
@@ -25,11 +27,21 @@ import ai.djl.ndarray.NDManager;
  * <p>
  * The weights entry is framed by us: a magic word, the DJL parameter stream of the block, then an optional
  * optimizer section. The container (atomic write, checksums, size limits) is {@link ModelBundle}'s job.
+ * <p>
+ * A model file is untrusted input. Nothing in it is executed or followed: {@code model.json} is read by Gson into
+ * the plain {@link ModelInfo} record (numbers, strings and lists; no class names, no paths opened, nothing
+ * downloaded), and the weights are walked by {@link WeightsCheck} against the architecture that record describes
+ * before DJL reads them, so that a crafted file cannot make the reader allocate more than the file holds or give
+ * the engine arrays of impossible shapes. Every problem ends in a {@link ModelFileException} that names the file.
  */
 public final class ModelFile {
 
 	private static final String MAGIC = "UNETW";
 	private static final int WEIGHTS_VERSION = 1;
+
+	/** Highest input scale and training size accepted in a model description (far beyond any real model). */
+	private static final double MAX_INPUT_SCALE = 64;
+	private static final int MAX_TRAINING_SIZE = 65536;
 
 	private ModelFile() {
 	}
@@ -90,15 +102,25 @@ public final class ModelFile {
 		public double[] restoreTrainingState(TrainingOptimizer optimizer, NDManager manager) {
 			if (!hasTrainingState())
 				throw new UnetException("this model file holds no optimizer state: it cannot be resumed, but it can start a new training as the initial model");
+			String problem = trainingStateProblem(weights, optimizerOffset);
+			if (problem != null)
+				throw damagedState(problem);
 			try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(weights, optimizerOffset, weights.length - optimizerOffset))) {
 				optimizer.loadState(in, manager);
 				double[] s = new double[in.readInt()];
 				for (int i = 0; i < s.length; i++)
 					s[i] = in.readDouble();
 				return s;
-			} catch (IOException e) {
-				throw new UnetException("the optimizer state in the checkpoint is damaged: " + e.getMessage());
+			} catch (IOException | RuntimeException e) {
+				if (e instanceof UnetException)
+					throw (UnetException) e;
+				throw damagedState(oneLine(e.getMessage()));
 			}
+		}
+
+		private ModelFileException damagedState(String problem) {
+			return new ModelFileException(ModelFileException.Problem.DAMAGED, "the optimizer state in the checkpoint " + bundle.source() + " is damaged ("
+				+ problem + "): start a new training, or fine-tune from the best model as the initial model");
 		}
 	}
 
@@ -107,36 +129,136 @@ public final class ModelFile {
 		return parseInfo(file, ModelBundle.peek(file));
 	}
 
-	/** Reads the model and builds its network on the given manager (whose device receives the weights). */
+	/**
+	 * Reads the model and builds its network on the given manager (whose device receives the weights). Checks, in
+	 * this order: the archive and checksums ({@link ModelBundle#read}), the description, that the weights are at
+	 * least as large as the architecture needs, their layout ({@link WeightsCheck}); only then does DJL read them.
+	 *
+	 * @throws ModelFileException naming the file for any problem with it
+	 */
 	public static Loaded load(Path file, NDManager manager) {
 		ModelBundle bundle = ModelBundle.read(file);
 		ModelInfo info = parseInfo(file, bundle.metadata());
 		byte[] weights = bundle.weights();
-		UNetBlock block = new UNetBlock(info.toConfig());
+		UNetConfig config = info.toConfig();
+		long needed = WeightsCheck.expectedDataBytes(config);
+		if (needed > weights.length)
+			throw notFitting(file, config, "the architecture needs " + needed + " bytes of weights, the file holds " + weights.length);
+		UNetBlock block = new UNetBlock(config);
 		CountingInput counting = new CountingInput(weights);
 		try (DataInputStream in = new DataInputStream(counting)) {
-			if (!MAGIC.equals(in.readUTF()) || in.readInt() > WEIGHTS_VERSION)
-				throw new ModelFileException(ModelFileException.Problem.NEWER_VERSION, file + " has weights in an unknown layout: update the plugin");
+			if (!MAGIC.equals(in.readUTF()))
+				throw notFitting(file, config, "the weights do not start as this plugin writes them");
+			if (in.readInt() > WEIGHTS_VERSION)
+				throw new ModelFileException(ModelFileException.Problem.NEWER_VERSION, file + " has weights in a newer layout than this plugin reads: update the plugin");
+			int parametersEnd = WeightsCheck.check(block, config, weights, counting.position());
 			block.loadParameters(manager, in);
+			if (counting.position() != parametersEnd)
+				throw notFitting(file, config, "the engine read " + counting.position() + " bytes where " + parametersEnd + " were expected");
 			int optimizerOffset = in.readBoolean() ? counting.position() : -1;
+			if (optimizerOffset < 0 && counting.available() != 0)
+				throw notFitting(file, config, counting.available() + " bytes follow the weights");
 			return new Loaded(info, block, bundle, weights, optimizerOffset);
+		} catch (WeightsCheck.Mismatch e) {
+			throw notFitting(file, config, e.getMessage());
+		} catch (OutOfMemoryError e) {
+			throw new UnetException("not enough memory to load " + file + " (" + weights.length / (1 << 20)
+				+ " MB of weights): close other programs or give Java more memory");
 		} catch (IOException | MalformedModelException | RuntimeException e) {
 			if (e instanceof UnetException)
 				throw (UnetException) e;
-			throw new ModelFileException(ModelFileException.Problem.DAMAGED, file + " has weights that do not fit its description (" + info.toConfig() + "): " + e.getMessage());
+			throw notFitting(file, config, oneLine(e.getMessage()));
 		}
 	}
 
+	private static ModelFileException notFitting(Path file, UNetConfig config, String detail) {
+		return new ModelFileException(ModelFileException.Problem.DAMAGED, file + " has weights that do not fit its description (" + config + "): " + detail
+			+ "; " + remedy(file));
+	}
+
+	/** What to do about a damaged file: the other copy beside it when there is one. */
+	private static String remedy(Path file) {
+		Path other = ModelBundle.otherCopyOf(file);
+		return other != null && Files.isRegularFile(other) ? "use the copy saved as " + other.getFileName() + " or retrain the model"
+			: "restore it from a backup or retrain the model";
+	}
+
 	private static ModelInfo parseInfo(Path file, JsonObject metadata) {
+		ModelInfo info;
 		try {
-			ModelInfo info = Json.GSON.fromJson(metadata, ModelInfo.class);
-			if (info.depth < 1 || info.baseFeatures < 1 || info.inputChannels < 1 || info.trainingSize < 1 || info.normalization == null)
-				throw new ModelFileException(ModelFileException.Problem.NOT_A_MODEL, file + " has an incomplete model description (architecture or input size missing)");
-			info.toConfig(); // validates the numbers
-			return info;
-		} catch (com.google.gson.JsonParseException | IllegalStateException | UnsupportedOperationException | NumberFormatException e) {
-			throw new ModelFileException(ModelFileException.Problem.NOT_A_MODEL, file + " has a malformed model description: " + e.getMessage());
+			info = Json.GSON.fromJson(metadata, ModelInfo.class);
+		} catch (RuntimeException e) {
+			// Gson reports wrong types with JsonSyntaxException, IllegalStateException, NumberFormatException, ...
+			throw new ModelFileException(ModelFileException.Problem.NOT_A_MODEL, file + " has a malformed model description: " + oneLine(e.getMessage()));
 		}
+		if (info == null || info.depth < 1 || info.baseFeatures < 1 || info.inputChannels < 1 || info.trainingSize < 1 || info.normalization == null)
+			throw new ModelFileException(ModelFileException.Problem.NOT_A_MODEL, file + " has an incomplete model description (architecture or input size missing)");
+		try {
+			info.toConfig(); // validates the numbers
+			Normalization.fromName(info.normalization);
+		} catch (UnetException e) {
+			throw new ModelFileException(ModelFileException.Problem.NOT_A_MODEL, file + " has an invalid model description (" + e.getMessage() + ")");
+		}
+		if (!(info.inputScale > 0 && info.inputScale <= MAX_INPUT_SCALE) || info.trainingSize > MAX_TRAINING_SIZE)
+			throw new ModelFileException(ModelFileException.Problem.NOT_A_MODEL, file + " has an invalid model description (input scale " + info.inputScale
+				+ ", training size " + info.trainingSize + ")");
+		return info;
+	}
+
+	/**
+	 * Walks the optimizer section as {@link TrainingOptimizer#saveState} and {@link #save} write it, before anything
+	 * is allocated from it: every count and array size must fit in the bytes that follow. Null when it is sound.
+	 */
+	static String trainingStateProblem(byte[] weights, int offset) {
+		ByteArrayInputStream bytes = new ByteArrayInputStream(weights, offset, weights.length - offset);
+		try (DataInputStream in = new DataInputStream(bytes)) {
+			in.readUTF(); // the optimizer's kind, compared by loadState
+			int entries = in.readInt();
+			if (entries < 0 || entries > bytes.available())
+				return "it declares " + entries + " parameters";
+			for (int i = 0; i < entries; i++) {
+				in.readUTF();
+				in.readInt(); // steps taken
+				int arrays = in.readInt();
+				if (arrays < 0 || arrays > 8)
+					return "a parameter has " + arrays + " state arrays";
+				for (int j = 0; j < arrays; j++) {
+					int dims = in.readInt();
+					if (dims < 0 || dims > 8)
+						return "a state array has " + dims + " dimensions";
+					long size = 1;
+					for (int d = 0; d < dims; d++) {
+						long dim = in.readLong();
+						if (dim < 0 || dim > bytes.available())
+							return "a state array has a dimension of " + dim;
+						size *= dim;
+						if (size > bytes.available())
+							return "a state array is larger than the file";
+					}
+					if (4 * size > bytes.available())
+						return "a state array is larger than the file";
+					in.skipBytes((int) (4 * size));
+				}
+			}
+			int steps = in.readInt();
+			if (steps < 0 || steps > bytes.available())
+				return "it declares " + steps + " step counters";
+			for (int i = 0; i < steps; i++) {
+				in.readUTF();
+				in.readInt();
+			}
+			int schedule = in.readInt();
+			if (schedule < 0 || 8L * schedule != bytes.available())
+				return "the learning-rate schedule's state does not fill the rest of the file";
+			return null;
+		} catch (IOException e) {
+			return "it ends too early";
+		}
+	}
+
+	private static String oneLine(String text) {
+		String t = String.valueOf(text).replaceAll("\\s+", " ");
+		return t.length() > 160 ? t.substring(0, 157) + "..." : t;
 	}
 
 	/** A byte stream over an array that tells how far it has been read (to find the optimizer section). */

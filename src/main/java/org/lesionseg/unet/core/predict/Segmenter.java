@@ -88,8 +88,22 @@ public final class Segmenter implements AutoCloseable {
 		}
 	}
 
+	/** Largest image, in pixels after scaling by the model's input scale, that is segmented (about 1 GB per float map). */
+	static final long MAX_SCALED_PIXELS = 1L << 28;
+
+	/** Refuses images that, scaled as the model's training images were, would not fit in Java arrays or memory. */
+	private void checkScaledSize(String name, int width, int height) {
+		double scale = model.info.inputScale;
+		double scaled = Math.max(1, Math.round(width * scale)) * (double) Math.max(1, Math.round(height * scale));
+		if (scaled > MAX_SCALED_PIXELS || (long) width * height > MAX_SCALED_PIXELS)
+			throw new UnetException("image " + name + " (" + width + "x" + height + ") is too large to segment at the model's input scale "
+				+ String.format(java.util.Locale.ROOT, "%.3g", scale) + " (" + (long) scaled + " pixels, at most " + MAX_SCALED_PIXELS
+				+ "): crop it or split it into parts");
+	}
+
 	/** The probability map (H × W) of raw pixels (C, H, W), normalised here as the model's training data. */
 	public float[] probability(String name, float[] rawChw, int width, int height, int channels, int bitDepth) {
+		checkScaledSize(name, width, height);
 		float[] pixels = rawChw.clone();
 		Normalization.fromName(model.info.normalization).apply(pixels, width, height, channels, bitDepth);
 		Devices.prepareThread();
@@ -102,9 +116,10 @@ public final class Segmenter implements AutoCloseable {
 
 	/** The probability map (H × W) of a sample that is already normalised like the training data. */
 	public float[] probabilityOfNormalised(Sample normalised) {
+		checkScaledSize(normalised.name(), normalised.width(), normalised.height());
 		Devices.prepareThread();
 		try {
-			return predictor.probability(normalised);
+			return predictor.probability(DatasetLoader.withChannels(normalised, model.info.inputChannels));
 		} catch (EngineException e) {
 			throw new UnetException("the PyTorch engine failed on " + normalised.name() + ": " + e.getMessage(), e);
 		}

@@ -4,6 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.augment.AugmentSettings;
+import org.lesionseg.unet.core.data.Normalization;
+import org.lesionseg.unet.core.model.UNetConfig;
 
 /**
  * Everything a training run can be told, with the defaults of the original workflow (Adam, lr 1e-4, batch 16,
@@ -66,6 +69,10 @@ public final class TrainingSettings {
 			"validation (" + valFraction + ") and test (" + testFraction + ") fractions must each be in [0, 1) and leave images for training");
 		TrainingOptimizer.Kind.fromName(optimizer);
 		LearningRateSchedule.parse(scheduler, learningRate, epochs);
+		// names and ranges that would otherwise fail only after all images are loaded
+		new UNetConfig().depth(depth).baseFeatures(baseFeatures).dropout(dropout).init(UNetConfig.Init.fromName(init));
+		Normalization.fromName(normalization);
+		AugmentSettings.parse(augment);
 	}
 
 	private static void require(boolean ok, String message) {
