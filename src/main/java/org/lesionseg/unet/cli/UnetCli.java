@@ -80,13 +80,20 @@ public final class UnetCli {
 					return 2;
 			}
 		} catch (UnetException e) {
-			err.println("error: " + e.getMessage());
+			err.println("error: " + oneLine(e.getMessage()));
 			return 2;
 		} catch (RuntimeException | OutOfMemoryError e) {
 			err.println("error: unexpected failure: " + e);
 			e.printStackTrace(err);
 			return 1;
 		}
+	}
+
+	/** Messages are one line; an engine's multi-line message (a native stack trace) is cut to its first line. */
+	static String oneLine(String message) {
+		String m = String.valueOf(message).trim();
+		int newline = m.indexOf('\n');
+		return (newline < 0 ? m : m.substring(0, newline)).trim();
 	}
 
 	private int usage(String text) {

@@ -213,6 +213,31 @@ public final class ModelBundle {
 		return name.startsWith(".") && name.matches(".*\\.tmp-[0-9a-f]+");
 	}
 
+	/**
+	 * Deletes the temporary files that saves of {@code target} left behind when the process was killed in the
+	 * middle of writing (hidden {@code .<name>.tmp-<hex>} files beside it; the target itself is never touched).
+	 * Call it before a new series of saves, not while another process may be saving the same file.
+	 *
+	 * @return how many files were deleted
+	 */
+	public static int removeLeftoverTemporaryFiles(Path target) {
+		Path absolute = target.toAbsolutePath();
+		Path folder = absolute.getParent();
+		if (folder == null || !java.nio.file.Files.isDirectory(folder))
+			return 0;
+		String prefix = ModelFileWriter.temporaryName(absolute.getFileName().toString());
+		prefix = prefix.substring(0, prefix.lastIndexOf(".tmp-") + ".tmp-".length());
+		int removed = 0;
+		try (java.nio.file.DirectoryStream<Path> files = java.nio.file.Files.newDirectoryStream(folder)) {
+			for (Path f : files)
+				if (f.getFileName().toString().startsWith(prefix) && isTemporaryFile(f) && java.nio.file.Files.deleteIfExists(f))
+					removed++;
+		} catch (java.io.IOException | RuntimeException e) {
+			// leftovers are harmless (hidden and never read); failing to tidy them must not stop a training
+		}
+		return removed;
+	}
+
 	static MessageDigest newSha256() {
 		try {
 			return MessageDigest.getInstance("SHA-256");

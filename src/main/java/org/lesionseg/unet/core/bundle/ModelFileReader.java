@@ -65,6 +65,9 @@ final class ModelFileReader {
 	/** Sum of all text entries, so that many entries each under the limit cannot exhaust the memory. */
 	static final long MAX_TOTAL_TEXT_BYTES = 128L << 20;
 
+	/** How deeply arrays and objects may nest in model.json (ours nests 3 levels). */
+	static final int MAX_JSON_NESTING = 64;
+
 	/** How many text entries model.json may list. */
 	static final int MAX_TEXT_ENTRIES = 1000;
 
@@ -248,10 +251,39 @@ final class ModelFileReader {
 			throw new ModelFileException(Problem.DAMAGED, "Model file " + file + " has a " + ModelBundle.METADATA_ENTRY + " that is not valid JSON (" + describe(e)
 					+ "); was it edited by hand? " + capitalize(remedy()) + ".", e);
 		}
+		// Gson parses deep nesting without recursion, but copying or mapping the tree recurses once per level
+		if (nestingDepth(text) > MAX_JSON_NESTING)
+			throw new ModelFileException(Problem.UNSAFE, "Model file " + file + " has a " + ModelBundle.METADATA_ENTRY + " nested more than " + MAX_JSON_NESTING
+					+ " levels deep; refusing to open it: it was not made by this plugin.");
 		if (!root.isJsonObject())
 			throw new ModelFileException(Problem.NOT_A_MODEL, file + " is a zip file but not a UNet Segmentation model (its " + ModelBundle.METADATA_ENTRY
 					+ " is not a JSON object); was it made by another tool?");
 		return root.getAsJsonObject();
+	}
+
+	/**
+	 * How deeply arrays and objects nest in a JSON text (brackets inside strings do not count). A crafted file of
+	 * a few megabytes of brackets would overflow the stack of whatever copies or maps the parsed tree.
+	 */
+	static int nestingDepth(String json) {
+		int depth = 0, max = 0;
+		boolean inString = false;
+		for (int i = 0; i < json.length(); i++) {
+			char c = json.charAt(i);
+			if (inString) {
+				if (c == '\\')
+					i++;
+				else if (c == '"')
+					inString = false;
+			} else if (c == '"') {
+				inString = true;
+			} else if (c == '[' || c == '{') {
+				max = Math.max(max, ++depth);
+			} else if (c == ']' || c == '}') {
+				depth--;
+			}
+		}
+		return max;
 	}
 
 	/** Checks the format name and returns the format version, refusing newer versions with a clear hint. */

@@ -197,7 +197,7 @@ public final class ModelFile {
 			info.toConfig(); // validates the numbers
 			Normalization.fromName(info.normalization);
 		} catch (UnetException e) {
-			throw new ModelFileException(ModelFileException.Problem.NOT_A_MODEL, file + " has an invalid model description (" + e.getMessage() + ")");
+			throw new ModelFileException(ModelFileException.Problem.NOT_A_MODEL, file + " has an invalid model description (" + oneLine(e.getMessage()) + ")");
 		}
 		if (!(info.inputScale > 0 && info.inputScale <= MAX_INPUT_SCALE) || info.trainingSize > MAX_TRAINING_SIZE)
 			throw new ModelFileException(ModelFileException.Problem.NOT_A_MODEL, file + " has an invalid model description (input scale " + info.inputScale

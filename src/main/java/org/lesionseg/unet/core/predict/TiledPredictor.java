@@ -35,6 +35,9 @@ public final class TiledPredictor {
 		public int tileBatch = 4;
 	}
 
+	/** Test hook: how many of the next tile batches fail as a device out of memory would (always 0 outside tests). */
+	static final java.util.concurrent.atomic.AtomicInteger SIMULATED_OUT_OF_MEMORY = new java.util.concurrent.atomic.AtomicInteger();
+
 	private final UNetBlock block;
 	private final ModelInfo info;
 	private final NDManager manager;
@@ -59,6 +62,11 @@ public final class TiledPredictor {
 
 	public int tileSize() {
 		return tile;
+	}
+
+	/** Tiles per forward pass now (lowered after an out-of-memory error). */
+	int tileBatch() {
+		return tileBatch;
 	}
 
 	/**
@@ -137,6 +145,8 @@ public final class TiledPredictor {
 				}
 		}
 		float[] probabilities;
+		if (SIMULATED_OUT_OF_MEMORY.getAndUpdate(k -> Math.max(0, k - 1)) > 0)
+			throw new EngineException("CUDA out of memory. Tried to allocate 2.00 GiB (simulated)");
 		try (NDManager batchManager = manager.newSubManager()) {
 			NDArray x = batchManager.create(input, new Shape(n, c, th, tw));
 			NDArray logits = block.forward(new ParameterStore(batchManager, false), new NDList(x), false).singletonOrThrow();

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.lesionseg.unet.core.UnetException;
+
 /** One epoch of a training: losses, validation metrics, learning rate and time. */
 public final class EpochRecord {
 
@@ -56,7 +58,12 @@ public final class EpochRecord {
 			String[] f = line.split(",");
 			if (f.length < 9)
 				continue;
-			records.add(new EpochRecord(Integer.parseInt(f[0]), num(f[1]), num(f[2]), num(f[3]), num(f[4]), num(f[5]), num(f[6]), num(f[7]), num(f[8])));
+			try {
+				records.add(new EpochRecord(Integer.parseInt(f[0]), num(f[1]), num(f[2]), num(f[3]), num(f[4]), num(f[5]), num(f[6]), num(f[7]), num(f[8])));
+			} catch (NumberFormatException e) {
+				throw new UnetException("the training history (history.csv) in the checkpoint has an unreadable line '"
+					+ (line.length() > 60 ? line.substring(0, 60) + "..." : line) + "': start a new training, or fine-tune from the best model");
+			}
 		}
 		return records;
 	}

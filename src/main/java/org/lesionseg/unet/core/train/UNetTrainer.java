@@ -57,6 +57,8 @@ public final class UNetTrainer {
 	private final TrainingListener listener;
 	private final AtomicBoolean cancel;
 	private final float[] currentRate = new float[1];
+	/** The epoch whose model this run last wrote to the model file (0: none yet), for messages after a failure. */
+	private int savedBestEpoch;
 
 	public UNetTrainer(TrainingSettings settings, TrainingListener listener, AtomicBoolean cancel) {
 		settings.validate();
@@ -90,6 +92,10 @@ public final class UNetTrainer {
 		try (NDManager loadManager = NDManager.newBaseManager(devices[0])) {
 			ModelFile.Loaded start = null;
 			Path checkpoint = checkpointOf(modelFile);
+			int leftovers = org.lesionseg.unet.core.bundle.ModelBundle.removeLeftoverTemporaryFiles(modelFile)
+				+ org.lesionseg.unet.core.bundle.ModelBundle.removeLeftoverTemporaryFiles(checkpoint);
+			if (leftovers > 0)
+				listener.message("removed " + leftovers + " temporary file(s) left beside " + modelFile.getFileName() + " by an interrupted save");
 			if (resume) {
 				if (!Files.isRegularFile(checkpoint))
 					throw new UnetException("nothing to resume: " + checkpoint + " does not exist (it is written after each epoch of a training to " + modelFile.getFileName() + ")");
@@ -107,7 +113,7 @@ public final class UNetTrainer {
 			UNetBlock block = start != null ? start.block : new UNetBlock(config);
 			return run(data, modelFile, checkpoint, devices, config, block, start, resume);
 		} catch (EngineException | OutOfMemoryError e) {
-			throw memoryOrEngineError(e);
+			throw memoryOrEngineError(e, modelFile);
 		}
 	}
 
@@ -196,8 +202,10 @@ public final class UNetTrainer {
 					info.bestEpoch = bestEpoch;
 					info.bestValDice = bestDice == Double.NEGATIVE_INFINITY ? Double.NaN : bestDice;
 					Map<String, String> text = textEntries(history);
-					if (improved || valSamples.isEmpty())
+					if (improved || valSamples.isEmpty()) {
 						ModelFile.save(modelFile, block, info, null, text);
+						savedBestEpoch = epoch + 1;
+					}
 					ModelFile.save(checkpoint, block, info, new ModelFile.TrainingState(optimizer, schedule.state()), text);
 					double perEpoch = (System.nanoTime() - trainingStart) / 1e9 / epochsRun;
 					listener.epochDone(record, settings.epochs, improved, perEpoch * (settings.epochs - epoch - 1));
@@ -385,12 +393,16 @@ public final class UNetTrainer {
 			+ (bestEpoch > 0 ? "The best model so far (epoch " + bestEpoch + ") is kept in " + modelFile : "No epoch had finished, so no model was written."));
 	}
 
-	private UnetException memoryOrEngineError(Throwable e) {
+	private UnetException memoryOrEngineError(Throwable e, Path modelFile) {
 		String message = String.valueOf(e.getMessage());
+		String kept = savedBestEpoch > 0 ? " The best model so far (epoch " + savedBestEpoch + ") is kept in " + modelFile + "." : "";
 		if (e instanceof OutOfMemoryError || message.toLowerCase(Locale.ROOT).contains("out of memory")
-			|| message.toLowerCase(Locale.ROOT).contains("can't allocate") || message.contains("DefaultCPUAllocator"))
-			return new UnetException("out of memory while training with batch size " + settings.batchSize + " at " + settings.imageSize + "x"
-				+ settings.imageSize + ": lower the batch size (try " + Math.max(1, settings.batchSize / 2) + ") or the image size, or use fewer base features", e);
-		return new UnetException("the PyTorch engine failed: " + message, e);
+			|| message.toLowerCase(Locale.ROOT).contains("can't allocate") || message.contains("DefaultCPUAllocator")) {
+			String what = e instanceof OutOfMemoryError ? "Java ran out of memory" : "the " + (message.contains("CUDA") ? "GPU" : "device") + " ran out of memory";
+			return new UnetException(what + " while training with batch size " + settings.batchSize + " at " + settings.imageSize + "x" + settings.imageSize
+				+ ": lower the batch size (try " + Math.max(1, settings.batchSize / 2) + ") or the image size, or use fewer base features." + kept, e);
+		}
+		String first = message.split("\\R", 2)[0];
+		return new UnetException("the PyTorch engine failed: " + (first.length() > 300 ? first.substring(0, 300) + "..." : first) + "." + kept, e);
 	}
 }

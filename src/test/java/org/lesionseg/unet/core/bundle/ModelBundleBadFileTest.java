@@ -229,6 +229,16 @@ class ModelBundleBadFileTest {
 	}
 
 	@Test
+	void validButDeeplyNestedModelJsonIsRefusedBeforeAnythingCopiesIt() throws IOException {
+		// JsonObject.deepCopy (and Gson's mapping to a record) recurse once per level: this used to overflow the stack
+		String deep = "[".repeat(200_000) + "]".repeat(200_000);
+		ModelFileException e = refused(Problem.UNSAFE,
+			validWith(Map.of("model.json", ("{\"format\": \"lesionseg-unet-model\", \"x\": " + deep + "}").getBytes(UTF_8))));
+		assertTrue(e.getMessage().contains("nested more than 64 levels deep"), e.getMessage());
+		assertEquals(4, ModelFileReader.nestingDepth("{\"a\": \"[[[{\\\"\", \"b\": [1, {\"c\": []}]}"), "brackets in strings do not count");
+	}
+
+	@Test
 	void newerFormatVersion() throws IOException {
 		JsonObject meta = validMetadata();
 		meta.addProperty("format_version", 2);
