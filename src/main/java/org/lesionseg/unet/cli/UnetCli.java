@@ -26,6 +26,7 @@ import org.lesionseg.unet.core.model.ModelInfo;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.core.predict.TiledPredictor;
+import org.lesionseg.unet.core.AtomicFiles;
 import org.lesionseg.unet.core.train.Devices;
 import org.lesionseg.unet.core.train.TrainingSettings;
 import org.lesionseg.unet.core.train.Version;
@@ -168,6 +169,10 @@ public final class UnetCli {
 		a.rejectUnknown();
 		if (initial == null && !resume) // a new network: its depth is known before the images are read
 			new org.lesionseg.unet.core.model.UNetConfig().depth(s.depth).checkTrainingSize(s.imageSize);
+		// where the results go must be writable before hours of training, not after
+		AtomicFiles.prepareFolder(model.toAbsolutePath().getParent(), "model file");
+		if (report != null)
+			AtomicFiles.prepareFolder(report, "report");
 		LabelledImages data = LabelledImages.fromFolders(images, masks, pairing, policy, Normalization.fromName(s.normalization));
 		for (String w : data.warnings)
 			out.println("warning: " + w);
@@ -271,6 +276,8 @@ public final class UnetCli {
 		MaskPostprocessing.Options options = postprocessing(a);
 		String device = a.string("device", "auto");
 		a.rejectUnknown();
+		if (report != null)
+			AtomicFiles.prepareFolder(report, "report");
 		try (Segmenter segmenter = new Segmenter(model, device, tiling)) {
 			out.println(segmenter.deviceDescription());
 			LabelledImages data = LabelledImages.fromFolders(images, masks, pairing, policy, Normalization.fromName(segmenter.info().normalization));

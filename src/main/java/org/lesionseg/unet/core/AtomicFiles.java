@@ -28,6 +28,27 @@ public final class AtomicFiles {
 	}
 
 	/**
+	 * Creates a folder for results (with its parents) and checks that files can be written in it, so that a long
+	 * training or evaluation fails at once rather than when it has finished and wants to save.
+	 *
+	 * @param what what goes into the folder, for the message ("report", "output", "model file")
+	 * @throws UnetException saying whether the path is a file, cannot be created or is read-only
+	 */
+	public static void prepareFolder(Path folder, String what) {
+		Path absolute = folder.toAbsolutePath();
+		for (Path p = absolute; p != null; p = p.getParent())
+			if (Files.exists(p) && !Files.isDirectory(p))
+				throw new UnetException("cannot use " + absolute + " as the " + what + " folder: " + p + " is a file, not a folder; choose another path");
+		try {
+			Files.createDirectories(absolute);
+		} catch (IOException e) {
+			throw new UnetException("cannot create the " + what + " folder " + absolute + " (" + e.getClass().getSimpleName() + "): check the path and your write permission", e);
+		}
+		if (!Files.isWritable(absolute))
+			throw new UnetException("cannot write in the " + what + " folder " + absolute + ": check your write permission or choose another folder");
+	}
+
+	/**
 	 * Writes {@code target} atomically, creating missing parent folders.
 	 *
 	 * @throws UnetException if the file cannot be written, naming the file and the reason

@@ -1,7 +1,5 @@
 package org.lesionseg.unet.workflow;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +12,7 @@ import org.lesionseg.unet.core.data.LoadedImage;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.SegmentedObject;
 import org.lesionseg.unet.core.predict.Segmenter;
+import org.lesionseg.unet.core.AtomicFiles;
 import org.lesionseg.unet.core.report.CsvWriter;
 import org.lesionseg.unet.ij.RoiConversion;
 import org.lesionseg.unet.ij.RoiSets;
@@ -84,11 +83,7 @@ public final class SegmentationJob {
 	 */
 	public static List<ImageResult> run(Segmenter segmenter, List<Path> files, Path outputDir, MaskPostprocessing.Options options, Outputs outputs,
 		Progress progress, List<String> unreadable) {
-		try {
-			Files.createDirectories(outputDir);
-		} catch (IOException e) {
-			throw new UnetException("cannot create the output folder " + outputDir + ": " + e.getMessage());
-		}
+		AtomicFiles.prepareFolder(outputDir, "output");
 		List<ImageResult> results = new ArrayList<>();
 		List<List<Object>> objectRows = new ArrayList<>();
 		boolean finished = false;

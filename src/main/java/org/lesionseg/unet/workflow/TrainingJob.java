@@ -60,6 +60,8 @@ public final class TrainingJob {
 	public static Outcome run(LabelledImages images, TrainingSettings settings, Path modelFile, Path initialModel, boolean resume, Path reportDir,
 		TrainingListener listener, AtomicBoolean cancel) {
 		settings.validate();
+		if (reportDir != null)
+			AtomicFiles.prepareFolder(reportDir, "report");
 		List<String> names = new ArrayList<>();
 		for (Sample s : images.samples)
 			names.add(s.name());

@@ -121,6 +121,7 @@ class BadInputTest {
 		assertFalse(e.contains("\tat ") || e.contains("unexpected failure"), "no stack trace: " + context);
 		for (String f : fragments)
 			assertTrue(lines[0].contains(f), "'" + f + "' in: " + context);
+		System.out.println("case " + CASES.get() + ": " + lines[0]);
 		return lines[0];
 	}
 
@@ -365,6 +366,42 @@ class BadInputTest {
 	 * full size. (At full scale the same tiling takes a minute on two cores: the network, not the tiling, is slow.)
 	 */
 	@Test
+	void onePixelImagesInATrainingSet() throws IOException {
+		Files.createDirectories(images());
+		Files.createDirectories(masks());
+		for (int i = 0; i < 6; i++) {
+			ImageFiles.writePng8(images().resolve("dot" + i + ".png"), new byte[] { (byte) (40 * i) }, 1, 1);
+			ImageFiles.writePng8(masks().resolve("dot" + i + ".png"), new byte[] { (byte) (i % 2 == 0 ? 255 : 0) }, 1, 1);
+		}
+		expectOk(train(images(), masks()));
+	}
+
+	@Test
+	void outputsThatCannotBeWritten() throws IOException {
+		greyPairs(8);
+		Path aFile = Files.write(dir.resolve("file.txt"), "in the way".getBytes(UTF_8));
+		String[] args = train(images(), masks());
+		args[6] = aFile.resolve("m.zip").toString();
+		expectError(args, "as the model file folder", "file.txt is a file, not a folder");
+		args = train(images(), masks(), "--report", aFile.resolve("report").toString());
+		expectError(args, "as the report folder", "file.txt is a file, not a folder");
+		expectError(predict(greyModel, images(), "--output", aFile.toString()), "as the output folder", "file.txt is a file, not a folder");
+		expectError(new String[] { "evaluate", "--model", greyModel.toString(), "--images", images().toString(), "--masks", masks().toString(), "--device",
+			"cpu", "--report", aFile.resolve("report").toString() }, "as the report folder", "file.txt is a file, not a folder");
+	}
+
+	@Test
+	void evaluateWithMasksThatDoNotFit() throws IOException {
+		greyPairs(4);
+		TestImages.mask255(masks().resolve("img001.png"), new byte[20 * 20], 20, 20);
+		expectError(new String[] { "evaluate", "--model", greyModel.toString(), "--images", images().toString(), "--masks", masks().toString(),
+			"--device", "cpu" }, "img001.png is 32x32 but its mask img001.png is 20x20");
+		Files.delete(masks().resolve("img001.png"));
+		expectError(new String[] { "evaluate", "--model", greyModel.toString(), "--images", images().toString(), "--masks", masks().toString(),
+			"--device", "cpu" }, "no mask for img001.png");
+	}
+
+	@Test
 	void aHugeImageIsTiled() throws IOException {
 		int side = 6000;
 		Files.createDirectories(images());
@@ -559,6 +596,6 @@ class BadInputTest {
 		Path checkpoint = dir.resolve("m.last.zip");
 		byte[] bytes = Files.readAllBytes(checkpoint);
 		Files.write(checkpoint, Arrays.copyOf(bytes, bytes.length - 100));
-		expectError(train(images(), masks(), "--resume", "--epochs", "2"), "m.last.zip", "damaged");
+		expectError(train(images(), masks(), "--resume", "--epochs", "2"), "m.last.zip", "damaged", "cannot be resumed", "m.zip as the initial model");
 	}
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.augment.AugmentSettings;
 import org.lesionseg.unet.core.augment.Augmenter;
+import org.lesionseg.unet.core.bundle.ModelFileException;
 import org.lesionseg.unet.core.data.Batch;
 import org.lesionseg.unet.core.data.BatchStream;
 import org.lesionseg.unet.core.data.Resizing;
@@ -81,6 +82,8 @@ public final class UNetTrainer {
 	 */
 	public TrainingResult train(TrainingData data, Path modelFile, Path initialModel, boolean resume) {
 		checkData(data);
+		// fail now, not after the first epoch, when the model cannot be saved there
+		org.lesionseg.unet.core.AtomicFiles.prepareFolder(modelFile.toAbsolutePath().getParent(), "model file");
 		Devices.prepareThread();
 		Device[] devices = Devices.resolve(settings.device);
 		int channels = data.train.get(0).channels();
@@ -99,7 +102,12 @@ public final class UNetTrainer {
 			if (resume) {
 				if (!Files.isRegularFile(checkpoint))
 					throw new UnetException("nothing to resume: " + checkpoint + " does not exist (it is written after each epoch of a training to " + modelFile.getFileName() + ")");
-				start = ModelFile.load(checkpoint, loadManager);
+				try {
+					start = ModelFile.load(checkpoint, loadManager);
+				} catch (ModelFileException e) {
+					throw new ModelFileException(e.problem(), e.getMessage().replaceFirst("(; )?(use the copy saved as|restore it from a backup)[^;]*$", "")
+						+ "; it cannot be resumed: start a new training, or fine-tune from the best model " + modelFile.getFileName() + " as the initial model", e);
+				}
 			} else if (initialModel != null) {
 				start = ModelFile.load(initialModel, loadManager);
 			}
