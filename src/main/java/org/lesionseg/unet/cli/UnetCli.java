@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.lesionseg.unet.core.UnetException;
@@ -177,8 +179,20 @@ public final class UnetCli {
 		for (String w : data.warnings)
 			out.println("warning: " + w);
 		out.println("read " + data.samples.size() + " labelled images from " + images);
-		TrainingJob.Outcome o = TrainingJob.run(data, s, model, initial, resume, report, new ConsoleProgress(out, !quiet && System.console() != null), cancelOnShutdown());
-		printOutcome(o);
+		AtomicBoolean cancel = new AtomicBoolean();
+		CountDownLatch finished = new CountDownLatch(1);
+		Thread hook = cancelOnShutdown(cancel, finished);
+		try {
+			TrainingJob.Outcome o = TrainingJob.run(data, s, model, initial, resume, report, new ConsoleProgress(out, !quiet && System.console() != null), cancel);
+			printOutcome(o);
+		} finally {
+			finished.countDown();
+			try {
+				Runtime.getRuntime().removeShutdownHook(hook);
+			} catch (IllegalStateException shuttingDown) {
+				// the hook is running: it returns now that the training has finished
+			}
+		}
 		return 0;
 	}
 
@@ -193,12 +207,25 @@ public final class UnetCli {
 			out.println("report: " + o.reportDir);
 	}
 
-	/** Ctrl-C stops a training at the next batch and keeps the best model. */
-	private static AtomicBoolean cancelOnShutdown() {
-		AtomicBoolean cancel = new AtomicBoolean();
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> cancel.set(true)));
-		return cancel;
+	/**
+	 * Ctrl-C (or SIGTERM) stops a training at the next batch and keeps the best model: the JVM runs this hook and
+	 * then halts, so the hook waits for the training to wind down (at most {@link #CANCEL_GRACE_SECONDS}).
+	 */
+	private static Thread cancelOnShutdown(AtomicBoolean cancel, CountDownLatch finished) {
+		Thread hook = new Thread(() -> {
+			cancel.set(true);
+			try {
+				finished.await(CANCEL_GRACE_SECONDS, TimeUnit.SECONDS);
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+		}, "unet-cancel-on-shutdown");
+		Runtime.getRuntime().addShutdownHook(hook);
+		return hook;
 	}
+
+	/** How long Ctrl-C waits for the current batch, the last saves and the summary before the JVM ends anyway. */
+	static final int CANCEL_GRACE_SECONDS = 120;
 
 	private int predict(Args a) {
 		Path model = a.path("model");
@@ -213,6 +240,7 @@ public final class UnetCli {
 		String device = a.string("device", "auto");
 		a.rejectUnknown();
 		Listing<Path> files = DatasetFolders.listImages(input);
+		AtomicFiles.prepareFolder(output, "output");
 		for (String w : files.warnings())
 			out.println("warning: " + w);
 		try (Segmenter segmenter = new Segmenter(model, device, tiling)) {

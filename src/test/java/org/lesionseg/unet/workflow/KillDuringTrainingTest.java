@@ -32,7 +32,8 @@ import ai.djl.ndarray.NDManager;
  * written), never leaves a half-written model: every {@code .zip} in the folder loads completely, whatever else is
  * left is a hidden temporary file that nothing takes for a model, and {@code --resume} carries on from the last
  * checkpoint with the same history. The training runs in a child JVM ({@code unet train}), which
- * {@link Process#destroyForcibly()} ends with SIGKILL: no shutdown hook, no finally block runs.
+ * {@link Process#destroyForcibly()} ends with SIGKILL: no shutdown hook, no finally block runs. A last round ends
+ * the child with SIGTERM, as Ctrl-C would: the training stops at the next batch and reports what it kept.
  */
 @Timeout(180)
 class KillDuringTrainingTest {
@@ -40,6 +41,7 @@ class KillDuringTrainingTest {
 	@TempDir
 	Path dir;
 
+	/** Three rounds end with SIGKILL (at random moments, one during a save), the last with SIGTERM (Ctrl-C). */
 	private static final int ROUNDS = 4;
 
 	private String[] trainArgs(Path images, Path masks, Path model, int epochs, boolean resume) {
@@ -108,17 +110,27 @@ class KillDuringTrainingTest {
 		for (int round = 0; round < ROUNDS; round++) {
 			Path log = dir.resolve("round" + round + ".log");
 			Process child = startTraining(trainArgs(images, masks, model, 1000, round > 0), log);
+			boolean gentle = round == ROUNDS - 1;
 			try {
 				awaitEpochs(child, log, 1);
-				if (round % 2 == 0)
-					Thread.sleep(random.nextInt(1500)); // anywhere in the next epochs, saves included
-				else
+				if (round == 1)
 					awaitTemporaryFile(run, 5000); // in the middle of writing the model or the checkpoint
+				else
+					Thread.sleep(random.nextInt(1500)); // anywhere in the next epochs, saves included
 			} finally {
-				child.destroyForcibly();
-				assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the child ends on SIGKILL");
+				if (gentle)
+					child.destroy(); // SIGTERM, as Ctrl-C: the training stops at the next batch and says so
+				else
+					child.destroyForcibly();
+				assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child ends");
 			}
-			assertEquals(137, child.exitValue(), "killed by SIGKILL");
+			if (gentle) {
+				assertEquals(143, child.exitValue(), "ended by SIGTERM");
+				String output = Files.readString(log);
+				assertTrue(output.contains("training was cancelled; the best model so far is kept"), output);
+			} else {
+				assertEquals(137, child.exitValue(), "killed by SIGKILL");
+			}
 
 			List<Path> files;
 			try (Stream<Path> list = Files.list(run)) {
@@ -142,7 +154,7 @@ class KillDuringTrainingTest {
 			assertTrue(history.size() > previousHistory.size(), "round " + round + " added epochs");
 			previousHistory = history;
 		}
-		System.out.println("kill -9 rounds: " + ROUNDS + ", epochs done " + (previousHistory.size() - 1) + ", temporary files left by kills: " + temporaryFilesSeen);
+		System.out.println("kill rounds: " + (ROUNDS - 1) + " SIGKILL + 1 SIGTERM, epochs done " + (previousHistory.size() - 1) + ", temporary files left by kills: " + temporaryFilesSeen);
 
 		// a last, uninterrupted resume for one more epoch: the history goes on from where the kills left it
 		int done = previousHistory.size() - 1;

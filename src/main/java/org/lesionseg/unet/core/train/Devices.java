@@ -38,6 +38,23 @@ public final class Devices {
 		throw new UnetException("unknown device '" + choice + "': use auto, cpu, gpu or gpu:N");
 	}
 
+	/**
+	 * An engine failure in one line: the first line of PyTorch's message (the rest is a native stack trace), and
+	 * what to do when it is a known sign of a libtorch that does not fit the JNI library.
+	 */
+	public static String describeEngineFailure(String message) {
+		String first = String.valueOf(message).trim().split("\\R", 2)[0];
+		if (first.length() > 300)
+			first = first.substring(0, 300) + "...";
+		if (first.contains("doesn't have storage") || first.contains("undefined symbol") || first.contains("UnsatisfiedLinkError"))
+			first += " (the libtorch in use does not fit DJL's JNI library, which needs libtorch " + LIBTORCH_VERSION
+				+ ": see docs/gpu.md)";
+		return first;
+	}
+
+	/** The libtorch version the bundled JNI library (pytorch-jni 2.7.1-0.36.0) was built for. */
+	static final String LIBTORCH_VERSION = "2.7.1";
+
 	private static int parseIndex(String c) {
 		try {
 			return Integer.parseInt(c.substring(c.indexOf(':') + 1));

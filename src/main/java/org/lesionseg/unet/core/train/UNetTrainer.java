@@ -410,7 +410,6 @@ public final class UNetTrainer {
 			return new UnetException(what + " while training with batch size " + settings.batchSize + " at " + settings.imageSize + "x" + settings.imageSize
 				+ ": lower the batch size (try " + Math.max(1, settings.batchSize / 2) + ") or the image size, or use fewer base features." + kept, e);
 		}
-		String first = message.split("\\R", 2)[0];
-		return new UnetException("the PyTorch engine failed: " + (first.length() > 300 ? first.substring(0, 300) + "..." : first) + "." + kept, e);
+		return new UnetException("the PyTorch engine failed: " + Devices.describeEngineFailure(message) + "." + kept, e);
 	}
 }

@@ -106,6 +106,7 @@ class InterruptionTest {
 		UnetException e = assertThrows(UnetException.class, () -> new UNetTrainer(UNetTrainerTest.tiny(2), failingFrom(1, () -> {
 			throw new EngineException("Cannot access data pointer of Tensor that doesn't have storage\nException raised from throw_data_ptr_access_error");
 		}), null).train(UNetTrainerTest.squares(), dir.resolve("e.zip"), null, false));
-		assertEquals("the PyTorch engine failed: Cannot access data pointer of Tensor that doesn't have storage.", e.getMessage());
+		assertEquals("the PyTorch engine failed: Cannot access data pointer of Tensor that doesn't have storage (the libtorch in use does not fit"
+			+ " DJL's JNI library, which needs libtorch 2.7.1: see docs/gpu.md).", e.getMessage());
 	}
 }
