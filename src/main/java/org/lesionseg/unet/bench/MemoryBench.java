@@ -1,0 +1,121 @@
+package org.lesionseg.unet.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.data.Sample;
+import org.lesionseg.unet.core.train.EpochRecord;
+import org.lesionseg.unet.core.train.TrainingData;
+import org.lesionseg.unet.core.train.TrainingListener;
+import org.lesionseg.unet.core.train.TrainingSettings;
+import org.lesionseg.unet.core.train.UNetTrainer;
+
+/**
+ * Resident memory over a long training: many short epochs of the real trainer (validation and checkpoints
+ * included) on tiny synthetic data. A leak shows as RSS that keeps climbing from epoch to epoch.
+ */
+public final class MemoryBench {
+
+	/** Memory after one epoch. */
+	public static final class Row {
+		public int epoch;
+		public double seconds;
+		public double rssMiB;
+		/** Java heap still in use after a full collection. */
+		public double liveHeapMiB;
+	}
+
+	private MemoryBench() {
+	}
+
+	public static List<Row> run(BenchOptions o, PrintStream out) {
+		TrainingSettings s = new TrainingSettings();
+		s.epochs = o.memoryEpochs;
+		s.batchSize = 4;
+		s.imageSize = 64;
+		s.baseFeatures = 8;
+		s.loss = "bce";
+		s.optimizer = "adam";
+		s.learningRate = 1e-3f;
+		s.augment = "default";
+		s.device = o.device;
+		s.seed = o.seed;
+		Random random = new Random(o.seed);
+		List<Sample> train = new ArrayList<>(), val = new ArrayList<>();
+		for (int i = 0; i < 16; i++)
+			train.add(disc("train" + i, 64, random));
+		for (int i = 0; i < 4; i++)
+			val.add(disc("val" + i, 64, random));
+		TrainingData data = new TrainingData(train, val, new ArrayList<>(), 8);
+		List<Row> rows = new ArrayList<>();
+		out.printf(Locale.ROOT, "training %d epochs: U-Net base %d, 64x64, batch 4, 16 training + 4 validation synthetic images, adam, checkpoints every epoch%n",
+			s.epochs, s.baseFeatures);
+		out.printf(Locale.ROOT, "rss before: %.1f MiB%n", ProcessMemory.rssMiB());
+		out.println("| epoch | seconds | RSS, MiB | live Java heap, MiB |");
+		out.println("|---:|---:|---:|---:|");
+		Path dir = null;
+		try {
+			dir = Files.createTempDirectory("unet-bench-memory-");
+			TrainingListener listener = new TrainingListener() {
+				@Override
+				public void epochDone(EpochRecord record, int epochs, boolean improved, double etaSeconds) {
+					Row row = new Row();
+					row.epoch = record.epoch;
+					row.seconds = record.seconds;
+					row.rssMiB = ProcessMemory.rssMiB();
+					row.liveHeapMiB = ProcessMemory.liveHeapMiB();
+					rows.add(row);
+					out.printf(Locale.ROOT, "| %d | %.2f | %.1f | %.1f |%n", row.epoch, row.seconds, row.rssMiB, row.liveHeapMiB);
+				}
+			};
+			new UNetTrainer(s, listener, new AtomicBoolean()).train(data, dir.resolve("model.zip"), null, false);
+		} catch (IOException e) {
+			throw new UnetException("cannot create a temporary folder for the memory run: " + e.getMessage());
+		} finally {
+			DataPathBench.deleteTree(dir);
+		}
+		out.println(summary(rows));
+		return rows;
+	}
+
+	/** RSS of the first and last epoch and the growth per epoch after the first (least squares). */
+	static String summary(List<Row> rows) {
+		if (rows.isEmpty())
+			return "memory: no epoch finished";
+		Row first = rows.get(0), last = rows.get(rows.size() - 1);
+		List<Row> tail = rows.size() > 2 ? rows.subList(1, rows.size()) : rows;
+		double[] x = new double[tail.size()], rss = new double[tail.size()], heap = new double[tail.size()];
+		for (int i = 0; i < x.length; i++) {
+			x[i] = tail.get(i).epoch;
+			rss[i] = tail.get(i).rssMiB;
+			heap[i] = tail.get(i).liveHeapMiB;
+		}
+		double slope = Stats.slope(x, rss), heapSlope = Stats.slope(x, heap);
+		String verdict = Double.isNaN(slope) ? "too few epochs to tell" : Math.abs(slope) < 1.0 ? "flat" : slope > 0 ? "growing" : "shrinking";
+		return String.format(Locale.ROOT, "memory: RSS %.1f MiB after epoch %d, %.1f MiB after epoch %d; from epoch %d on %+.2f MiB/epoch (%s), live heap %+.2f MiB/epoch",
+			first.rssMiB, first.epoch, last.rssMiB, last.epoch, tail.get(0).epoch, Double.isNaN(slope) ? 0 : slope, verdict,
+			Double.isNaN(heapSlope) ? 0 : heapSlope);
+	}
+
+	/** A noisy image with a brighter disc, and the disc as its mask. */
+	static Sample disc(String name, int side, Random random) {
+		float[] pixels = new float[side * side];
+		byte[] mask = new byte[side * side];
+		double cx = side * (0.3 + 0.4 * random.nextDouble()), cy = side * (0.3 + 0.4 * random.nextDouble()), r = side * (0.1 + 0.1 * random.nextDouble());
+		for (int y = 0; y < side; y++)
+			for (int x = 0; x < side; x++) {
+				boolean inside = (x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r;
+				pixels[y * side + x] = (float) ((inside ? 0.7 : 0.3) + 0.1 * random.nextGaussian());
+				mask[y * side + x] = (byte) (inside ? 1 : 0);
+			}
+		return Sample.of(name, pixels, side, side, 1, mask);
+	}
+}
