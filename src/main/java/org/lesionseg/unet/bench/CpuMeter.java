@@ -39,6 +39,12 @@ public final class CpuMeter {
 		return Math.max(0, otherTicks / TICKS_PER_SECOND / seconds);
 	}
 
+	/** One line for a report: how much other work there was, and whether that skews the timings. */
+	public static String note(double otherCores) {
+		return String.format(java.util.Locale.ROOT, "other processes used %.2f cores on average meanwhile%s", otherCores,
+			otherCores > 0.2 ? " - the machine was not quiet: timings are skewed" : "");
+	}
+
 	/** Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on all common platforms. */
 	private static final double TICKS_PER_SECOND = 100.0;
 

@@ -57,6 +57,7 @@ public final class DataPathBench {
 
 	public static Result run(BenchOptions o, Device device, Path dataDir, PrintStream out) {
 		Result result = new Result();
+		CpuMeter cpu = CpuMeter.start();
 		Path images = dataDir.resolve("images"), masks = dataDir.resolve("masks");
 		if (!Files.isDirectory(images) || !Files.isDirectory(masks))
 			throw new UnetException("no data at " + dataDir.toAbsolutePath() + " (expected images/ and masks/): give --data DIR");
@@ -157,13 +158,15 @@ public final class DataPathBench {
 				@Override
 				public void epochDone(EpochRecord record, int epochs, boolean improved, double etaSeconds) {
 					long now = System.nanoTime();
-					double loop = (marks[1] - marks[0]) / 1e9, after = (now - marks[1]) / 1e9;
+					// the epoch's own time ends after validation; the model files are written after it
+					double loop = (marks[1] - marks[0]) / 1e9, validation = Math.max(0, record.seconds - loop);
+					double files = Math.max(0, (now - marks[1]) / 1e9 - validation);
 					marks[0] = now;
 					records.add(record);
 					loops.add(loop);
-					rest.add(after);
-					out.printf(Locale.ROOT, "epoch %d/%d: %.1f s (batches %.1f s, validation + checkpoint %.1f s), train loss %.4f, val Dice %.4f%n", record.epoch,
-						epochs, record.seconds, loop, after, record.trainLoss, record.valDice);
+					rest.add(files);
+					out.printf(Locale.ROOT, "epoch %d/%d: %.1f s (batches %.1f s, validation %.1f s) + writing model and checkpoint %.1f s; train loss %.4f, val Dice %.4f%n",
+						record.epoch, epochs, record.seconds, loop, validation, files, record.trainLoss, record.valDice);
 				}
 			};
 			new UNetTrainer(settings, listener, new AtomicBoolean()).train(data, dir.resolve("model.zip"), null, false);
@@ -174,7 +177,7 @@ public final class DataPathBench {
 			result.epochSeconds = Stats.median(seconds);
 			double loop = Stats.median(loops);
 			out.printf(Locale.ROOT, "end to end: %d training + %d validation images, %d batches/epoch; epoch %.1f s median -> %.2f training images/s; "
-				+ "batches %.1f s (%.3f s/batch, the fed loop above: %.3f s/step), validation + checkpoint %.1f s%n", data.train.size(), data.val.size(), batches,
+				+ "batches %.1f s (%.3f s/batch, the fed loop above: %.3f s/step); model files %.1f s per epoch on top%n", data.train.size(), data.val.size(), batches,
 				result.epochSeconds, batches * o.batch / result.epochSeconds, loop, loop / batches, o.batch / result.consumedImagesPerSecond, Stats.median(rest));
 		} catch (IOException e) {
 			throw new UnetException("cannot create a temporary folder for the end-to-end training: " + e.getMessage());
@@ -189,6 +192,7 @@ public final class DataPathBench {
 			: String.format(Locale.ROOT, "the data: the workers deliver %.1f images/s, training could consume %.2f images/s, and steps wait for data %.1f%% of the time",
 				result.deliveredImagesPerSecond, result.consumedImagesPerSecond, 100 * result.waitShare);
 		out.println("bottleneck: " + result.bottleneck);
+		out.println(CpuMeter.note(cpu.otherCores()));
 		return result;
 	}
 

@@ -31,6 +31,8 @@ public final class MemoryBench {
 		public double rssMiB;
 		/** Java heap still in use after a full collection. */
 		public double liveHeapMiB;
+		/** Java heap reserved from the system (part of the RSS). */
+		public double committedHeapMiB;
 	}
 
 	private MemoryBench() {
@@ -56,11 +58,12 @@ public final class MemoryBench {
 			val.add(disc("val" + i, 64, random));
 		TrainingData data = new TrainingData(train, val, new ArrayList<>(), 8);
 		List<Row> rows = new ArrayList<>();
+		CpuMeter cpu = CpuMeter.start();
 		out.printf(Locale.ROOT, "training %d epochs: U-Net base %d, 64x64, batch 4, 16 training + 4 validation synthetic images, adam, checkpoints every epoch%n",
 			s.epochs, s.baseFeatures);
 		out.printf(Locale.ROOT, "rss before: %.1f MiB%n", ProcessMemory.rssMiB());
-		out.println("| epoch | seconds | RSS, MiB | live Java heap, MiB |");
-		out.println("|---:|---:|---:|---:|");
+		out.println("| epoch | seconds | RSS, MiB | Java heap committed, MiB | live Java heap, MiB |");
+		out.println("|---:|---:|---:|---:|---:|");
 		Path dir = null;
 		try {
 			dir = Files.createTempDirectory("unet-bench-memory-");
@@ -71,9 +74,10 @@ public final class MemoryBench {
 					row.epoch = record.epoch;
 					row.seconds = record.seconds;
 					row.rssMiB = ProcessMemory.rssMiB();
+					row.committedHeapMiB = ProcessMemory.heapCommittedMiB();
 					row.liveHeapMiB = ProcessMemory.liveHeapMiB();
 					rows.add(row);
-					out.printf(Locale.ROOT, "| %d | %.2f | %.1f | %.1f |%n", row.epoch, row.seconds, row.rssMiB, row.liveHeapMiB);
+					out.printf(Locale.ROOT, "| %d | %.2f | %.1f | %.1f | %.1f |%n", row.epoch, row.seconds, row.rssMiB, row.committedHeapMiB, row.liveHeapMiB);
 				}
 			};
 			new UNetTrainer(s, listener, new AtomicBoolean()).train(data, dir.resolve("model.zip"), null, false);
@@ -83,26 +87,47 @@ public final class MemoryBench {
 			DataPathBench.deleteTree(dir);
 		}
 		out.println(summary(rows));
+		out.println(CpuMeter.note(cpu.otherCores()));
 		return rows;
 	}
 
-	/** RSS of the first and last epoch and the growth per epoch after the first (least squares). */
+	/**
+	 * RSS of the first and last epoch, and the growth per epoch (least squares) from epoch 2 on and over the last
+	 * half: allocators settle in the first epochs, a leak keeps climbing to the end.
+	 */
 	static String summary(List<Row> rows) {
 		if (rows.isEmpty())
 			return "memory: no epoch finished";
 		Row first = rows.get(0), last = rows.get(rows.size() - 1);
-		List<Row> tail = rows.size() > 2 ? rows.subList(1, rows.size()) : rows;
-		double[] x = new double[tail.size()], rss = new double[tail.size()], heap = new double[tail.size()];
+		double fromSecond = slope(rows.size() > 2 ? rows.subList(1, rows.size()) : rows);
+		double lastHalf = slope(rows.subList(rows.size() / 2, rows.size()));
+		double heap = heapSlope(rows.size() > 2 ? rows.subList(1, rows.size()) : rows);
+		String verdict = Double.isNaN(lastHalf) || rows.size() < 6 ? "too few epochs to tell" : Math.abs(lastHalf) < 1.0 ? "flat at the end" : lastHalf > 0 ? "still growing" : "shrinking";
+		return String.format(Locale.ROOT,
+			"memory: RSS %.1f MiB after epoch %d, %.1f MiB after epoch %d; %+.2f MiB/epoch from epoch 2, %+.2f MiB/epoch over the last half (%s); live heap %+.3f MiB/epoch",
+			first.rssMiB, first.epoch, last.rssMiB, last.epoch, orZero(fromSecond), orZero(lastHalf), verdict, orZero(heap));
+	}
+
+	private static double slope(List<Row> rows) {
+		double[] x = new double[rows.size()], y = new double[rows.size()];
 		for (int i = 0; i < x.length; i++) {
-			x[i] = tail.get(i).epoch;
-			rss[i] = tail.get(i).rssMiB;
-			heap[i] = tail.get(i).liveHeapMiB;
+			x[i] = rows.get(i).epoch;
+			y[i] = rows.get(i).rssMiB;
 		}
-		double slope = Stats.slope(x, rss), heapSlope = Stats.slope(x, heap);
-		String verdict = Double.isNaN(slope) ? "too few epochs to tell" : Math.abs(slope) < 1.0 ? "flat" : slope > 0 ? "growing" : "shrinking";
-		return String.format(Locale.ROOT, "memory: RSS %.1f MiB after epoch %d, %.1f MiB after epoch %d; from epoch %d on %+.2f MiB/epoch (%s), live heap %+.2f MiB/epoch",
-			first.rssMiB, first.epoch, last.rssMiB, last.epoch, tail.get(0).epoch, Double.isNaN(slope) ? 0 : slope, verdict,
-			Double.isNaN(heapSlope) ? 0 : heapSlope);
+		return Stats.slope(x, y);
+	}
+
+	private static double heapSlope(List<Row> rows) {
+		double[] x = new double[rows.size()], y = new double[rows.size()];
+		for (int i = 0; i < x.length; i++) {
+			x[i] = rows.get(i).epoch;
+			y[i] = rows.get(i).liveHeapMiB;
+		}
+		return Stats.slope(x, y);
+	}
+
+	private static double orZero(double v) {
+		return Double.isNaN(v) ? 0 : v;
 	}
 
 	/** A noisy image with a brighter disc, and the disc as its mask. */

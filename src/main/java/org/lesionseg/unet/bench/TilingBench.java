@@ -33,6 +33,8 @@ public final class TilingBench {
 		public double peakGrowthMiB;
 		/** Image + blending sum and weight arrays on the Java heap (the output map reuses the sum), MiB. */
 		public double pixelArraysMiB;
+		/** Growth of the Java heap reserved from the system during the prediction, MiB (part of the RSS growth). */
+		public double heapGrowthMiB;
 	}
 
 	private TilingBench() {
@@ -40,6 +42,7 @@ public final class TilingBench {
 
 	public static List<Row> run(BenchOptions o, Device device, PrintStream out) {
 		List<Row> rows = new ArrayList<>();
+		CpuMeter cpu = CpuMeter.start();
 		UNetConfig config = new UNetConfig().depth(4).baseFeatures(o.tileBase).inputChannels(1);
 		ModelInfo info = ModelInfo.of(config);
 		info.trainingSize = o.tile;
@@ -64,18 +67,19 @@ public final class TilingBench {
 			out.printf(Locale.ROOT, "model: U-Net base %d, 1 channel; tiles %dx%d, overlap %d, %d tiles per batch; a %dx%d image (%d tiles): %.2f s, peak RSS +%.1f MiB%s%n",
 				o.tileBase, o.tile, o.tile, overlap, options.tileBatch, o.tile * 2, o.tile * 2, tileCount(o.tile * 2, o.tile, overlap), batchSeconds,
 				Math.max(0, batchGrowth), peakResets ? "" : " (peak could not be reset: figures are process peaks)");
-			out.println("| image | pixels | tiles | seconds | s per Mpixel | ms per tile | peak RSS growth, MiB | image + blend arrays (O(pixels)), MiB |");
-			out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+			out.println("| image | pixels | tiles | seconds | s per Mpixel | ms per tile | peak RSS growth, MiB | of which Java heap, MiB | image + blend arrays (O(pixels)), MiB |");
+			out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 			for (int side : o.tileSides) {
-				Sample image = randomImage(random, side);
 				System.gc();
-				double rssBefore = ProcessMemory.rssMiB();
+				double rssBefore = ProcessMemory.rssMiB(), heapBefore = ProcessMemory.heapCommittedMiB();
 				ProcessMemory.resetPeak();
+				Sample image = randomImage(random, side);
 				long s0 = System.nanoTime();
 				float[] map = predictor.probability(image);
 				Row row = new Row();
 				row.seconds = (System.nanoTime() - s0) / 1e9;
 				row.peakGrowthMiB = Math.max(0, ProcessMemory.peakRssMiB() - rssBefore); // the reset peak starts at the RSS of that moment
+				row.heapGrowthMiB = ProcessMemory.heapCommittedMiB() - heapBefore;
 				row.side = side;
 				row.tiles = tileCount(side, o.tile, overlap);
 				long pixels = (long) side * side;
@@ -83,8 +87,8 @@ public final class TilingBench {
 				if (map.length != pixels)
 					throw new IllegalStateException("tiled prediction returned " + map.length + " values for " + pixels + " pixels");
 				rows.add(row);
-				out.printf(Locale.ROOT, "| %dx%d | %.2f M | %d | %.2f | %.2f | %.0f | %.1f | %.1f |%n", side, side, pixels / 1e6, row.tiles, row.seconds,
-					row.seconds / (pixels / 1e6), 1000 * row.seconds / row.tiles, row.peakGrowthMiB, row.pixelArraysMiB);
+				out.printf(Locale.ROOT, "| %dx%d | %.2f M | %d | %.2f | %.2f | %.0f | %.1f | %.1f | %.1f |%n", side, side, pixels / 1e6, row.tiles, row.seconds,
+					row.seconds / (pixels / 1e6), 1000 * row.seconds / row.tiles, row.peakGrowthMiB, row.heapGrowthMiB, row.pixelArraysMiB);
 			}
 		}
 		if (rows.size() >= 2) {
@@ -94,6 +98,7 @@ public final class TilingBench {
 				+ "(O(pixels) arrays %.1f -> %.1f MiB)%n", a.side, a.side, b.side, b.side, pixelRatio, (double) b.tiles / a.tiles, b.seconds / a.seconds,
 				a.peakGrowthMiB, b.peakGrowthMiB, a.pixelArraysMiB, b.pixelArraysMiB);
 		}
+		out.println(CpuMeter.note(cpu.otherCores()));
 		return rows;
 	}
 

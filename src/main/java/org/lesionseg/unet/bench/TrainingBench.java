@@ -101,8 +101,7 @@ public final class TrainingBench {
 			out.printf(Locale.ROOT, "infer batch median: %.4f s/batch -> %.2f images/s%n", r.inferBatchSeconds, r.inferImagesPerSecond);
 			out.printf(Locale.ROOT, "peak rss (VmHWM): %.1f MiB, rss now: %.1f MiB, java heap in use %.1f MiB of %.1f MiB committed%n", r.peakRssMiB,
 				ProcessMemory.rssMiB(), r.heapUsedMiB, ProcessMemory.heapCommittedMiB());
-			out.printf(Locale.ROOT, "other processes used %.2f cores on average meanwhile%s%n", r.otherCores,
-				r.otherCores > 0.2 ? " - the machine was not quiet: timings are skewed" : "");
+			out.println(CpuMeter.note(r.otherCores));
 		}
 		return r;
 	}

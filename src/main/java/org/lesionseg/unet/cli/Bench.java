@@ -120,8 +120,7 @@ final class Bench {
 				torch = ReferenceBench.run(where, o, out);
 				if (torch != null) {
 					torch.otherCores = cpu.otherCores();
-					out.printf(Locale.ROOT, "other processes used %.2f cores on average meanwhile%s%n", torch.otherCores,
-						torch.otherCores > 0.2 ? " - the machine was not quiet: timings are skewed" : "");
+					out.println(CpuMeter.note(torch.otherCores));
 				}
 			}
 			out.println();
