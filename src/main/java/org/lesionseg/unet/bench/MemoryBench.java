@@ -29,7 +29,7 @@ public final class MemoryBench {
 		public int epoch;
 		public double seconds;
 		public double rssMiB;
-		/** Java heap still in use after a full collection. */
+		/** Java heap in use after the last garbage collection. */
 		public double liveHeapMiB;
 		/** Java heap reserved from the system (part of the RSS). */
 		public double committedHeapMiB;
@@ -62,7 +62,7 @@ public final class MemoryBench {
 		out.printf(Locale.ROOT, "training %d epochs: U-Net base %d, 64x64, batch 4, 16 training + 4 validation synthetic images, adam, checkpoints every epoch%n",
 			s.epochs, s.baseFeatures);
 		out.printf(Locale.ROOT, "rss before: %.1f MiB%n", ProcessMemory.rssMiB());
-		out.println("| epoch | seconds | RSS, MiB | Java heap committed, MiB | live Java heap, MiB |");
+		out.println("| epoch | seconds | RSS, MiB | Java heap committed, MiB | Java heap after last GC, MiB |");
 		out.println("|---:|---:|---:|---:|---:|");
 		Path dir = null;
 		try {
@@ -75,7 +75,7 @@ public final class MemoryBench {
 					row.seconds = record.seconds;
 					row.rssMiB = ProcessMemory.rssMiB();
 					row.committedHeapMiB = ProcessMemory.heapCommittedMiB();
-					row.liveHeapMiB = ProcessMemory.liveHeapMiB();
+					row.liveHeapMiB = ProcessMemory.heapAfterLastGcMiB();
 					rows.add(row);
 					out.printf(Locale.ROOT, "| %d | %.2f | %.1f | %.1f | %.1f |%n", row.epoch, row.seconds, row.rssMiB, row.committedHeapMiB, row.liveHeapMiB);
 				}
@@ -102,7 +102,10 @@ public final class MemoryBench {
 		double fromSecond = slope(rows.size() > 2 ? rows.subList(1, rows.size()) : rows);
 		double lastHalf = slope(rows.subList(rows.size() / 2, rows.size()));
 		double heap = heapSlope(rows.size() > 2 ? rows.subList(1, rows.size()) : rows);
-		String verdict = Double.isNaN(lastHalf) || rows.size() < 6 ? "too few epochs to tell" : Math.abs(lastHalf) < 1.0 ? "flat at the end" : lastHalf > 0 ? "still growing" : "shrinking";
+		// flat: what the last half's trend adds over the last half is under 3% of the resident memory
+		double halfEpochs = rows.size() - rows.size() / 2;
+		String verdict = Double.isNaN(lastHalf) || rows.size() < 6 ? "too few epochs to tell"
+			: Math.abs(lastHalf * halfEpochs) < 0.03 * last.rssMiB ? "flat at the end" : lastHalf > 0 ? "still growing" : "shrinking";
 		return String.format(Locale.ROOT,
 			"memory: RSS %.1f MiB after epoch %d, %.1f MiB after epoch %d; %+.2f MiB/epoch from epoch 2, %+.2f MiB/epoch over the last half (%s); live heap %+.3f MiB/epoch",
 			first.rssMiB, first.epoch, last.rssMiB, last.epoch, orZero(fromSecond), orZero(lastHalf), verdict, orZero(heap));

@@ -73,10 +73,21 @@ public final class ProcessMemory {
 		return Runtime.getRuntime().totalMemory() / (1024.0 * 1024.0);
 	}
 
-	/** Java heap still in use after a full collection (an estimate of live data), MiB. */
-	public static double liveHeapMiB() {
-		System.gc();
-		return heapUsedMiB();
+	/**
+	 * Java heap in use right after the last garbage collection (live data then), MiB; 0 before the first
+	 * collection. Read from the collector's statistics, so that measuring does not force a collection (which
+	 * would shrink the heap and disturb the resident figures it is compared with).
+	 */
+	public static double heapAfterLastGcMiB() {
+		long used = 0;
+		for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+			if (pool.getType() != java.lang.management.MemoryType.HEAP)
+				continue;
+			java.lang.management.MemoryUsage after = pool.getCollectionUsage();
+			if (after != null)
+				used += after.getUsed();
+		}
+		return used / (1024.0 * 1024.0);
 	}
 
 	/** The 1-minute load average of the machine, NaN when unknown: other work on the cores skews every timing. */

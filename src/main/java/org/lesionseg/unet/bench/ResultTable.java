@@ -71,6 +71,7 @@ public final class ResultTable {
 		table.add("RSS after warm-up, MiB", java.rssAfterWarmupMiB, t.rssAfterWarmupMiB, Kind.MEMORY);
 		table.add("RSS after last step, MiB", java.rssAfterTrainingMiB, t.rssAfterTrainingMiB, Kind.MEMORY);
 		table.add("Java heap in use, MiB", java.heapUsedMiB, t.heapUsedMiB, Kind.INFO);
+		table.add("Java heap committed, MiB", java.heapCommittedMiB, t.heapCommittedMiB, Kind.INFO);
 		table.add("final training loss (random data)", java.finalLoss, t.finalLoss, Kind.INFO);
 		table.add("CPU used by other processes meanwhile, cores", java.otherCores, t.otherCores, Kind.INFO);
 		return table;
@@ -127,7 +128,7 @@ public final class ResultTable {
 			return "n/a";
 		if (kind == Kind.COUNT)
 			return String.format(Locale.ROOT, "%,d", (long) v);
-		if (kind == Kind.MEMORY || Math.abs(v) >= 100)
+		if (kind == Kind.MEMORY || Math.abs(v) >= 10)
 			return String.format(Locale.ROOT, "%.1f", v);
 		return String.format(Locale.ROOT, "%.4f", v);
 	}

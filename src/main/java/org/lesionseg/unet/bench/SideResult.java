@@ -29,6 +29,8 @@ public final class SideResult {
 	public double rssAfterTrainingMiB = Double.NaN;
 	/** Java heap in use at the end (Java side only). */
 	public double heapUsedMiB = Double.NaN;
+	/** Java heap reserved from the system at the end (Java side only; its touched part is in the RSS). */
+	public double heapCommittedMiB = Double.NaN;
 	public double finalLoss = Double.NaN;
 	/** Host-to-device copy of the batch (Java side only; the reference creates its batches on the device). */
 	public double toDeviceSeconds = Double.NaN;

@@ -33,8 +33,10 @@ public final class TilingBench {
 		public double peakGrowthMiB;
 		/** Image + blending sum and weight arrays on the Java heap (the output map reuses the sum), MiB. */
 		public double pixelArraysMiB;
-		/** Growth of the Java heap reserved from the system during the prediction, MiB (part of the RSS growth). */
+		/** Peak growth of the Java heap reserved from the system during the prediction, MiB. */
 		public double heapGrowthMiB;
+		/** Peak growth of the resident memory outside the Java heap (libtorch's tensors), MiB. */
+		public double nativeGrowthMiB;
 	}
 
 	private TilingBench() {
@@ -58,28 +60,32 @@ public final class TilingBench {
 			// warm-up, and the memory of one batch of tiles through the network
 			predictor.probability(randomImage(random, o.tile * 2));
 			System.gc();
-			double before = ProcessMemory.rssMiB();
-			boolean peakResets = ProcessMemory.resetPeak();
-			long t0 = System.nanoTime();
-			predictor.probability(randomImage(random, o.tile * 2));
-			double batchSeconds = (System.nanoTime() - t0) / 1e9;
-			double batchGrowth = ProcessMemory.peakRssMiB() - before;
-			out.printf(Locale.ROOT, "model: U-Net base %d, 1 channel; tiles %dx%d, overlap %d, %d tiles per batch; a %dx%d image (%d tiles): %.2f s, peak RSS +%.1f MiB%s%n",
+			double batchSeconds, batchGrowth;
+			try (MemorySampler sampler = new MemorySampler()) {
+				long t0 = System.nanoTime();
+				predictor.probability(randomImage(random, o.tile * 2));
+				batchSeconds = (System.nanoTime() - t0) / 1e9;
+				batchGrowth = sampler.peakNativeGrowth();
+			}
+			out.printf(Locale.ROOT, "model: U-Net base %d, 1 channel; tiles %dx%d, overlap %d, %d tiles per batch; a %dx%d image (%d tiles): %.2f s, peak native growth %.1f MiB%n",
 				o.tileBase, o.tile, o.tile, overlap, options.tileBatch, o.tile * 2, o.tile * 2, tileCount(o.tile * 2, o.tile, overlap), batchSeconds,
-				Math.max(0, batchGrowth), peakResets ? "" : " (peak could not be reset: figures are process peaks)");
-			out.println("| image | pixels | tiles | seconds | s per Mpixel | ms per tile | peak RSS growth, MiB | of which Java heap, MiB | image + blend arrays (O(pixels)), MiB |");
-			out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+				batchGrowth);
+			out.println("| image | pixels | tiles | seconds | s per Mpixel | ms per tile | peak RSS growth, MiB | peak native growth (RSS - Java heap), MiB "
+				+ "| peak Java heap growth, MiB | image + blend arrays (O(pixels)), MiB |");
+			out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 			for (int side : o.tileSides) {
 				System.gc();
-				double rssBefore = ProcessMemory.rssMiB(), heapBefore = ProcessMemory.heapCommittedMiB();
-				ProcessMemory.resetPeak();
-				Sample image = randomImage(random, side);
-				long s0 = System.nanoTime();
-				float[] map = predictor.probability(image);
 				Row row = new Row();
-				row.seconds = (System.nanoTime() - s0) / 1e9;
-				row.peakGrowthMiB = Math.max(0, ProcessMemory.peakRssMiB() - rssBefore); // the reset peak starts at the RSS of that moment
-				row.heapGrowthMiB = ProcessMemory.heapCommittedMiB() - heapBefore;
+				float[] map;
+				try (MemorySampler sampler = new MemorySampler()) {
+					Sample image = randomImage(random, side);
+					long s0 = System.nanoTime();
+					map = predictor.probability(image);
+					row.seconds = (System.nanoTime() - s0) / 1e9;
+					row.peakGrowthMiB = sampler.peakRssGrowth();
+					row.heapGrowthMiB = sampler.peakHeapGrowth();
+					row.nativeGrowthMiB = sampler.peakNativeGrowth();
+				}
 				row.side = side;
 				row.tiles = tileCount(side, o.tile, overlap);
 				long pixels = (long) side * side;
@@ -87,19 +93,80 @@ public final class TilingBench {
 				if (map.length != pixels)
 					throw new IllegalStateException("tiled prediction returned " + map.length + " values for " + pixels + " pixels");
 				rows.add(row);
-				out.printf(Locale.ROOT, "| %dx%d | %.2f M | %d | %.2f | %.2f | %.0f | %.1f | %.1f | %.1f |%n", side, side, pixels / 1e6, row.tiles, row.seconds,
-					row.seconds / (pixels / 1e6), 1000 * row.seconds / row.tiles, row.peakGrowthMiB, row.heapGrowthMiB, row.pixelArraysMiB);
+				out.printf(Locale.ROOT, "| %dx%d | %.2f M | %d | %.2f | %.2f | %.0f | %.1f | %.1f | %.1f | %.1f |%n", side, side, pixels / 1e6, row.tiles,
+					row.seconds, row.seconds / (pixels / 1e6), 1000 * row.seconds / row.tiles, row.peakGrowthMiB, row.nativeGrowthMiB, row.heapGrowthMiB,
+					row.pixelArraysMiB);
 			}
 		}
 		if (rows.size() >= 2) {
 			Row a = rows.get(0), b = rows.get(rows.size() - 1);
 			double pixelRatio = (double) b.side * b.side / ((double) a.side * a.side);
-			out.printf(Locale.ROOT, "scaling %dx%d -> %dx%d: %.1fx the pixels, %.1fx the tiles, %.1fx the time; peak RSS growth %.1f -> %.1f MiB "
-				+ "(O(pixels) arrays %.1f -> %.1f MiB)%n", a.side, a.side, b.side, b.side, pixelRatio, (double) b.tiles / a.tiles, b.seconds / a.seconds,
-				a.peakGrowthMiB, b.peakGrowthMiB, a.pixelArraysMiB, b.pixelArraysMiB);
+			out.printf(Locale.ROOT, "scaling %dx%d -> %dx%d: %.1fx the pixels, %.1fx the tiles, %.1fx the time; peak native growth %.1f -> %.1f MiB "
+				+ "(the network's tiles), peak Java heap growth %.1f -> %.1f MiB (O(pixels) arrays %.1f -> %.1f MiB)%n", a.side, a.side, b.side, b.side,
+				pixelRatio, (double) b.tiles / a.tiles, b.seconds / a.seconds, a.nativeGrowthMiB, b.nativeGrowthMiB, a.heapGrowthMiB, b.heapGrowthMiB,
+				a.pixelArraysMiB, b.pixelArraysMiB);
 		}
 		out.println(CpuMeter.note(cpu.otherCores()));
 		return rows;
+	}
+
+	/**
+	 * Samples resident memory and the Java heap every few milliseconds on a daemon thread, from its creation to
+	 * {@link #close()}: peak growth of the RSS, of the committed Java heap and of the rest (native memory).
+	 */
+	static final class MemorySampler implements AutoCloseable {
+		private final double rss0 = ProcessMemory.rssMiB(), heap0 = ProcessMemory.heapCommittedMiB();
+		private volatile double maxRss = rss0, maxHeap = heap0, maxNative = rss0 - heap0;
+		private volatile boolean running = true;
+		private final Thread thread;
+
+		MemorySampler() {
+			thread = new Thread(() -> {
+				while (running) {
+					sample();
+					try {
+						Thread.sleep(5);
+					} catch (InterruptedException e) {
+						return;
+					}
+				}
+			}, "unet-bench-memory");
+			thread.setDaemon(true);
+			thread.start();
+		}
+
+		private synchronized void sample() {
+			double rss = ProcessMemory.rssMiB(), heap = ProcessMemory.heapCommittedMiB();
+			maxRss = Math.max(maxRss, rss);
+			maxHeap = Math.max(maxHeap, heap);
+			maxNative = Math.max(maxNative, rss - heap);
+		}
+
+		double peakRssGrowth() {
+			sample();
+			return maxRss - rss0;
+		}
+
+		double peakHeapGrowth() {
+			sample();
+			return maxHeap - heap0;
+		}
+
+		double peakNativeGrowth() {
+			sample();
+			return maxNative - (rss0 - heap0);
+		}
+
+		@Override
+		public void close() {
+			running = false;
+			thread.interrupt();
+			try {
+				thread.join(1000);
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+		}
 	}
 
 	/** Tiles of the predictor's layout: evenly stepped origins, the last flush with the border. */

@@ -96,6 +96,7 @@ public final class TrainingBench {
 			r.peakRssMiB = ProcessMemory.peakRssMiB();
 			r.otherCores = cpu.otherCores();
 			r.heapUsedMiB = ProcessMemory.heapUsedMiB();
+			r.heapCommittedMiB = ProcessMemory.heapCommittedMiB();
 			out.printf(Locale.ROOT, "train step median: %.4f s/step -> %.2f images/s (fwd %.4f, bwd %.4f, opt %.4f; batch to device %.4f)%n", r.stepSeconds,
 				r.trainImagesPerSecond, r.forwardSeconds, r.backwardSeconds, r.updateSeconds, r.toDeviceSeconds);
 			out.printf(Locale.ROOT, "infer batch median: %.4f s/batch -> %.2f images/s%n", r.inferBatchSeconds, r.inferImagesPerSecond);

@@ -24,7 +24,7 @@ class BenchCommandTest {
 
 	private static final List<String> TABLE_ROWS = Arrays.asList("trainable parameters", "train forward+loss, s/step", "train backward, s/step",
 		"train optimizer (Adam), s/step", "train step, s/step", "train images/s", "inference, s/batch", "inference images/s", "peak RSS (VmHWM), MiB",
-		"RSS after warm-up, MiB", "RSS after last step, MiB", "Java heap in use, MiB", "final training loss (random data)",
+		"RSS after warm-up, MiB", "RSS after last step, MiB", "Java heap in use, MiB", "Java heap committed, MiB", "final training loss (random data)",
 		"CPU used by other processes meanwhile, cores");
 
 	@Test
