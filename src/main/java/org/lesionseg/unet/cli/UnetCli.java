@@ -40,7 +40,7 @@ import org.lesionseg.unet.workflow.TrainingJob;
 import ai.djl.ndarray.NDManager;
 
 /**
- * The command line: {@code unet train|predict|evaluate|info|demo ...}. For servers, scripts, tests and the demo.
+ * The command line: {@code unet train|predict|evaluate|info|demo|bench ...}. For servers, scripts, tests and the demo.
  * Every failure the user can fix prints one line starting with {@code error:} and exits with code 2.
  */
 public final class UnetCli {
@@ -78,8 +78,10 @@ public final class UnetCli {
 					return help ? usage(INFO_HELP) : info(new Args(command, rest, flags()));
 				case "demo":
 					return help ? usage(Demo.HELP) : new Demo(out).run(new Args(command, rest, flags("quick")));
+				case "bench":
+					return help ? usage(Bench.HELP) : new Bench(out).run(new Args(command, rest, flags()));
 				default:
-					err.println("error: unknown command '" + command + "'; use train, predict, evaluate, info or demo (unet --help)");
+					err.println("error: unknown command '" + command + "'; use train, predict, evaluate, info, demo or bench (unet --help)");
 					return 2;
 			}
 		} catch (UnetException e) {
@@ -362,7 +364,8 @@ public final class UnetCli {
 		"  train     train a U-Net on image and mask folders and write a model file",
 		"  predict   segment an image or a folder with a model: probability maps, masks, ROI sets, objects.csv",
 		"  evaluate  compare a model's segmentation with known masks (Dice, IoU, accuracy, precision, recall)",
-		"  info      engine, devices and libtorch in use; with --model, what a model file holds");
+		"  info      engine, devices and libtorch in use; with --model, what a model file holds",
+		"  bench     speed and memory of training and inference side by side with the PyTorch reference; data path, tiling, memory");
 
 	static final String TRAIN_HELP = String.join("\n", "usage: unet train --images DIR --masks DIR --model FILE.zip [options]", "",
 		"data:     --pairing by_name|sorted (by_name)  --mask-policy strict|threshold_half  --normalization scale_01|minmax|zscore|none",

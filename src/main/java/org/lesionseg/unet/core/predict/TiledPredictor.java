@@ -1,5 +1,8 @@
 package org.lesionseg.unet.core.predict;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +17,7 @@ import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
@@ -113,26 +117,29 @@ public final class TiledPredictor {
 		float[] sum = new float[w * h];
 		float[] weight = new float[w * h];
 		float[] pixels = s.imageData();
+		// one input array and one direct buffer for all batches of this image: no garbage per batch
+		float[] input = new float[tileBatch * c * th * tw];
+		ByteBuffer staging = ByteBuffer.allocateDirect(input.length * Float.BYTES).order(ByteOrder.nativeOrder());
 		List<int[]> pending = new ArrayList<>();
 		for (int y0 : ys)
 			for (int x0 : xs) {
 				pending.add(new int[] { x0, y0 });
 				if (pending.size() == tileBatch) {
-					runTiles(pending, pixels, w, h, c, tw, th, windowX, windowY, sum, weight);
+					runTiles(pending, pixels, w, h, c, tw, th, windowX, windowY, sum, weight, input, staging);
 					pending.clear();
 				}
 			}
 		if (!pending.isEmpty())
-			runTiles(pending, pixels, w, h, c, tw, th, windowX, windowY, sum, weight);
+			runTiles(pending, pixels, w, h, c, tw, th, windowX, windowY, sum, weight, input, staging);
 		for (int i = 0; i < sum.length; i++)
 			sum[i] /= weight[i];
 		return sum;
 	}
 
 	private void runTiles(List<int[]> tiles, float[] pixels, int w, int h, int c, int tw, int th, float[] windowX, float[] windowY, float[] sum,
-		float[] weight) {
+		float[] weight, float[] input, ByteBuffer staging) {
 		int n = tiles.size();
-		float[] input = new float[n * c * th * tw];
+		int values = n * c * th * tw;
 		for (int t = 0; t < n; t++) {
 			int x0 = tiles.get(t)[0], y0 = tiles.get(t)[1];
 			for (int ch = 0; ch < c; ch++)
@@ -140,27 +147,34 @@ public final class TiledPredictor {
 					int sy = mirror(y0 + y, h);
 					int src = (ch * h + sy) * w;
 					int dst = ((t * c + ch) * th + y) * tw;
-					for (int x = 0; x < tw; x++)
-						input[dst + x] = pixels[src + mirror(x0 + x, w)];
+					if (x0 + tw <= w) // inside the image: a plain row copy
+						System.arraycopy(pixels, src + x0, input, dst, tw);
+					else
+						for (int x = 0; x < tw; x++)
+							input[dst + x] = pixels[src + mirror(x0 + x, w)];
 				}
 		}
-		float[] probabilities;
 		if (SIMULATED_OUT_OF_MEMORY.getAndUpdate(k -> Math.max(0, k - 1)) > 0)
 			throw new EngineException("CUDA out of memory. Tried to allocate 2.00 GiB (simulated)");
+		staging.clear();
+		staging.asFloatBuffer().put(input, 0, values);
 		try (NDManager batchManager = manager.newSubManager()) {
-			NDArray x = batchManager.create(input, new Shape(n, c, th, tw));
-			NDArray logits = block.forward(new ParameterStore(batchManager, false), new NDList(x), false).singletonOrThrow();
-			probabilities = logits.getNDArrayInternal().sigmoid().toFloatArray();
-		}
-		for (int t = 0; t < n; t++) {
-			int x0 = tiles.get(t)[0], y0 = tiles.get(t)[1];
-			for (int y = 0; y < th && y0 + y < h; y++)
-				for (int x = 0; x < tw && x0 + x < w; x++) {
-					float wgt = windowY[y] * windowX[x];
-					int i = (y0 + y) * w + x0 + x;
-					sum[i] += wgt * probabilities[(t * th + y) * tw + x];
-					weight[i] += wgt;
-				}
+			// the tensor reads the staging buffer itself; it is closed with batchManager before the next batch refills it
+			NDArray batchInput = batchManager.create(staging, new Shape(n, c, th, tw), DataType.FLOAT32);
+			NDArray logits = block.forward(new ParameterStore(batchManager, false), new NDList(batchInput), false).singletonOrThrow();
+			NDArray p = logits.getNDArrayInternal().sigmoid();
+			// on the CPU a view of the tensor's memory, elsewhere a copy to the host
+			FloatBuffer probabilities = p.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+			for (int t = 0; t < n; t++) {
+				int x0 = tiles.get(t)[0], y0 = tiles.get(t)[1];
+				for (int y = 0; y < th && y0 + y < h; y++)
+					for (int x = 0; x < tw && x0 + x < w; x++) {
+						float wgt = windowY[y] * windowX[x];
+						int i = (y0 + y) * w + x0 + x;
+						sum[i] += wgt * probabilities.get((t * th + y) * tw + x);
+						weight[i] += wgt;
+					}
+			}
 		}
 	}
 

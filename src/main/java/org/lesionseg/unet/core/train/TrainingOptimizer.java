@@ -3,6 +3,8 @@ package org.lesionseg.unet.core.train;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -17,6 +19,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 
@@ -66,7 +70,20 @@ public final class TrainingOptimizer extends Optimizer {
 	private final Map<String, String> namesById = new HashMap<>();
 	private final Map<String, NDArray[]> stateByName = new LinkedHashMap<>();
 	private final Map<String, Integer> stepsByName = new HashMap<>();
+
+	private final Map<String, Boolean> inPlaceByName = new HashMap<>();
 	private ai.djl.Device primaryDevice;
+	private boolean fusedCpu = true;
+	private long fusedUpdates;
+
+	// torch.optim's defaults; like PyTorch, (1 - beta) and the bias corrections are formed in double precision
+	static final double BETA1 = 0.9, BETA2 = 0.999;
+	static final float ADAM_EPS = 1e-8f;
+	static final double RMSPROP_ALPHA = 0.99;
+	static final float RMSPROP_EPS = 1e-8f;
+	static final float ADAGRAD_EPS = 1e-10f;
+	static final double ADADELTA_RHO = 0.9;
+	static final float ADADELTA_EPS = 1e-6f;
 
 	/** Supplies the current learning rate (the trainer moves it with its schedule). */
 	public interface LearningRate {
@@ -87,8 +104,42 @@ public final class TrainingOptimizer extends Optimizer {
 		return kind;
 	}
 
+	/**
+	 * Updates every trainable parameter of a block (on one device) from its gradient, and clears the gradients for
+	 * the next step. This is {@code trainer.step()} without DJL's copy of every gradient: on the CPU each parameter
+	 * is updated in a single pass over its memory.
+	 */
+	public void updateAll(Block block) {
+		for (Parameter parameter : block.getParameters().values()) {
+			NDArray weight = parameter.getArray();
+			if (!parameter.requiresGradient() || weight == null || !weight.hasGradient())
+				continue;
+			try (NDArray grad = weight.getGradient()) {
+				apply(parameter.getId(), weight, grad, true);
+			}
+		}
+	}
+
+	/**
+	 * DJL's entry point (used by {@code trainer.step()}, e.g. on several GPUs). DJL passes a copy of the gradient,
+	 * so the parameter's own gradient is cleared here as well; PyTorch's autograd would otherwise keep adding to it.
+	 */
 	@Override
 	public void update(String parameterId, NDArray weight, NDArray grad) {
+		apply(parameterId, weight, grad, false);
+	}
+
+	/** Test hook: false forces the generic array operations even where the fused CPU pass applies. */
+	void setFusedCpu(boolean fused) {
+		this.fusedCpu = fused;
+	}
+
+	/** How many parameter updates took the fused CPU pass (for tests). */
+	long fusedUpdates() {
+		return fusedUpdates;
+	}
+
+	private void apply(String parameterId, NDArray weight, NDArray grad, boolean gradIsParametersOwn) {
 		// On several GPUs DJL updates one copy of each weight per device: keep a state per copy.
 		if (primaryDevice == null)
 			primaryDevice = weight.getDevice();
@@ -96,6 +147,20 @@ public final class TrainingOptimizer extends Optimizer {
 			+ (weight.getDevice().equals(primaryDevice) ? "" : "@" + weight.getDevice());
 		int step = stepsByName.merge(name, 1, Integer::sum);
 		float lr = learningRate.current();
+		NDArray[] s = stateCount() == 0 ? new NDArray[0] : state(name, weight, stateCount());
+		if (fusedCpu && CpuUpdate.applies(name, weight, grad, s, inPlaceByName)) {
+			CpuUpdate.run(kind, step, lr, weightDecay, momentum, weight, grad, s, gradIsParametersOwn);
+			fusedUpdates++;
+			if (!gradIsParametersOwn)
+				clearGradient(weight);
+			return;
+		}
+		updateWithArrays(step, lr, weight, grad, s);
+		clearGradient(weight);
+	}
+
+	/** The update with NDArray operations, for any device. */
+	private void updateWithArrays(int step, float lr, NDArray weight, NDArray grad, NDArray[] s) {
 		try (NDScope scope = new NDScope()) {
 			NDArray g = grad;
 			if (weightDecay != 0f && kind != Kind.ADAMW)
@@ -106,7 +171,7 @@ public final class TrainingOptimizer extends Optimizer {
 					break;
 				case MOMENTUM:
 				case NESTEROV: {
-					NDArray buf = state(name, weight, 1)[0];
+					NDArray buf = s[0];
 					if (step == 1)
 						buf.addi(g);
 					else
@@ -116,45 +181,66 @@ public final class TrainingOptimizer extends Optimizer {
 					break;
 				}
 				case ADAGRAD: {
-					NDArray sum = state(name, weight, 1)[0];
+					NDArray sum = s[0];
 					sum.addi(g.square());
-					weight.subi(g.div(sum.sqrt().addi(1e-10f)).muli(lr));
+					weight.subi(g.div(sum.sqrt().addi(ADAGRAD_EPS)).muli(lr));
 					break;
 				}
 				case RMSPROP: {
-					NDArray sq = state(name, weight, 1)[0];
-					sq.muli(0.99f).addi(g.square().muli(0.01f));
-					weight.subi(g.div(sq.sqrt().addi(1e-8f)).muli(lr));
+					NDArray sq = s[0];
+					sq.muli((float) RMSPROP_ALPHA).addi(g.square().muli((float) (1 - RMSPROP_ALPHA)));
+					weight.subi(g.div(sq.sqrt().addi(RMSPROP_EPS)).muli(lr));
 					break;
 				}
 				case ADAM:
 				case ADAMW: {
-					NDArray[] s = state(name, weight, 2);
-					float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
 					if (kind == Kind.ADAMW && weightDecay != 0f)
 						weight.muli(1f - lr * weightDecay);
-					s[0].muli(beta1).addi(g.mul(1f - beta1));
-					s[1].muli(beta2).addi(g.square().muli(1f - beta2));
-					double bias1 = 1 - Math.pow(beta1, step);
-					double bias2 = 1 - Math.pow(beta2, step);
+					s[0].muli((float) BETA1).addi(g.mul((float) (1 - BETA1)));
+					s[1].muli((float) BETA2).addi(g.square().muli((float) (1 - BETA2)));
+					double bias1 = 1 - Math.pow(BETA1, step);
+					double bias2 = 1 - Math.pow(BETA2, step);
 					float stepSize = (float) (lr / bias1);
 					// PyTorch: denom = sqrt(v) / sqrt(bias2) + eps
-					NDArray denom = s[1].sqrt().divi((float) Math.sqrt(bias2)).addi(eps);
+					NDArray denom = s[1].sqrt().divi((float) Math.sqrt(bias2)).addi(ADAM_EPS);
 					weight.subi(s[0].div(denom).muli(stepSize));
 					break;
 				}
 				case ADADELTA: {
-					NDArray[] s = state(name, weight, 2);
-					float rho = 0.9f, eps = 1e-6f;
-					s[0].muli(rho).addi(g.square().muli(1f - rho));
-					NDArray delta = s[1].add(eps).sqrt().divi(s[0].add(eps).sqrt()).muli(g);
-					s[1].muli(rho).addi(delta.square().muli(1f - rho));
+					s[0].muli((float) ADADELTA_RHO).addi(g.square().muli((float) (1 - ADADELTA_RHO)));
+					NDArray delta = s[1].add(ADADELTA_EPS).sqrt().divi(s[0].add(ADADELTA_EPS).sqrt()).muli(g);
+					s[1].muli((float) ADADELTA_RHO).addi(delta.square().muli((float) (1 - ADADELTA_RHO)));
 					weight.subi(delta.muli(lr));
 					break;
 				}
 				default:
 					throw new IllegalStateException(kind.name());
 			}
+		}
+	}
+
+	/** Moments (or sums) kept per parameter by each rule. */
+	private int stateCount() {
+		switch (kind) {
+			case SGD:
+				return 0;
+			case ADAM:
+			case ADAMW:
+			case ADADELTA:
+				return 2;
+			default:
+				return 1;
+		}
+	}
+
+	/** Clears the weight's own gradient for the next step: DJL has no zero_grad and PyTorch's autograd accumulates. */
+	private static void clearGradient(NDArray weight) {
+		if (weight instanceof PtNDArray) {
+			JniUtils.zeroGrad((PtNDArray) weight); // zero_() in place: also clears NaN and infinity
+			return;
+		}
+		try (NDArray own = weight.getGradient()) {
+			own.muli(0f);
 		}
 	}
 
@@ -235,6 +321,204 @@ public final class TrainingOptimizer extends Optimizer {
 		int steps = in.readInt();
 		for (int i = 0; i < steps; i++)
 			stepsByName.put(in.readUTF(), in.readInt());
+	}
+
+	/**
+	 * The update as one pass over each parameter's memory on the CPU. The weight, its gradient and the moments are
+	 * read and written through direct buffers over the tensors' own memory, in chunks that fit the caches and in
+	 * parallel, with no temporary tensors: the generic path streams the same memory 10-14 times and allocates
+	 * several parameter-sized temporaries per parameter. The per-element arithmetic is torch.optim's, in float.
+	 */
+	private static final class CpuUpdate {
+
+		private static final int CHUNK = 8192;
+		private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][CHUNK]);
+		private static final float[] ZEROS = new float[CHUNK];
+
+		private CpuUpdate() {
+		}
+
+		/**
+		 * Whether the fused pass can run: float32 arrays on the CPU whose direct buffers are the tensors' own memory.
+		 * That last point is checked once per parameter by writing through the buffer and reading the tensor back.
+		 */
+		static boolean applies(String name, NDArray weight, NDArray grad, NDArray[] state, Map<String, Boolean> inPlaceByName) {
+			if (!ai.djl.Device.Type.CPU.equals(weight.getDevice().getDeviceType()) || weight.size() > Integer.MAX_VALUE || weight.size() == 0)
+				return false;
+			if (weight.getDataType() != DataType.FLOAT32 || grad.getDataType() != DataType.FLOAT32 || grad.size() != weight.size())
+				return false;
+			for (NDArray a : state)
+				if (a.getDataType() != DataType.FLOAT32 || a.size() != weight.size() || !ai.djl.Device.Type.CPU.equals(a.getDevice().getDeviceType()))
+					return false;
+			Boolean known = inPlaceByName.get(name);
+			if (known == null) {
+				boolean ok = writesThrough(weight) && writesThrough(grad);
+				for (NDArray a : state)
+					ok &= writesThrough(a);
+				inPlaceByName.put(name, ok);
+				known = ok;
+			}
+			return known;
+		}
+
+		/** Whether a write through the array's direct buffer shows in the array (the buffer is not a copy). */
+		private static boolean writesThrough(NDArray array) {
+			java.nio.ByteBuffer bytes;
+			try {
+				bytes = array.toByteBuffer(true);
+			} catch (RuntimeException e) {
+				return false;
+			}
+			if (!bytes.isDirect() || bytes.capacity() != array.size() * Float.BYTES)
+				return false;
+			FloatBuffer floats = bytes.order(ByteOrder.nativeOrder()).asFloatBuffer();
+			float old = floats.get(0);
+			float probe = old == 1.25f ? -2.5f : 1.25f;
+			floats.put(0, probe);
+			boolean same;
+			try (NDArray flat = array.flatten(); NDArray first = flat.get(0)) {
+				same = first.getFloat() == probe;
+			}
+			floats.put(0, old);
+			return same;
+		}
+
+		private static FloatBuffer floats(NDArray array) {
+			return array.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+		}
+
+		static void run(Kind kind, int step, float lr, float weightDecay, float momentum, NDArray weight, NDArray grad, NDArray[] state,
+			boolean clearGrad) {
+			FloatBuffer w = floats(weight), g = floats(grad);
+			FloatBuffer s0 = state.length > 0 ? floats(state[0]) : null, s1 = state.length > 1 ? floats(state[1]) : null;
+			Rule rule = new Rule(kind, step, lr, weightDecay, momentum);
+			int n = w.capacity();
+			int chunks = (n + CHUNK - 1) / CHUNK;
+			java.util.function.IntConsumer work = c -> {
+				int from = c * CHUNK, len = Math.min(CHUNK, n - from);
+				float[][] scratch = SCRATCH.get();
+				float[] wa = scratch[0], ga = scratch[1], a = scratch[2], b = scratch[3];
+				read(w, from, wa, len);
+				read(g, from, ga, len);
+				if (s0 != null)
+					read(s0, from, a, len);
+				if (s1 != null)
+					read(s1, from, b, len);
+				rule.apply(wa, ga, a, b, len);
+				write(w, from, wa, len);
+				if (s0 != null)
+					write(s0, from, a, len);
+				if (s1 != null)
+					write(s1, from, b, len);
+				if (clearGrad)
+					write(g, from, ZEROS, len);
+			};
+			if (chunks < 4)
+				for (int c = 0; c < chunks; c++)
+					work.accept(c);
+			else
+				java.util.stream.IntStream.range(0, chunks).parallel().forEach(work);
+		}
+
+		private static void read(FloatBuffer buffer, int from, float[] into, int len) {
+			FloatBuffer view = buffer.duplicate();
+			view.position(from);
+			view.get(into, 0, len);
+		}
+
+		private static void write(FloatBuffer buffer, int from, float[] values, int len) {
+			FloatBuffer view = buffer.duplicate();
+			view.position(from);
+			view.put(values, 0, len);
+		}
+	}
+
+	/** One rule's arithmetic on a chunk: weights w, gradients g, first state a, second state b (as the tensor path). */
+	private static final class Rule {
+
+		private final Kind kind;
+		private final int step;
+		private final float lr, weightDecay, momentum;
+
+		Rule(Kind kind, int step, float lr, float weightDecay, float momentum) {
+			this.kind = kind;
+			this.step = step;
+			this.lr = lr;
+			this.weightDecay = weightDecay;
+			this.momentum = momentum;
+		}
+
+		void apply(float[] w, float[] g, float[] a, float[] b, int len) {
+			if (weightDecay != 0f && kind != Kind.ADAMW) // L2: g + wd * w, before the weight changes
+				for (int i = 0; i < len; i++)
+					g[i] = g[i] + w[i] * weightDecay;
+			switch (kind) {
+				case SGD:
+					for (int i = 0; i < len; i++)
+						w[i] -= g[i] * lr;
+					break;
+				case MOMENTUM:
+				case NESTEROV: {
+					boolean nesterov = kind == Kind.NESTEROV;
+					for (int i = 0; i < len; i++) {
+						float buf = step == 1 ? a[i] + g[i] : a[i] * momentum + g[i];
+						a[i] = buf;
+						float direction = nesterov ? g[i] + buf * momentum : buf;
+						w[i] -= direction * lr;
+					}
+					break;
+				}
+				case ADAGRAD:
+					for (int i = 0; i < len; i++) {
+						float sum = a[i] + g[i] * g[i];
+						a[i] = sum;
+						w[i] -= g[i] / ((float) Math.sqrt(sum) + ADAGRAD_EPS) * lr;
+					}
+					break;
+				case RMSPROP: {
+					float alpha = (float) RMSPROP_ALPHA, rest = (float) (1 - RMSPROP_ALPHA);
+					for (int i = 0; i < len; i++) {
+						float sq = a[i] * alpha + g[i] * g[i] * rest;
+						a[i] = sq;
+						w[i] -= g[i] / ((float) Math.sqrt(sq) + RMSPROP_EPS) * lr;
+					}
+					break;
+				}
+				case ADAM:
+				case ADAMW: {
+					if (kind == Kind.ADAMW && weightDecay != 0f) {
+						float keep = 1f - lr * weightDecay;
+						for (int i = 0; i < len; i++)
+							w[i] *= keep;
+					}
+					float beta1 = (float) BETA1, rest1 = (float) (1 - BETA1), beta2 = (float) BETA2, rest2 = (float) (1 - BETA2);
+					float stepSize = (float) (lr / (1 - Math.pow(BETA1, step)));
+					float bias2Sqrt = (float) Math.sqrt(1 - Math.pow(BETA2, step));
+					for (int i = 0; i < len; i++) {
+						float m = a[i] * beta1 + g[i] * rest1;
+						float v = b[i] * beta2 + g[i] * g[i] * rest2;
+						a[i] = m;
+						b[i] = v;
+						// PyTorch: denom = sqrt(v) / sqrt(bias2) + eps; w -= step_size * m / denom
+						w[i] -= m / ((float) Math.sqrt(v) / bias2Sqrt + ADAM_EPS) * stepSize;
+					}
+					break;
+				}
+				case ADADELTA: {
+					float rho = (float) ADADELTA_RHO, rest = (float) (1 - ADADELTA_RHO);
+					for (int i = 0; i < len; i++) {
+						float sq = a[i] * rho + g[i] * g[i] * rest;
+						a[i] = sq;
+						float delta = (float) Math.sqrt(b[i] + ADADELTA_EPS) / (float) Math.sqrt(sq + ADADELTA_EPS) * g[i];
+						b[i] = b[i] * rho + delta * delta * rest;
+						w[i] -= delta * lr;
+					}
+					break;
+				}
+				default:
+					throw new IllegalStateException(kind.name());
+			}
+		}
 	}
 
 	/** DJL's Optimizer wants a builder; every setting of ours lives in the constructor. */

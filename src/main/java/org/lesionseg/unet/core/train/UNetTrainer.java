@@ -122,6 +122,8 @@ public final class UNetTrainer {
 			return run(data, modelFile, checkpoint, devices, config, block, start, resume);
 		} catch (EngineException | OutOfMemoryError e) {
 			throw memoryOrEngineError(e, modelFile);
+		} finally {
+			Staging.release();
 		}
 	}
 
@@ -179,7 +181,7 @@ public final class UNetTrainer {
 								break;
 							}
 							currentRate[0] = schedule.rateAt(epoch, (double) batches / batchCount);
-							double value = trainStep(trainer, loss, batch, devices);
+							double value = step(trainer, loss, optimizer, batch, devices, null);
 							if (!Double.isFinite(value))
 								throw nanError(epoch + 1, batches + 1, bestEpoch, modelFile);
 							lossSum += value;
@@ -234,16 +236,39 @@ public final class UNetTrainer {
 		}
 	}
 
-	private double trainStep(Trainer trainer, Loss loss, Batch batch, Device[] devices) {
+	/** How long the phases of one training step took, in nanoseconds; filled by {@link #step} for the benchmark. */
+	public static final class StepTimes {
+		/** Batch arrays from the host to the device. */
+		public long toDevice;
+		/** Forward pass and loss, up to and including fetching the loss value (which waits for the forward pass). */
+		public long forward;
+		/** Backward pass. */
+		public long backward;
+		/** Optimizer update of every parameter (gradients cleared for the next step). */
+		public long update;
+	}
+
+	/**
+	 * One training step exactly as {@link #train} runs it: the batch goes to the device, forward and loss, backward,
+	 * optimizer update. The only value copied back to the host is the loss. A step whose loss is NaN or infinite
+	 * changes no weight.
+	 *
+	 * @param times receives the duration of each phase, or null
+	 * @return the batch's loss (summed over devices, each scaled by 1/devices)
+	 */
+	public static double step(Trainer trainer, Loss loss, TrainingOptimizer optimizer, Batch batch, Device[] devices, StepTimes times) {
+		long t0 = System.nanoTime(), t1, t2;
 		try (NDManager batchManager = trainer.getManager().newSubManager()) {
-			NDArray x = batchManager.create(batch.images(), new Shape(batch.imageShape()));
-			NDArray y = batchManager.create(batch.masks(), new Shape(batch.maskShape()));
+			NDArray x = Staging.array(batchManager, 0, batch.images(), new Shape(batch.imageShape()));
+			NDArray y = Staging.array(batchManager, 1, batch.masks(), new Shape(batch.maskShape()));
+			long tData = System.nanoTime();
 			double value = 0;
 			try (GradientCollector collector = trainer.newGradientCollector()) {
 				if (devices.length == 1 || batch.size() < devices.length) {
 					NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
 					NDArray l = loss.evaluate(new NDList(y), new NDList(logits));
 					value = l.getFloat();
+					t1 = System.nanoTime();
 					if (Double.isFinite(value))
 						collector.backward(l);
 				} else {
@@ -259,11 +284,25 @@ public final class UNetTrainer {
 						if (Double.isFinite(value))
 							collector.backward(l);
 					}
+					t1 = System.nanoTime(); // forward and backward interleave here: both count as forward
 				}
 			}
-			if (Double.isFinite(value))
-				trainer.step();
-			zeroGradients(trainer.getModel().getBlock());
+			t2 = System.nanoTime();
+			if (Double.isFinite(value)) {
+				if (devices.length == 1)
+					optimizer.updateAll(trainer.getModel().getBlock()); // in place, without DJL's copy of every gradient
+				else {
+					trainer.step(); // DJL sums the devices' gradients, then calls the optimizer per copy
+					zeroGradients(trainer.getModel().getBlock());
+				}
+			}
+			if (times != null) {
+				long t3 = System.nanoTime();
+				times.toDevice = tData - t0;
+				times.forward = t1 - tData;
+				times.backward = t2 - t1;
+				times.update = t3 - t2;
+			}
 			return value;
 		}
 	}
@@ -283,6 +322,38 @@ public final class UNetTrainer {
 		}
 	}
 
+	/**
+	 * Direct buffers from which batch arrays are made, reused from step to step. DJL would otherwise copy each
+	 * batch into a fresh direct buffer that the tensor keeps pointing at, and that memory only returns when the
+	 * garbage collector happens to run: resident memory then climbs by hundreds of MB in long trainings. A tensor
+	 * made here shares the buffer, so it must be closed before the next batch of the same slot (each step closes
+	 * its batch manager before the next begins).
+	 */
+	private static final class Staging {
+
+		private static final ThreadLocal<java.nio.ByteBuffer[]> BUFFERS = ThreadLocal.withInitial(() -> new java.nio.ByteBuffer[2]);
+
+		private Staging() {
+		}
+
+		static NDArray array(NDManager manager, int slot, float[] values, Shape shape) {
+			java.nio.ByteBuffer[] buffers = BUFFERS.get();
+			java.nio.ByteBuffer buffer = buffers[slot];
+			int bytes = values.length * Float.BYTES;
+			if (buffer == null || buffer.capacity() < bytes)
+				buffers[slot] = buffer = java.nio.ByteBuffer.allocateDirect(bytes).order(java.nio.ByteOrder.nativeOrder());
+			buffer.clear();
+			buffer.asFloatBuffer().put(values);
+			buffer.limit(bytes);
+			return manager.create(buffer, shape, DataType.FLOAT32);
+		}
+
+		/** Lets the buffers of this thread go (the end of a training on a long-lived thread, e.g. in Fiji). */
+		static void release() {
+			BUFFERS.remove();
+		}
+	}
+
 	/** Loss, pooled Dice, mean Dice, mean IoU, mean accuracy on the validation images at training size. */
 	private double[] validate(Trainer trainer, Loss loss, List<Sample> val) {
 		if (val.isEmpty())
@@ -294,8 +365,8 @@ public final class UNetTrainer {
 			List<Sample> part = val.subList(from, Math.min(val.size(), from + settings.batchSize));
 			Batch batch = Batch.of(part);
 			try (NDManager batchManager = trainer.getManager().newSubManager()) {
-				NDArray x = batchManager.create(batch.images(), new Shape(batch.imageShape()));
-				NDArray y = batchManager.create(batch.masks(), new Shape(batch.maskShape()));
+				NDArray x = Staging.array(batchManager, 0, batch.images(), new Shape(batch.imageShape()));
+				NDArray y = Staging.array(batchManager, 1, batch.masks(), new Shape(batch.maskShape()));
 				NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
 				lossSum += loss.evaluate(new NDList(y), new NDList(logits)).getFloat();
 				batches++;
@@ -312,6 +383,14 @@ public final class UNetTrainer {
 	}
 
 	private SampleTransform trainTransform() {
+		return trainingTransform(settings);
+	}
+
+	/**
+	 * What happens to each training image in every epoch: resized to the training size (or a random patch cut out
+	 * of it), then augmented. Public so that the benchmark measures the same data path.
+	 */
+	public static SampleTransform trainingTransform(TrainingSettings settings) {
 		Augmenter augmenter = new Augmenter(AugmentSettings.parse(settings.augment));
 		int size = settings.imageSize;
 		boolean patch = "patch".equals(settings.inputMode);

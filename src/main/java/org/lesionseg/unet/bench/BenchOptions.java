@@ -1,0 +1,110 @@
+package org.lesionseg.unet.bench;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+import org.lesionseg.unet.core.UnetException;
+
+/**
+ * What {@code unet bench} measures and at which size. The training-step options mean the same as those of the
+ * PyTorch reference script ({@code torch_unet_bench.py}), which gets the same values.
+ */
+public final class BenchOptions {
+
+	/** The parts of a benchmark run. */
+	public enum Part {
+		/** Training step and inference, side by side with the PyTorch reference. */
+		TRAIN,
+		/** Loading and augmenting versus what training consumes; end-to-end epochs on real data. */
+		DATA,
+		/** Tiled prediction of large images: time and memory against image size. */
+		TILING,
+		/** Resident memory over many short epochs. */
+		MEMORY;
+
+		public static Set<Part> parse(String spec) {
+			String s = spec.trim().toLowerCase(Locale.ROOT);
+			if (s.equals("all"))
+				return EnumSet.allOf(Part.class);
+			Set<Part> parts = EnumSet.noneOf(Part.class);
+			for (String name : s.split(",")) {
+				String n = name.trim();
+				if (n.isEmpty())
+					continue;
+				if (n.equals("step"))
+					n = "train";
+				Part found = null;
+				for (Part p : values())
+					if (p.name().equalsIgnoreCase(n))
+						found = p;
+				if (found == null)
+					throw new UnetException("unknown bench part '" + name.trim() + "': use all or a list of train, data, tiling, memory");
+				parts.add(found);
+			}
+			if (parts.isEmpty())
+				throw new UnetException("--parts names no part: use all or a list of train, data, tiling, memory");
+			return parts;
+		}
+	}
+
+	/** cpu, gpu, auto (one device: a benchmark compares one device with one device). */
+	public String device = "cpu";
+	public int batch = 4;
+	public int size = 128;
+	public int steps = 10;
+	public int warmup = 3;
+	public int base = 64;
+	public int channels = 3;
+	/** Intra-op (and inter-op) threads of libtorch on both sides; 0 leaves the engines' defaults. */
+	public int threads = 2;
+	/** Timed inference batches; -1 means as many as {@link #steps}. */
+	public int inferSteps = -1;
+	/** auto (find the script, skip with a note if Python or torch is missing), off, or the script's path. */
+	public String reference = "auto";
+	/** The Python interpreter for the reference; null finds one with torch. */
+	public String python;
+	/** Image and mask folders (images/, masks/) for the data part; null means the sample data. */
+	public Path data;
+	/** Epochs of the end-to-end training in the data part. */
+	public int epochs = 2;
+	public Set<Part> parts = EnumSet.allOf(Part.class);
+	/** Square image sides for the tiling part. */
+	public int[] tileSides = { 1024, 2048, 4096 };
+	public int tile = 256;
+	public int tileBase = 16;
+	/** Epochs of the memory part. */
+	public int memoryEpochs = 20;
+	public long seed = 0;
+
+	public int inferSteps() {
+		return inferSteps < 0 ? steps : inferSteps;
+	}
+
+	/** Checks the values, with a message that names the option. */
+	public BenchOptions validate() {
+		require(batch >= 1 && batch <= 4096, "--batch must be at least 1, got " + batch);
+		require(size >= 16 && size <= 8192 && size % 16 == 0, "--size must be a multiple of 16 (a U-Net of depth 4 halves it four times), got " + size);
+		require(steps >= 1, "--steps must be at least 1, got " + steps);
+		require(warmup >= 0, "--warmup must not be negative, got " + warmup);
+		require(base >= 1 && base <= 1024, "--base must be between 1 and 1024, got " + base);
+		require(channels >= 1 && channels <= 16, "--channels must be between 1 and 16, got " + channels);
+		require(threads >= 0 && threads <= 1024, "--threads must be 0 (engine default) or a positive count, got " + threads);
+		require(inferSteps >= -1, "--infer-steps must not be negative, got " + inferSteps);
+		require(epochs >= 1, "--epochs must be at least 1, got " + epochs);
+		require(memoryEpochs >= 1, "--memory-epochs must be at least 1, got " + memoryEpochs);
+		require(tile >= 16 && tile % 16 == 0, "--tile must be a multiple of 16, got " + tile);
+		require(tileBase >= 1 && tileBase <= 1024, "--tile-base must be between 1 and 1024, got " + tileBase);
+		for (int side : tileSides)
+			require(side >= 16 && side <= 32768, "--tile-sides must be image sides between 16 and 32768, got " + side);
+		String r = reference.trim().toLowerCase(Locale.ROOT);
+		require(!r.isEmpty(), "--reference must be auto, off or the path of torch_unet_bench.py");
+		return this;
+	}
+
+	private static void require(boolean ok, String message) {
+		if (!ok)
+			throw new UnetException(message);
+	}
+}

@@ -1,0 +1,106 @@
+package org.lesionseg.unet.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+/**
+ * Memory of this process as Linux reports it ({@code /proc/self/status}: resident set VmRSS and its peak VmHWM),
+ * and the Java heap. Resident memory covers everything, native libtorch buffers included, which the Java heap
+ * figures do not see. Off Linux the resident figures are NaN.
+ */
+public final class ProcessMemory {
+
+	private static final Path STATUS = Paths.get("/proc/self/status");
+	private static final Path CLEAR_REFS = Paths.get("/proc/self/clear_refs");
+
+	private ProcessMemory() {
+	}
+
+	/** A field of /proc/self/status in KiB (e.g. "VmRSS"), or -1 when it cannot be read. */
+	public static long statusKb(String key) {
+		try {
+			List<String> lines = Files.readAllLines(STATUS, StandardCharsets.UTF_8);
+			return parseStatusKb(lines, key);
+		} catch (IOException | RuntimeException e) {
+			return -1;
+		}
+	}
+
+	static long parseStatusKb(List<String> lines, String key) {
+		for (String line : lines)
+			if (line.startsWith(key + ":")) {
+				String[] parts = line.substring(key.length() + 1).trim().split("\\s+");
+				return Long.parseLong(parts[0]);
+			}
+		return -1;
+	}
+
+	/** Resident memory now, MiB (NaN when unknown). */
+	public static double rssMiB() {
+		return toMiB(statusKb("VmRSS"));
+	}
+
+	/** Peak resident memory since the start or since {@link #resetPeak()}, MiB (NaN when unknown). */
+	public static double peakRssMiB() {
+		return toMiB(statusKb("VmHWM"));
+	}
+
+	/**
+	 * Resets the peak (VmHWM) to the current resident size, so that the peak of one phase can be measured
+	 * (Linux 4.0+, writing 5 to clear_refs). Returns false where this is not possible.
+	 */
+	public static boolean resetPeak() {
+		try {
+			Files.write(CLEAR_REFS, "5".getBytes(StandardCharsets.US_ASCII));
+			return true;
+		} catch (IOException | RuntimeException e) {
+			return false;
+		}
+	}
+
+	/** Java heap in use now (live and not yet collected objects), MiB. */
+	public static double heapUsedMiB() {
+		Runtime r = Runtime.getRuntime();
+		return (r.totalMemory() - r.freeMemory()) / (1024.0 * 1024.0);
+	}
+
+	/** Java heap reserved from the system now, MiB. */
+	public static double heapCommittedMiB() {
+		return Runtime.getRuntime().totalMemory() / (1024.0 * 1024.0);
+	}
+
+	/**
+	 * Java heap in use right after the last garbage collection (live data then), MiB; 0 before the first
+	 * collection. Read from the collector's statistics, so that measuring does not force a collection (which
+	 * would shrink the heap and disturb the resident figures it is compared with).
+	 */
+	public static double heapAfterLastGcMiB() {
+		long used = 0;
+		for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+			if (pool.getType() != java.lang.management.MemoryType.HEAP)
+				continue;
+			java.lang.management.MemoryUsage after = pool.getCollectionUsage();
+			if (after != null)
+				used += after.getUsed();
+		}
+		return used / (1024.0 * 1024.0);
+	}
+
+	/** The 1-minute load average of the machine, NaN when unknown: other work on the cores skews every timing. */
+	public static double loadAverage() {
+		try {
+			String text = new String(Files.readAllBytes(Paths.get("/proc/loadavg")), StandardCharsets.US_ASCII);
+			return Double.parseDouble(text.trim().split("\\s+")[0]);
+		} catch (IOException | RuntimeException e) {
+			return Double.NaN;
+		}
+	}
+
+	private static double toMiB(long kb) {
+		return kb < 0 ? Double.NaN : kb / 1024.0;
+	}
+}
