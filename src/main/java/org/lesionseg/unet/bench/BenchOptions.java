@@ -74,8 +74,8 @@ public final class BenchOptions {
 	public int[] tileSides = { 1024, 2048, 4096 };
 	public int tile = 256;
 	public int tileBase = 16;
-	/** Epochs of the memory part. */
-	public int memoryEpochs = 20;
+	/** Epochs of the memory part (each takes a fraction of a second). */
+	public int memoryEpochs = 60;
 	public long seed = 0;
 
 	public int inferSteps() {

@@ -87,6 +87,8 @@ public final class MemoryBench {
 			DataPathBench.deleteTree(dir);
 		}
 		out.println(summary(rows));
+		out.printf(Locale.ROOT, "the Java heap has %.0f MiB reserved (of at most %d MiB): the RSS grows by up to that much as the JVM first touches it; "
+			+ "-Xms/-Xmx bound it%n", ProcessMemory.heapCommittedMiB(), Runtime.getRuntime().maxMemory() / (1 << 20));
 		out.println(CpuMeter.note(cpu.otherCores()));
 		return rows;
 	}

@@ -36,7 +36,7 @@ final class Bench {
 		"usage: unet bench [--device cpu] [--batch 4] [--size 128] [--steps 10] [--warmup 3] [--base 64] [--channels 3] [--threads 2]",
 		"                  [--reference auto|off|PATH] [--python python3] [--infer-steps N] [--data DIR] [--epochs 2]",
 		"                  [--parts all|train,data,tiling,memory] [--tile-sides 1024,2048,4096] [--tile 256] [--tile-base 16]",
-		"                  [--memory-epochs 20] [--seed 0]", "",
+		"                  [--memory-epochs 60] [--seed 0]", "",
 		"train:  the project's training step (U-Net, BCE-with-logits, Adam lr 1e-4) on random data, median seconds per step split into",
 		"        forward+loss / backward / optimizer, training and inference images/s, peak memory; the same figures from the PyTorch",
 		"        reference (../shared/reference/torch_unet_bench.py, run with the same arguments) and their ratios.",
@@ -44,7 +44,8 @@ final class Bench {
 		"        --epochs real epochs of the trainer; which of the two is the bottleneck.",
 		"tiling: tiled prediction of random square images (--tile-sides) with a base --tile-base model: time and memory per size.",
 		"memory: resident memory after each of --memory-epochs short epochs on tiny synthetic data.",
-		"--threads sets libtorch's threads on both sides (0 = the engines' defaults). Run on an otherwise idle machine.");
+		"--threads sets libtorch's threads on both sides (0 = the engines' defaults). Run on an otherwise idle machine, and",
+		"the tiling and memory parts alone (--parts tiling, --parts memory) for memory figures not inflated by earlier parts.");
 
 	private final PrintStream out;
 
@@ -142,14 +143,19 @@ final class Bench {
 			out.println("== data path ==");
 			DataPathBench.run(o, device, dataDir(o), out);
 		}
+		boolean earlierParts = o.parts.contains(BenchOptions.Part.TRAIN) || o.parts.contains(BenchOptions.Part.DATA);
 		if (o.parts.contains(BenchOptions.Part.TILING)) {
 			out.println();
 			out.println("== tiled prediction ==");
+			if (earlierParts)
+				out.println("note: earlier parts left memory with the allocators; run --parts tiling alone for clean memory figures");
 			TilingBench.run(o, device, out);
 		}
 		if (o.parts.contains(BenchOptions.Part.MEMORY)) {
 			out.println();
 			out.println("== memory over epochs ==");
+			if (earlierParts || o.parts.contains(BenchOptions.Part.TILING))
+				out.println("note: earlier parts left memory with the allocators; run --parts memory alone for clean memory figures");
 			MemoryBench.run(o, out);
 		}
 		out.println();
