@@ -29,10 +29,12 @@ import ai.djl.util.Pair;
  * placement): SGD, SGD with momentum, Nesterov, AdaGrad, RMSProp, Adam, AdamW and AdaDelta.
  * <p>
  * Written here rather than taken from DJL so that the state (moments, step counts) can be saved in a
- * checkpoint and a resumed training continues exactly; updates work in place and free their temporaries at
- * once, so memory stays flat over long trainings. The gradient handed to {@link #update} may be a copy made by DJL's
- * parameter server, so clearing gradients is the trainer's job ({@code UNetTrainer.zeroGradients}). Weight decay is L2 (added to the gradient) except for
- * AdamW, where it is decoupled.
+ * checkpoint and a resumed training continues exactly. On the CPU each parameter is updated in one fused pass
+ * over its weight, gradient and moments, in place and on all cores (no temporaries); elsewhere (GPU) the update
+ * is a chain of in-place array operations whose temporaries are freed at once. PyTorch's autograd adds to
+ * gradients and DJL has no zero_grad, so every update clears the parameter's own gradient (DJL's
+ * {@code trainer.step()} hands {@link #update} a copy of it; {@code UNetTrainer.zeroGradients} clears them once
+ * more after that path). Weight decay is L2 (added to the gradient) except for AdamW, where it is decoupled.
  */
 public final class TrainingOptimizer extends Optimizer {
 

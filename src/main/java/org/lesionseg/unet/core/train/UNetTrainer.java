@@ -325,7 +325,7 @@ public final class UNetTrainer {
 	/**
 	 * Direct buffers from which batch arrays are made, reused from step to step. DJL would otherwise copy each
 	 * batch into a fresh direct buffer that the tensor keeps pointing at, and that memory only returns when the
-	 * garbage collector happens to run: resident memory then climbs by hundreds of MB in long trainings. A tensor
+	 * garbage collector happens to run: resident memory can then climb by hundreds of MB in long trainings. A tensor
 	 * made here shares the buffer, so it must be closed before the next batch of the same slot (each step closes
 	 * its batch manager before the next begins).
 	 */
