@@ -33,8 +33,8 @@ import ai.djl.util.Pair;
  * over its weight, gradient and moments, in place and on all cores (no temporaries); elsewhere (GPU) the update
  * is a chain of in-place array operations whose temporaries are freed at once. PyTorch's autograd adds to
  * gradients and DJL has no zero_grad, so every update clears the parameter's own gradient (DJL's
- * {@code trainer.step()} hands {@link #update} a copy of it; {@code UNetTrainer.zeroGradients} clears them once
- * more after that path). Weight decay is L2 (added to the gradient) except for AdamW, where it is decoupled.
+ * {@code trainer.step()} hands {@link #update} a copy of it, so the update clears the parameter's own). Weight
+ * decay is L2 (added to the gradient) except for AdamW, where it is decoupled.
  */
 public final class TrainingOptimizer extends Optimizer {
 

@@ -291,10 +291,8 @@ public final class UNetTrainer {
 			if (Double.isFinite(value)) {
 				if (devices.length == 1)
 					optimizer.updateAll(trainer.getModel().getBlock()); // in place, without DJL's copy of every gradient
-				else {
-					trainer.step(); // DJL sums the devices' gradients, then calls the optimizer per copy
-					zeroGradients(trainer.getModel().getBlock());
-				}
+				else
+					trainer.step(); // DJL sums the devices' gradients, then calls the optimizer per copy, which clears each copy's gradient
 			}
 			if (times != null) {
 				long t3 = System.nanoTime();
@@ -304,21 +302,6 @@ public final class UNetTrainer {
 				times.update = t3 - t2;
 			}
 			return value;
-		}
-	}
-
-	/**
-	 * PyTorch accumulates gradients and DJL has no zero_grad: clear them after each step, on the parameters
-	 * themselves (the optimizer may only see a copy).
-	 */
-	static void zeroGradients(ai.djl.nn.Block block) {
-		for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
-			NDArray array = p.getValue().getArray();
-			if (array != null && array.hasGradient()) {
-				try (NDArray gradient = array.getGradient()) {
-					gradient.subi(gradient);
-				}
-			}
 		}
 	}
 
