@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Random;
 
 import org.lesionseg.unet.core.data.Sample;
-import org.lesionseg.unet.core.model.ModelInfo;
+import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.core.model.UNetBlock;
 import org.lesionseg.unet.core.model.UNetConfig;
 import org.lesionseg.unet.core.predict.TiledPredictor;

@@ -20,7 +20,7 @@ import org.lesionseg.unet.bench.SideResult;
 import org.lesionseg.unet.bench.TilingBench;
 import org.lesionseg.unet.bench.TrainingBench;
 import org.lesionseg.unet.core.UnetException;
-import org.lesionseg.unet.core.train.Devices;
+import org.lesionseg.unet.core.engine.Devices;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;

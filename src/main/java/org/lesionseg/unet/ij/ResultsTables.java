@@ -8,7 +8,7 @@ import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.metrics.ConfusionCounts;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.core.metrics.MetricsSummary;
-import org.lesionseg.unet.core.AtomicFiles;
+import org.lesionseg.unet.core.io.AtomicFiles;
 import org.lesionseg.unet.core.train.EpochRecord;
 
 import ij.measure.ResultsTable;

@@ -1,6 +1,6 @@
 package org.lesionseg.unet.plugins;
 
-import org.lesionseg.unet.core.train.Devices;
+import org.lesionseg.unet.core.engine.Devices;
 
 import java.util.function.Supplier;
 

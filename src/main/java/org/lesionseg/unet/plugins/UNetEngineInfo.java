@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import org.lesionseg.unet.workflow.EngineReport;
+import org.lesionseg.unet.core.engine.EngineReport;
 import org.scijava.command.Command;
 import org.scijava.plugin.Menu;
 import org.scijava.plugin.Plugin;

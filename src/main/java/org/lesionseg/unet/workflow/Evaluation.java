@@ -50,7 +50,7 @@ public final class Evaluation {
 	public static Outcome run(Segmenter segmenter, List<Sample> normalised, MaskPostprocessing.Options options, Path reportDir, int panels,
 		Progress progress) {
 		if (reportDir != null)
-			org.lesionseg.unet.core.AtomicFiles.prepareFolder(reportDir, "report");
+			org.lesionseg.unet.core.io.AtomicFiles.prepareFolder(reportDir, "report");
 		List<ImageMetrics> metrics = new ArrayList<>();
 		List<Sample> withLesion = new ArrayList<>();
 		for (Sample s : normalised)

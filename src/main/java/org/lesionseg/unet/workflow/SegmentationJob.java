@@ -12,8 +12,8 @@ import org.lesionseg.unet.core.data.LoadedImage;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.SegmentedObject;
 import org.lesionseg.unet.core.predict.Segmenter;
-import org.lesionseg.unet.core.AtomicFiles;
-import org.lesionseg.unet.core.report.CsvWriter;
+import org.lesionseg.unet.core.io.AtomicFiles;
+import org.lesionseg.unet.core.io.CsvWriter;
 import org.lesionseg.unet.ij.RoiConversion;
 import org.lesionseg.unet.ij.RoiSets;
 

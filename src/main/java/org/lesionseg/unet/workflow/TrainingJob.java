@@ -15,12 +15,12 @@ import org.lesionseg.unet.core.data.DataSplit;
 import org.lesionseg.unet.core.data.Sample;
 
 import org.lesionseg.unet.core.metrics.MetricsSummary;
-import org.lesionseg.unet.core.model.ModelFile;
-import org.lesionseg.unet.core.model.ModelInfo;
+import org.lesionseg.unet.core.modelfile.ModelFile;
+import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.core.predict.TiledPredictor;
-import org.lesionseg.unet.core.AtomicFiles;
+import org.lesionseg.unet.core.io.AtomicFiles;
 import org.lesionseg.unet.core.report.Curves;
 import org.lesionseg.unet.core.report.EpochPoint;
 import org.lesionseg.unet.core.train.EpochRecord;

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesionseg.unet.cli.TestImages.Kind;
-import org.lesionseg.unet.core.bundle.ModelBundle;
+import org.lesionseg.unet.core.modelfile.ModelBundle;
 import org.lesionseg.unet.core.data.ImageFiles;
-import org.lesionseg.unet.core.model.ModelFile;
-import org.lesionseg.unet.core.model.ModelInfo;
+import org.lesionseg.unet.core.modelfile.ModelFile;
+import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.core.model.UNetBlock;
 import org.lesionseg.unet.core.model.UNetConfig;
 

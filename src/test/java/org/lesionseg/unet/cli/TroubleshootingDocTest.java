@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesionseg.unet.cli.TestImages.Kind;
-import org.lesionseg.unet.core.train.Devices;
+import org.lesionseg.unet.core.engine.Devices;
 
 /**
  * Keeps docs/troubleshooting.md true: the key messages it quotes are produced by the code, word for word. Each
@@ -110,7 +110,7 @@ class TroubleshootingDocTest {
 	@Test
 	void messagesOfTrainingFailuresAreQuotedFromTheirSource() throws IOException {
 		String trainer = source("core/train/UNetTrainer.java"), predictor = source("core/predict/TiledPredictor.java"),
-			devices = source("core/train/Devices.java");
+			devices = source("core/engine/Devices.java");
 		String[][] quotes = { { trainer, "the loss became NaN or infinite (" }, { trainer, " is too high; try 1e-4" },
 			{ trainer, "The best model so far (epoch " }, { trainer, "lower the batch size (try " },
 			{ trainer, " or the image size, or use fewer base features." }, { trainer, " temporary file(s) left beside " },

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesionseg.unet.cli.UnetCli;
-import org.lesionseg.unet.core.bundle.ModelBundle;
-import org.lesionseg.unet.core.model.ModelFile;
+import org.lesionseg.unet.core.modelfile.ModelBundle;
+import org.lesionseg.unet.core.modelfile.ModelFile;
 
 import ai.djl.ndarray.NDManager;
 

@@ -16,8 +16,8 @@ import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.metrics.ConfusionCounts;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.core.metrics.MetricsSummary;
-import org.lesionseg.unet.core.model.ModelFile;
-import org.lesionseg.unet.core.model.ModelInfo;
+import org.lesionseg.unet.core.modelfile.ModelFile;
+import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.core.train.TrainingSettings;
 
 /**

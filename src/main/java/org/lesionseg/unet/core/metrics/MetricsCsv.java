@@ -11,7 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 
-import org.lesionseg.unet.core.AtomicFiles;
+import org.lesionseg.unet.core.io.AtomicFiles;
 import org.lesionseg.unet.core.UnetException;
 
 /**

@@ -7,9 +7,9 @@ import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.DatasetLoader;
 import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.data.Sample;
-import org.lesionseg.unet.core.model.ModelFile;
-import org.lesionseg.unet.core.model.ModelInfo;
-import org.lesionseg.unet.core.train.Devices;
+import org.lesionseg.unet.core.modelfile.ModelFile;
+import org.lesionseg.unet.core.modelfile.ModelInfo;
+import org.lesionseg.unet.core.engine.Devices;
 
 import ai.djl.Device;
 import ai.djl.engine.EngineException;

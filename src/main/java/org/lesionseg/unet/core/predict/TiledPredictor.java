@@ -10,7 +10,7 @@ import java.util.Locale;
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.Resizing;
 import org.lesionseg.unet.core.data.Sample;
-import org.lesionseg.unet.core.model.ModelInfo;
+import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.core.model.UNetBlock;
 
 import ai.djl.engine.EngineException;

@@ -1,6 +1,6 @@
 package org.lesionseg.unet.core.report;
 
-import org.lesionseg.unet.core.AtomicFiles;
+import org.lesionseg.unet.core.io.AtomicFiles;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

@@ -81,6 +81,6 @@ public final class TrainingSettings {
 	}
 
 	public TrainingSettings copy() {
-		return org.lesionseg.unet.core.Json.GSON.fromJson(org.lesionseg.unet.core.Json.GSON.toJson(this), TrainingSettings.class);
+		return org.lesionseg.unet.core.io.Json.GSON.fromJson(org.lesionseg.unet.core.io.Json.GSON.toJson(this), TrainingSettings.class);
 	}
 }

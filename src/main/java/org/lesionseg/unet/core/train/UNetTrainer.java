@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.augment.AugmentSettings;
 import org.lesionseg.unet.core.augment.Augmenter;
-import org.lesionseg.unet.core.bundle.ModelFileException;
+import org.lesionseg.unet.core.modelfile.ModelFileException;
 import org.lesionseg.unet.core.data.Batch;
 import org.lesionseg.unet.core.data.BatchStream;
 import org.lesionseg.unet.core.data.Resizing;
@@ -24,8 +24,8 @@ import org.lesionseg.unet.core.loss.Losses;
 import org.lesionseg.unet.core.metrics.ConfusionCounts;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.core.metrics.MetricsSummary;
-import org.lesionseg.unet.core.model.ModelFile;
-import org.lesionseg.unet.core.model.ModelInfo;
+import org.lesionseg.unet.core.modelfile.ModelFile;
+import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.core.model.UNetBlock;
 import org.lesionseg.unet.core.model.UNetConfig;
 import org.lesionseg.unet.core.model.WeightInit;
@@ -71,7 +71,7 @@ public final class UNetTrainer {
 
 	/** The last-epoch checkpoint that goes with a model file: model.zip → model.last.zip. */
 	public static Path checkpointOf(Path modelFile) {
-		return org.lesionseg.unet.core.bundle.ModelBundle.checkpointOf(modelFile);
+		return org.lesionseg.unet.core.modelfile.ModelBundle.checkpointOf(modelFile);
 	}
 
 	/**
@@ -83,7 +83,7 @@ public final class UNetTrainer {
 	public TrainingResult train(TrainingData data, Path modelFile, Path initialModel, boolean resume) {
 		checkData(data);
 		// fail now, not after the first epoch, when the model cannot be saved there
-		org.lesionseg.unet.core.AtomicFiles.prepareFolder(modelFile.toAbsolutePath().getParent(), "model file");
+		org.lesionseg.unet.core.io.AtomicFiles.prepareFolder(modelFile.toAbsolutePath().getParent(), "model file");
 		Devices.prepareThread();
 		Device[] devices = Devices.resolve(settings.device);
 		int channels = data.train.get(0).channels();
@@ -95,8 +95,8 @@ public final class UNetTrainer {
 		try (NDManager loadManager = NDManager.newBaseManager(devices[0])) {
 			ModelFile.Loaded start = null;
 			Path checkpoint = checkpointOf(modelFile);
-			int leftovers = org.lesionseg.unet.core.bundle.ModelBundle.removeLeftoverTemporaryFiles(modelFile)
-				+ org.lesionseg.unet.core.bundle.ModelBundle.removeLeftoverTemporaryFiles(checkpoint);
+			int leftovers = org.lesionseg.unet.core.modelfile.ModelBundle.removeLeftoverTemporaryFiles(modelFile)
+				+ org.lesionseg.unet.core.modelfile.ModelBundle.removeLeftoverTemporaryFiles(checkpoint);
 			if (leftovers > 0)
 				listener.message("removed " + leftovers + " temporary file(s) left beside " + modelFile.getFileName() + " by an interrupted save");
 			if (resume) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.Sample;
-import org.lesionseg.unet.core.model.ModelInfo;
+import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.core.model.UNetBlock;
 import org.lesionseg.unet.core.model.UNetConfig;
 

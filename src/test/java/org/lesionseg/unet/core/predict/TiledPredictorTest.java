@@ -16,7 +16,7 @@ import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.data.SyntheticSamples;
 import org.lesionseg.unet.core.metrics.ConfusionCounts;
-import org.lesionseg.unet.core.model.ModelFile;
+import org.lesionseg.unet.core.modelfile.ModelFile;
 import org.lesionseg.unet.core.train.TrainingData;
 import org.lesionseg.unet.core.train.TrainingSettings;
 import org.lesionseg.unet.core.train.UNetTrainer;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.Sample;
-import org.lesionseg.unet.core.model.ModelFile;
+import org.lesionseg.unet.core.modelfile.ModelFile;
 
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDManager;

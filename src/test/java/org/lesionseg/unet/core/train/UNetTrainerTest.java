@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.data.SyntheticSamples;
-import org.lesionseg.unet.core.model.ModelFile;
-import org.lesionseg.unet.core.model.ModelInfo;
+import org.lesionseg.unet.core.modelfile.ModelFile;
+import org.lesionseg.unet.core.modelfile.ModelInfo;
 
 import ai.djl.ndarray.NDManager;
 

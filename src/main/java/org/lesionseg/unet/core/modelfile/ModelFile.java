@@ -1,5 +1,7 @@
-package org.lesionseg.unet.core.model;
+package org.lesionseg.unet.core.modelfile;
 
+import org.lesionseg.unet.core.model.UNetConfig;
+import org.lesionseg.unet.core.model.UNetBlock;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -9,10 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.lesionseg.unet.core.Json;
+import org.lesionseg.unet.core.io.Json;
 import org.lesionseg.unet.core.UnetException;
-import org.lesionseg.unet.core.bundle.ModelBundle;
-import org.lesionseg.unet.core.bundle.ModelFileException;
+import org.lesionseg.unet.core.modelfile.ModelBundle;
+import org.lesionseg.unet.core.modelfile.ModelFileException;
 import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.train.TrainingOptimizer;
 

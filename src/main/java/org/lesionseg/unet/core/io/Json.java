@@ -1,4 +1,4 @@
-package org.lesionseg.unet.core;
+package org.lesionseg.unet.core.io;
 
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;

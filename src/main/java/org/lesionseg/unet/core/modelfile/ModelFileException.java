@@ -1,4 +1,4 @@
-package org.lesionseg.unet.core.bundle;
+package org.lesionseg.unet.core.modelfile;
 
 import org.lesionseg.unet.core.UnetException;
 

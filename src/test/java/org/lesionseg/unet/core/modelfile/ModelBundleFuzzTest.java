@@ -1,4 +1,4 @@
-package org.lesionseg.unet.core.bundle;
+package org.lesionseg.unet.core.modelfile;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +18,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.lesionseg.unet.core.bundle.ModelFileException.Problem;
+import org.lesionseg.unet.core.modelfile.ModelFileException.Problem;
 
 import com.google.gson.JsonObject;
 

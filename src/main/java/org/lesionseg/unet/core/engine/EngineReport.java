@@ -1,4 +1,4 @@
-package org.lesionseg.unet.workflow;
+package org.lesionseg.unet.core.engine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.lesionseg.unet.core.UnetException;
-import org.lesionseg.unet.core.model.ModelFile;
-import org.lesionseg.unet.core.model.ModelInfo;
-import org.lesionseg.unet.core.train.Devices;
-import org.lesionseg.unet.core.train.Version;
+import org.lesionseg.unet.core.modelfile.ModelFile;
+import org.lesionseg.unet.core.modelfile.ModelInfo;
+import org.lesionseg.unet.core.engine.Devices;
+import org.lesionseg.unet.core.engine.Version;
 
 /**
  * What a user needs to know about the deep-learning engine: its version, the devices it sees, whether a GPU is used,

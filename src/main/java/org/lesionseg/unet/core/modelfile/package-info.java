@@ -11,7 +11,7 @@
  * (the names of the text entries);</li>
  * <li>optional UTF-8 text entries named in {@code text_entries}, e.g. {@code history.csv}.</li>
  * </ul>
- * {@link org.lesionseg.unet.core.bundle.ModelBundle} writes and reads these files; every problem with a
- * file is reported as a {@link org.lesionseg.unet.core.bundle.ModelFileException}.
+ * {@link org.lesionseg.unet.core.modelfile.ModelBundle} writes and reads these files; every problem with a
+ * file is reported as a {@link org.lesionseg.unet.core.modelfile.ModelFileException}.
  */
-package org.lesionseg.unet.core.bundle;
+package org.lesionseg.unet.core.modelfile;

@@ -1,6 +1,6 @@
-package org.lesionseg.unet.core.report;
+package org.lesionseg.unet.core.io;
 
-import org.lesionseg.unet.core.AtomicFiles;
+import org.lesionseg.unet.core.io.AtomicFiles;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package org.lesionseg.unet.core.bundle;
+package org.lesionseg.unet.core.modelfile;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -33,7 +33,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
-import org.lesionseg.unet.core.bundle.ModelFileException.Problem;
+import org.lesionseg.unet.core.modelfile.ModelFileException.Problem;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;

@@ -1,5 +1,7 @@
-package org.lesionseg.unet.core.model;
+package org.lesionseg.unet.core.modelfile;
 
+import org.lesionseg.unet.core.model.UNetConfig;
+import org.lesionseg.unet.core.model.UNetBlock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +16,7 @@ import java.util.Collections;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesionseg.unet.core.UnetException;
-import org.lesionseg.unet.core.bundle.ModelFileException;
+import org.lesionseg.unet.core.modelfile.ModelFileException;
 import org.lesionseg.unet.core.train.TrainingOptimizer;
 
 import ai.djl.ndarray.NDArray;
@@ -92,7 +94,7 @@ class ModelFileTest {
 	@Test
 	void aModelFileWithoutArchitectureIsRefused() throws IOException {
 		Path file = dir.resolve("empty-info.zip");
-		org.lesionseg.unet.core.bundle.ModelBundle.write(file, new com.google.gson.JsonObject(), new byte[] { 1, 2, 3 }, null);
+		org.lesionseg.unet.core.modelfile.ModelBundle.write(file, new com.google.gson.JsonObject(), new byte[] { 1, 2, 3 }, null);
 		try (NDManager manager = NDManager.newBaseManager()) {
 			ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.load(file, manager));
 			assertTrue(e.getMessage().contains("incomplete model description"), e.getMessage());

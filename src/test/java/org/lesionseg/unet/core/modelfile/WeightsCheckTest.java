@@ -1,5 +1,7 @@
-package org.lesionseg.unet.core.model;
+package org.lesionseg.unet.core.modelfile;
 
+import org.lesionseg.unet.core.model.UNetConfig;
+import org.lesionseg.unet.core.model.UNetBlock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

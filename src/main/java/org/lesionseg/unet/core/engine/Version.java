@@ -1,4 +1,4 @@
-package org.lesionseg.unet.core.train;
+package org.lesionseg.unet.core.engine;
 
 /** The plugin's version, from the jar's manifest (or "dev" when run from classes). */
 public final class Version {

@@ -1,5 +1,7 @@
-package org.lesionseg.unet.core.model;
+package org.lesionseg.unet.core.modelfile;
 
+import org.lesionseg.unet.core.model.UNetConfig;
+import org.lesionseg.unet.core.model.UNetBlock;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,9 +24,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.lesionseg.unet.core.Json;
+import org.lesionseg.unet.core.io.Json;
 import org.lesionseg.unet.core.UnetException;
-import org.lesionseg.unet.core.bundle.ModelBundle;
+import org.lesionseg.unet.core.modelfile.ModelBundle;
 import org.lesionseg.unet.core.train.TrainingOptimizer;
 import org.lesionseg.unet.core.train.TrainingSettings;
 

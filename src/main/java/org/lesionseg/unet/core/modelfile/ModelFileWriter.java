@@ -1,4 +1,4 @@
-package org.lesionseg.unet.core.bundle;
+package org.lesionseg.unet.core.modelfile;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -26,7 +26,7 @@ import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-import org.lesionseg.unet.core.bundle.ModelFileException.Problem;
+import org.lesionseg.unet.core.modelfile.ModelFileException.Problem;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;

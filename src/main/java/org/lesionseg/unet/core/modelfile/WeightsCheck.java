@@ -1,5 +1,8 @@
-package org.lesionseg.unet.core.model;
+package org.lesionseg.unet.core.modelfile;
 
+import org.lesionseg.unet.core.model.UpConv2x2Block;
+import org.lesionseg.unet.core.model.UNetConfig;
+import org.lesionseg.unet.core.model.UNetBlock;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package org.lesionseg.unet.core;
+package org.lesionseg.unet.core.io;
 
+import org.lesionseg.unet.core.UnetException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,5 +1,7 @@
-package org.lesionseg.unet.core.model;
+package org.lesionseg.unet.core.modelfile;
 
+import org.lesionseg.unet.core.model.UNetConfig;
+import org.lesionseg.unet.core.model.UNetBlock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.lesionseg.unet.core.bundle;
+package org.lesionseg.unet.core.modelfile;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
