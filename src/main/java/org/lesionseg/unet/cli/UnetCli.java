@@ -79,7 +79,7 @@ public final class UnetCli {
 				case "demo":
 					return help ? usage(Demo.HELP) : new Demo(out).run(new Args(command, rest, flags("quick")));
 				case "bench":
-					return help ? usage(Bench.HELP) : new Bench(out).run(new Args(command, rest, flags()));
+					return bench(rest);
 				default:
 					err.println("error: unknown command '" + command + "'; use train, predict, evaluate, info, demo or bench (unet --help)");
 					return 2;
@@ -99,6 +99,31 @@ public final class UnetCli {
 		String m = String.valueOf(message).trim();
 		int newline = m.indexOf('\n');
 		return (newline < 0 ? m : m.substring(0, newline)).trim();
+	}
+
+	/**
+	 * The benchmarks are compiled with the tests, not into the product: found by name when they are on the class
+	 * path (the {@code unet} script adds them for {@code unet bench}).
+	 */
+	private int bench(List<String> rest) {
+		java.lang.reflect.Method command;
+		try {
+			command = Class.forName("org.lesionseg.unet.cli.Bench").getDeclaredMethod("command", PrintStream.class, List.class);
+		} catch (ClassNotFoundException | NoSuchMethodException e) {
+			throw new UnetException("the benchmarks are not part of this build: run ./unet bench in the project's source folder (they are built with the tests)");
+		}
+		try {
+			command.setAccessible(true);
+			return (Integer) command.invoke(null, out, rest);
+		} catch (java.lang.reflect.InvocationTargetException e) {
+			if (e.getCause() instanceof RuntimeException)
+				throw (RuntimeException) e.getCause();
+			if (e.getCause() instanceof Error)
+				throw (Error) e.getCause();
+			throw new IllegalStateException(e.getCause());
+		} catch (IllegalAccessException e) {
+			throw new IllegalStateException(e);
+		}
 	}
 
 	private int usage(String text) {

@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Random;
 
 import org.lesionseg.unet.core.data.Batch;
-import org.lesionseg.unet.core.train.UNetTrainer;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -42,7 +41,7 @@ public final class TrainingBench {
 			out.printf(Locale.ROOT, "params: trainable=%,d (%d tensors)%n", r.trainableParameters, r.parameterTensors);
 			out.printf(Locale.ROOT, "rss after init: %.1f MiB%n", ProcessMemory.rssMiB());
 			int total = o.warmup + o.steps;
-			UNetTrainer.StepTimes times = new UNetTrainer.StepTimes();
+			BenchModel.StepTimes times = new BenchModel.StepTimes();
 			for (int s = 0; s < total; s++) {
 				Batch batch = randomBatch(random, o.batch, o.channels, o.size);
 				double loss = m.step(batch, times);

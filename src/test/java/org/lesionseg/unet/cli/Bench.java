@@ -90,6 +90,15 @@ final class Bench {
 		return values;
 	}
 
+	/** {@code unet bench ARGS}: called by name from {@link UnetCli}, which does not depend on the benchmarks. */
+	static int command(PrintStream out, List<String> args) {
+		if (args.contains("--help") || args.contains("-h")) {
+			out.println(HELP);
+			return 0;
+		}
+		return new Bench(out).run(new Args("bench", args, new java.util.HashSet<>()));
+	}
+
 	int run(Args a) {
 		BenchOptions o = options(a);
 		a.rejectUnknown();

@@ -6,19 +6,22 @@ import org.lesionseg.unet.core.model.UNetBlock;
 import org.lesionseg.unet.core.model.UNetConfig;
 import org.lesionseg.unet.core.model.WeightInit;
 import org.lesionseg.unet.core.train.TrainingOptimizer;
-import org.lesionseg.unet.core.train.UNetTrainer;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 
 /**
  * The project's training set-up as the reference script has it: the classic U-Net (PyTorch's initialisation),
- * BCE-with-logits and Adam at a fixed learning rate, on one device, stepped by {@link UNetTrainer#step} exactly
- * as a real training is.
+ * BCE-with-logits and Adam at a fixed learning rate, on one device, stepped as the trainer steps on one device
+ * (forward, loss, backward, {@link TrainingOptimizer#updateAll}), with each phase timed.
  */
 final class BenchModel implements AutoCloseable {
 
@@ -41,9 +44,44 @@ final class BenchModel implements AutoCloseable {
 		WeightInit.pytorchDefault(block, seed);
 	}
 
-	/** One training step as the trainer runs it; returns the loss. */
-	double step(Batch batch, UNetTrainer.StepTimes times) {
-		return UNetTrainer.step(trainer, loss, optimizer, batch, new Device[] { device }, times);
+	/** How long the phases of one training step took, in nanoseconds. */
+	static final class StepTimes {
+		/** Batch arrays from the host to the device. */
+		long toDevice;
+		/** Forward pass and loss, up to and including fetching the loss value (which waits for the forward pass). */
+		long forward;
+		/** Backward pass. */
+		long backward;
+		/** Optimizer update of every parameter (gradients cleared for the next step). */
+		long update;
+	}
+
+	/** One training step as the trainer runs it on one device; returns the loss and fills {@code times}. */
+	double step(Batch batch, StepTimes times) {
+		long t0 = System.nanoTime(), tData, t1, t2;
+		double value;
+		try (NDManager batchManager = trainer.getManager().newSubManager()) {
+			NDArray x = batchManager.create(batch.images(), new Shape(batch.imageShape()));
+			NDArray y = batchManager.create(batch.masks(), new Shape(batch.maskShape()));
+			tData = System.nanoTime();
+			try (GradientCollector collector = trainer.newGradientCollector()) {
+				NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
+				NDArray l = loss.evaluate(new NDList(y), new NDList(logits));
+				value = l.getFloat();
+				t1 = System.nanoTime();
+				if (Double.isFinite(value))
+					collector.backward(l);
+			}
+			t2 = System.nanoTime();
+			if (Double.isFinite(value))
+				optimizer.updateAll(block);
+		}
+		long t3 = System.nanoTime();
+		times.toDevice = tData - t0;
+		times.forward = t1 - tData;
+		times.backward = t2 - t1;
+		times.update = t3 - t2;
+		return value;
 	}
 
 	/** The model's manager, for inference arrays. */
