@@ -1,6 +1,7 @@
 package org.lesionseg.unet.core.metrics;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.predict.MaskPostprocessing;
 
 /**
  * Pixel counts of a binary segmentation compared with its ground truth: true/false positives and negatives.
@@ -65,8 +66,8 @@ public final class ConfusionCounts {
 	}
 
 	/**
-	 * Counts a probability map thresholded at {@code threshold} (probability &gt;= threshold is foreground) against
-	 * the truth. NaN probabilities count as background.
+	 * Counts a probability map thresholded as prediction thresholds it ({@link MaskPostprocessing#threshold}:
+	 * strictly above the threshold is foreground, NaN is background) against the truth.
 	 *
 	 * @param probability foreground probability per pixel
 	 * @param threshold the threshold, for example 0.5
@@ -79,21 +80,7 @@ public final class ConfusionCounts {
 		if (Float.isNaN(threshold)) {
 			throw new UnetException("The foreground threshold is not a number; give a value such as 0.5.");
 		}
-		long tp = 0;
-		long fp = 0;
-		long fn = 0;
-		for (int i = 0; i < truth01.length; i++) {
-			boolean predicted = probability[i] >= threshold;
-			boolean truth = truth01[i] != 0;
-			if (predicted && truth) {
-				tp++;
-			} else if (predicted) {
-				fp++;
-			} else if (truth) {
-				fn++;
-			}
-		}
-		return new ConfusionCounts(tp, fp, fn, truth01.length - tp - fp - fn);
+		return of(MaskPostprocessing.threshold(probability, threshold), truth01);
 	}
 
 	private static void requireSameLength(int predictedLength, byte[] truth01) {

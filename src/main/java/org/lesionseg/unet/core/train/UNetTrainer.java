@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.lesionseg.unet.core.UnetException;
@@ -23,9 +22,6 @@ import org.lesionseg.unet.core.data.SampleTransform;
 import org.lesionseg.unet.core.engine.Devices;
 import org.lesionseg.unet.core.engine.Version;
 import org.lesionseg.unet.core.loss.Losses;
-import org.lesionseg.unet.core.metrics.ConfusionCounts;
-import org.lesionseg.unet.core.metrics.ImageMetrics;
-import org.lesionseg.unet.core.metrics.MetricsSummary;
 import org.lesionseg.unet.core.modelfile.ModelFile;
 import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.core.model.UNetBlock;
@@ -62,6 +58,8 @@ public final class UNetTrainer {
 	private final float[] currentRate = new float[1];
 	/** The epoch whose model this run last wrote to the model file (0: none yet), for messages after a failure. */
 	private int savedBestEpoch;
+	/** Test seam: devices to train on instead of those the setting names (e.g. the CPU three times). */
+	Device[] devicesForTest;
 
 	public UNetTrainer(TrainingSettings settings, TrainingListener listener, AtomicBoolean cancel) {
 		settings.validate();
@@ -87,7 +85,7 @@ public final class UNetTrainer {
 		// fail now, not after the first epoch, when the model cannot be saved there
 		org.lesionseg.unet.core.io.AtomicFiles.prepareFolder(modelFile.toAbsolutePath().getParent(), "model file");
 		Devices.prepareThread();
-		Device[] devices = Devices.resolve(settings.device);
+		Device[] devices = devicesForTest != null ? devicesForTest.clone() : Devices.resolve(settings.device);
 		int channels = data.train.get(0).channels();
 		Engine.getInstance().setRandomSeed((int) settings.seed);
 		UNetConfig config = new UNetConfig().depth(settings.depth).baseFeatures(settings.baseFeatures).inputChannels(channels)
@@ -143,7 +141,8 @@ public final class UNetTrainer {
 
 		try (Model model = Model.newInstance("unet", devices[0])) {
 			model.setBlock(block);
-			DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss).optOptimizer(optimizer).optDevices(devices);
+			// DJL's trainer on the first device only: several devices are driven by DataParallel, with one optimizer state
+			DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss).optOptimizer(optimizer).optDevices(new Device[] { devices[0] });
 			try (Trainer trainer = model.newTrainer(trainingConfig)) {
 				trainer.initialize(new Shape(settings.batchSize, config.inputChannels(), settings.imageSize, settings.imageSize));
 				if (start == null && config.init() == UNetConfig.Init.PYTORCH)
@@ -158,6 +157,8 @@ public final class UNetTrainer {
 						listener.message("warning: the training images differ from those of the checkpoint");
 					listener.message("resuming after epoch " + firstEpoch + " of " + settings.epochs + " from " + checkpoint);
 				}
+				// made after initialisation and resume, so every replica starts from the weights the block holds
+				DataParallel parallel = devices.length > 1 ? new DataParallel(block, devices, trainer.getManager()) : null;
 				listener.started(Devices.describe(devices) + "\nnetwork: " + config + ", " + String.format(Locale.ROOT, "%,d", block.trainableParameterCount())
 					+ " trainable parameters\ndata: " + data.train.size() + " training, " + data.val.size() + " validation, " + data.testNames.size()
 					+ " test images; " + settings.imageSize + "x" + settings.imageSize + " " + settings.inputMode + ", batch " + settings.batchSize
@@ -166,12 +167,16 @@ public final class UNetTrainer {
 
 				SampleTransform trainTransform = trainTransform();
 				List<Sample> valSamples = prepareValidation(data.val);
-				int epochsWithoutImprovement = 0;
+				Validation validation = new Validation(valSamples, "patch".equals(settings.inputMode), settings.batchSize);
+				// as a straight run would have counted them: the epochs since the best one
+				int epochsWithoutImprovement = resume ? firstEpoch - bestEpoch : 0;
 				boolean cancelled = false, stoppedEarly = false;
 				long trainingStart = System.nanoTime();
 				int epochsRun = 0;
 				for (int epoch = firstEpoch; epoch < settings.epochs; epoch++) {
 					long epochStart = System.nanoTime();
+					// dropout's generator seeded per epoch: a resumed run draws what a straight run draws in this epoch
+					Engine.getInstance().setRandomSeed(epochSeed(settings.seed, epoch));
 					double lossSum = 0;
 					int batches = 0;
 					int batchCount = Math.max(1, data.train.size() / settings.batchSize);
@@ -183,7 +188,7 @@ public final class UNetTrainer {
 								break;
 							}
 							currentRate[0] = schedule.rateAt(epoch, (double) batches / batchCount);
-							double value = step(trainer, loss, optimizer, batch, devices, null);
+							double value = step(trainer, loss, optimizer, batch, parallel);
 							if (!Double.isFinite(value))
 								throw nanError(epoch + 1, batches + 1, bestEpoch, modelFile);
 							lossSum += value;
@@ -196,7 +201,7 @@ public final class UNetTrainer {
 					if (batches == 0)
 						throw new UnetException("no complete batch of " + settings.batchSize + " images: there are only " + data.train.size()
 							+ " training images; lower the batch size");
-					double[] val = validate(trainer, loss, valSamples);
+					double[] val = validation.run(trainer, loss, info);
 					schedule.endOfEpoch(val[1]);
 					double seconds = (System.nanoTime() - epochStart) / 1e9;
 					EpochRecord record = new EpochRecord(epoch + 1, lossSum / batches, val[0], val[1], val[2], val[3], val[4], currentRate[0], seconds);
@@ -238,73 +243,41 @@ public final class UNetTrainer {
 		}
 	}
 
-	/** How long the phases of one training step took, in nanoseconds; filled by {@link #step} for the benchmark. */
-	public static final class StepTimes {
-		/** Batch arrays from the host to the device. */
-		public long toDevice;
-		/** Forward pass and loss, up to and including fetching the loss value (which waits for the forward pass). */
-		public long forward;
-		/** Backward pass. */
-		public long backward;
-		/** Optimizer update of every parameter (gradients cleared for the next step). */
-		public long update;
-	}
-
 	/**
-	 * One training step exactly as {@link #train} runs it: the batch goes to the device, forward and loss, backward,
-	 * optimizer update. The only value copied back to the host is the loss. A step whose loss is NaN or infinite
-	 * changes no weight.
+	 * One training step: the batch goes to the device, forward and loss, backward, optimizer update. The only value
+	 * copied back to the host is the loss. A step whose loss is NaN or infinite changes no weight.
 	 *
-	 * @param times receives the duration of each phase, or null
-	 * @return the batch's loss (summed over devices, each scaled by 1/devices)
+	 * @param parallel the devices' replicas when training on several devices, null on one
+	 * @return the batch's loss
 	 */
-	public static double step(Trainer trainer, Loss loss, TrainingOptimizer optimizer, Batch batch, Device[] devices, StepTimes times) {
-		long t0 = System.nanoTime(), t1, t2;
+	static double step(Trainer trainer, Loss loss, TrainingOptimizer optimizer, Batch batch, DataParallel parallel) {
 		try (NDManager batchManager = trainer.getManager().newSubManager()) {
 			NDArray x = Staging.array(batchManager, 0, batch.images(), new Shape(batch.imageShape()));
 			NDArray y = Staging.array(batchManager, 1, batch.masks(), new Shape(batch.maskShape()));
-			long tData = System.nanoTime();
-			double value = 0;
+			double value;
 			try (GradientCollector collector = trainer.newGradientCollector()) {
-				if (devices.length == 1 || batch.size() < devices.length) {
+				if (parallel == null) {
 					NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
 					NDArray l = loss.evaluate(new NDList(y), new NDList(logits));
 					value = l.getFloat();
-					t1 = System.nanoTime();
 					if (Double.isFinite(value))
 						collector.backward(l);
 				} else {
-					// data parallel: one slice of the batch per device, gradients summed by DJL's parameter server
-					NDList xs = x.split(devices.length, 0);
-					NDList ys = y.split(devices.length, 0);
-					for (int d = 0; d < devices.length; d++) {
-						NDArray xd = xs.get(d).toDevice(devices[d], false);
-						NDArray yd = ys.get(d).toDevice(devices[d], false);
-						NDArray logits = trainer.forward(new NDList(xd)).singletonOrThrow();
-						NDArray l = loss.evaluate(new NDList(yd), new NDList(logits)).div(devices.length);
-						value += l.getFloat();
-						if (Double.isFinite(value))
-							collector.backward(l);
-					}
-					t1 = System.nanoTime(); // forward and backward interleave here: both count as forward
+					value = parallel.forwardBackward(collector, loss, x, y);
 				}
 			}
-			t2 = System.nanoTime();
 			if (Double.isFinite(value)) {
-				if (devices.length == 1)
-					optimizer.updateAll(trainer.getModel().getBlock()); // in place, without DJL's copy of every gradient
-				else
-					trainer.step(); // DJL sums the devices' gradients, then calls the optimizer per copy, which clears each copy's gradient
-			}
-			if (times != null) {
-				long t3 = System.nanoTime();
-				times.toDevice = tData - t0;
-				times.forward = t1 - tData;
-				times.backward = t2 - t1;
-				times.update = t3 - t2;
+				optimizer.updateAll(trainer.getModel().getBlock()); // in place, without DJL's copy of every gradient
+				if (parallel != null)
+					parallel.broadcast();
 			}
 			return value;
 		}
+	}
+
+	/** The engine's random seed for an epoch (dropout), from the run's seed and the epoch alone. */
+	static int epochSeed(long seed, int epoch) {
+		return (int) (seed * 1_000_003L + epoch * 7919L);
 	}
 
 	/**
@@ -339,34 +312,6 @@ public final class UNetTrainer {
 		}
 	}
 
-	/** Loss, pooled Dice, mean Dice, mean IoU, mean accuracy on the validation images at training size. */
-	private double[] validate(Trainer trainer, Loss loss, List<Sample> val) {
-		if (val.isEmpty())
-			return new double[] { Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN };
-		List<ImageMetrics> metrics = new ArrayList<>();
-		double lossSum = 0;
-		int batches = 0;
-		for (int from = 0; from < val.size(); from += settings.batchSize) {
-			List<Sample> part = val.subList(from, Math.min(val.size(), from + settings.batchSize));
-			Batch batch = Batch.of(part);
-			try (NDManager batchManager = trainer.getManager().newSubManager()) {
-				NDArray x = Staging.array(batchManager, 0, batch.images(), new Shape(batch.imageShape()));
-				NDArray y = Staging.array(batchManager, 1, batch.masks(), new Shape(batch.maskShape()));
-				NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
-				lossSum += loss.evaluate(new NDList(y), new NDList(logits)).getFloat();
-				batches++;
-				float[] probability = logits.getNDArrayInternal().sigmoid().toFloatArray();
-				int plane = batch.height() * batch.width();
-				for (int i = 0; i < batch.size(); i++) {
-					float[] p = Arrays.copyOfRange(probability, i * plane, (i + 1) * plane);
-					metrics.add(new ImageMetrics(part.get(i).name(), ConfusionCounts.of(p, 0.5f, part.get(i).maskData())));
-				}
-			}
-		}
-		MetricsSummary summary = new MetricsSummary(metrics);
-		return new double[] { lossSum / batches, summary.pooledDice(), summary.meanDice(), summary.meanIou(), summary.meanAccuracy() };
-	}
-
 	private SampleTransform trainTransform() {
 		return trainingTransform(settings);
 	}
@@ -385,13 +330,13 @@ public final class UNetTrainer {
 		};
 	}
 
-	/** Validation images at the training size: resized, or in patch mode a fixed crop of each. */
+	/** Validation images at the training size: resized, or in patch mode whole (they are tiled as prediction tiles). */
 	private List<Sample> prepareValidation(List<Sample> val) {
 		List<Sample> prepared = new ArrayList<>();
 		boolean patch = "patch".equals(settings.inputMode);
 		for (int i = 0; i < val.size(); i++) {
 			Sample s = val.get(i);
-			prepared.add(patch ? Resizing.randomCrop(s, settings.imageSize, new Random(settings.seed * 31 + i), settings.patchForeground)
+			prepared.add(patch ? s
 				: Resizing.resize(s, settings.imageSize, settings.imageSize));
 		}
 		return prepared;

@@ -32,10 +32,11 @@ class ConfusionCountsTest {
 	}
 
 	@Test
-	void thresholdedProbabilitiesCountAtOrAboveAsForeground() {
+	void thresholdedProbabilitiesCountAboveAsForegroundAsPredictionDoes() {
+		// one rule for validation, evaluation and prediction: strictly above; exactly 0.5 is background
 		float[] probability = {0.5f, 0.49f, 0.9f, 0.1f, Float.NaN};
 		ConfusionCounts counts = ConfusionCounts.of(probability, 0.5f, new byte[] {1, 1, 0, 0, 1});
-		assertEquals(new ConfusionCounts(1, 1, 2, 1), counts);
+		assertEquals(new ConfusionCounts(0, 1, 3, 1), counts);
 		assertEquals(new ConfusionCounts(2, 1, 1, 1), ConfusionCounts.of(probability, 0.4f,
 				new byte[] {1, 1, 0, 0, 1}));
 	}
