@@ -56,7 +56,7 @@ final class BenchModel implements AutoCloseable {
 		long update;
 	}
 
-	/** One training step as the trainer runs it on one device; returns the loss and fills {@code times}. */
+	/** One training step as the trainer runs it on one device; returns the loss and fills {@code times} (or null). */
 	double step(Batch batch, StepTimes times) {
 		long t0 = System.nanoTime(), tData, t1, t2;
 		double value;
@@ -77,6 +77,8 @@ final class BenchModel implements AutoCloseable {
 				optimizer.updateAll(block);
 		}
 		long t3 = System.nanoTime();
+		if (times == null)
+			return value;
 		times.toDevice = tData - t0;
 		times.forward = t1 - tData;
 		times.backward = t2 - t1;

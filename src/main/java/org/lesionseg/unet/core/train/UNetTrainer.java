@@ -318,7 +318,7 @@ public final class UNetTrainer {
 
 	/**
 	 * What happens to each training image in every epoch: resized to the training size (or a random patch cut out
-	 * of it), then augmented. Public so that the benchmark measures the same data path.
+	 * of it), then augmented.
 	 */
 	public static SampleTransform trainingTransform(TrainingSettings settings) {
 		Augmenter augmenter = new Augmenter(AugmentSettings.parse(settings.augment));
