@@ -1,4 +1,4 @@
-package org.lesionseg.unet.core.train;
+package org.lesionseg.unet.core.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.lesionseg.unet.core.train;
+package org.lesionseg.unet.core.engine;
 
 import java.io.IOException;
 import java.nio.file.Files;
