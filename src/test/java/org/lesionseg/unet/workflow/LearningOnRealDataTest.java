@@ -18,7 +18,7 @@ import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.core.metrics.MetricsSummary;
 import org.lesionseg.unet.core.modelfile.ModelFile;
 import org.lesionseg.unet.core.modelfile.ModelInfo;
-import org.lesionseg.unet.core.train.TrainingSettings;
+import org.lesionseg.unet.core.modelfile.TrainingSettings;
 
 /**
  * Learning, shown on real data: a small U-Net trained on the BHSD CT slices of sample-data must segment the
