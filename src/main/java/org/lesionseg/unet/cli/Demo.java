@@ -17,7 +17,8 @@ import org.lesionseg.unet.core.data.Pairing;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.core.predict.TiledPredictor;
-import org.lesionseg.unet.core.train.TrainingSettings;
+import org.lesionseg.unet.core.modelfile.TrainingSettings;
+import org.lesionseg.unet.core.train.TrainingConfig;
 import org.lesionseg.unet.workflow.LabelledImages;
 import org.lesionseg.unet.workflow.SegmentationJob;
 import org.lesionseg.unet.workflow.TrainingJob;
@@ -70,7 +71,8 @@ final class Demo {
 		TrainingSettings s = defaults();
 		if (quick)
 			s.epochs = 3;
-		s = UnetCli.settings(a, s);
+		TrainingConfig config = UnetCli.settings(a, s);
+		s = config.settings();
 		a.rejectUnknown();
 		Path images = data.resolve("images"), masks = data.resolve("masks");
 		if (!Files.isDirectory(images) || !Files.isDirectory(masks))
@@ -79,7 +81,7 @@ final class Demo {
 		out.println("UNet demo: training on " + data + " -> " + output);
 		LabelledImages set = LabelledImages.fromFolders(images, masks, Pairing.BY_NAME, MaskPolicy.STRICT, Normalization.fromName(s.normalization));
 		Path model = output.resolve("model.zip");
-		TrainingJob.Outcome o = TrainingJob.run(set, s, model, null, false, output, new ConsoleProgress(out, System.console() != null), new java.util.concurrent.atomic.AtomicBoolean());
+		TrainingJob.Outcome o = TrainingJob.run(set, config, model, null, false, output, new ConsoleProgress(out, System.console() != null), new java.util.concurrent.atomic.AtomicBoolean());
 		new UnetCli(out, System.err).printOutcome(o);
 
 		// segment the held-back slices from their files, as a user would

@@ -30,8 +30,9 @@ import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.core.predict.TiledPredictor;
 import org.lesionseg.unet.core.io.AtomicFiles;
 import org.lesionseg.unet.core.engine.Devices;
-import org.lesionseg.unet.core.train.TrainingSettings;
+import org.lesionseg.unet.core.modelfile.TrainingSettings;
 import org.lesionseg.unet.core.engine.Version;
+import org.lesionseg.unet.core.train.TrainingConfig;
 import org.lesionseg.unet.workflow.Evaluation;
 import org.lesionseg.unet.workflow.LabelledImages;
 import org.lesionseg.unet.workflow.SegmentationJob;
@@ -135,16 +136,18 @@ public final class UnetCli {
 		return new HashSet<>(Arrays.asList(names));
 	}
 
-	/** Reads the training options shared by {@code train} and {@code demo}. */
-	static TrainingSettings settings(Args a, TrainingSettings s) {
+	/** Reads the training options shared by {@code train} and {@code demo}, checked once. */
+	static TrainingConfig settings(Args a, TrainingSettings s) {
 		s.epochs = a.integer("epochs", s.epochs);
 		s.batchSize = a.integer("batch-size", s.batchSize);
 		s.learningRate = (float) a.number("learning-rate", s.learningRate);
 		s.loss = a.string("loss", s.loss);
 		s.lossParams = lossParams(a.string("loss-params", ""));
 		s.optimizer = a.string("optimizer", s.optimizer);
-		s.momentum = (float) a.number("momentum", s.momentum);
-		s.weightDecay = (float) a.number("weight-decay", s.weightDecay);
+		if (a.has("momentum")) // otherwise the optimizer's own default
+			s.momentum = (float) a.number("momentum", 0);
+		if (a.has("weight-decay"))
+			s.weightDecay = (float) a.number("weight-decay", 0);
 		s.scheduler = a.string("scheduler", s.scheduler);
 		s.imageSize = a.integer("image-size", s.imageSize);
 		s.inputMode = a.string("input-mode", s.inputMode);
@@ -162,9 +165,7 @@ public final class UnetCli {
 		s.augment = a.flag("no-augment") ? "none" : a.string("augment", s.augment);
 		s.patience = a.integer("patience", s.patience);
 		s.loaderThreads = a.integer("loader-threads", s.loaderThreads);
-		Losses.create(s.loss, s.lossParams); // fail early on a bad loss
-		s.validate();
-		return s;
+		return TrainingConfig.of(s);
 	}
 
 	private static Map<String, Double> lossParams(String text) {
@@ -194,7 +195,8 @@ public final class UnetCli {
 		boolean quiet = a.flag("quiet");
 		Pairing pairing = Pairing.fromName(a.string("pairing", "by_name"));
 		MaskPolicy policy = MaskPolicy.fromName(a.string("mask-policy", "strict"));
-		TrainingSettings s = settings(a, new TrainingSettings());
+		TrainingConfig config = settings(a, new TrainingSettings());
+		TrainingSettings s = config.settings();
 		a.rejectUnknown();
 		if (initial == null && !resume) // a new network: its depth is known before the images are read
 			new org.lesionseg.unet.core.model.UNetConfig().depth(s.depth).checkTrainingSize(s.imageSize);
@@ -210,7 +212,7 @@ public final class UnetCli {
 		CountDownLatch finished = new CountDownLatch(1);
 		Thread hook = cancelOnShutdown(cancel, finished);
 		try {
-			TrainingJob.Outcome o = TrainingJob.run(data, s, model, initial, resume, report, new ConsoleProgress(out, !quiet && System.console() != null), cancel);
+			TrainingJob.Outcome o = TrainingJob.run(data, config, model, initial, resume, report, new ConsoleProgress(out, !quiet && System.console() != null), cancel);
 			printOutcome(o);
 		} finally {
 			finished.countDown();

@@ -11,8 +11,9 @@ import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.data.Pairing;
 import org.lesionseg.unet.core.loss.Losses;
 import org.lesionseg.unet.core.train.EpochRecord;
+import org.lesionseg.unet.core.train.TrainingConfig;
 import org.lesionseg.unet.core.train.TrainingListener;
-import org.lesionseg.unet.core.train.TrainingSettings;
+import org.lesionseg.unet.core.modelfile.TrainingSettings;
 import org.lesionseg.unet.ij.ImagePlusConversion;
 import org.lesionseg.unet.ij.ResultsTables;
 import org.lesionseg.unet.ij.StatusProgress;
@@ -169,6 +170,11 @@ public class TrainUNet extends UNetCommand {
 
 	/** The settings of the training as the keys give them, checked. */
 	TrainingSettings settings() {
+		return config().settings();
+	}
+
+	/** The settings checked once, as the trainer takes them. */
+	private TrainingConfig config() {
 		TrainingSettings s = new TrainingSettings();
 		s.epochs = epochs;
 		s.batchSize = batch_size;
@@ -195,14 +201,13 @@ public class TrainUNet extends UNetCommand {
 		s.augment = augment;
 		s.patience = patience;
 		s.loaderThreads = loader_threads;
-		Losses.create(s.loss, s.lossParams); // fails early on a bad loss parameter
-		s.validate();
-		return s;
+		return TrainingConfig.of(s); // fails early, naming the bad key
 	}
 
 	@Override
 	protected void execute() {
-		TrainingSettings s = settings();
+		TrainingConfig config = config();
+		TrainingSettings s = config.settings();
 		Path model = Inputs.required(model_file, "model_file", "the model file to write");
 		Inputs.createParent(model);
 		Path initial = resume ? null : Inputs.optional(initial_model);
@@ -215,7 +220,7 @@ public class TrainUNet extends UNetCommand {
 		plot = new TrainingPlot();
 		TrainingListener stopAndEta = new StopAndEta(cancel);
 		IJ.log(commandName() + ": " + data.samples.size() + " labelled images -> " + model);
-		outcome = TrainingJob.run(data, s, model, initial, resume, report, TrainingPlot.chain(new StatusProgress(), plot, stopAndEta), cancel);
+		outcome = TrainingJob.run(data, config, model, initial, resume, report, TrainingPlot.chain(new StatusProgress(), plot, stopAndEta), cancel);
 		reportOutcome();
 	}
 

@@ -89,6 +89,6 @@ public final class LabelledImages {
 
 	/** Slices of one stack stay together when splitting. */
 	String defaultGroupPattern() {
-		return fromStacks ? "^(.*)_s\\d{3}$" : "";
+		return fromStacks ? DatasetLoader.SLICE_GROUP_PATTERN : "";
 	}
 }

@@ -24,10 +24,11 @@ import org.lesionseg.unet.core.io.AtomicFiles;
 import org.lesionseg.unet.core.report.Curves;
 import org.lesionseg.unet.core.report.EpochPoint;
 import org.lesionseg.unet.core.train.EpochRecord;
+import org.lesionseg.unet.core.train.TrainingConfig;
 import org.lesionseg.unet.core.train.TrainingData;
 import org.lesionseg.unet.core.train.TrainingListener;
 import org.lesionseg.unet.core.train.TrainingResult;
-import org.lesionseg.unet.core.train.TrainingSettings;
+import org.lesionseg.unet.core.modelfile.TrainingSettings;
 import org.lesionseg.unet.core.train.UNetTrainer;
 
 /**
@@ -59,7 +60,13 @@ public final class TrainingJob {
 	 */
 	public static Outcome run(LabelledImages images, TrainingSettings settings, Path modelFile, Path initialModel, boolean resume, Path reportDir,
 		TrainingListener listener, AtomicBoolean cancel) {
-		settings.validate();
+		return run(images, TrainingConfig.of(settings), modelFile, initialModel, resume, reportDir, listener, cancel);
+	}
+
+	/** @param config the checked settings; {@code images} normalised as {@code config.normalization()} says */
+	public static Outcome run(LabelledImages images, TrainingConfig config, Path modelFile, Path initialModel, boolean resume, Path reportDir,
+		TrainingListener listener, AtomicBoolean cancel) {
+		TrainingSettings settings = config.settings();
 		if (reportDir != null)
 			AtomicFiles.prepareFolder(reportDir, "report");
 		List<String> names = new ArrayList<>();
@@ -71,11 +78,11 @@ public final class TrainingJob {
 		data.imagesFolder = images.imagesFolder;
 		data.masksFolder = images.masksFolder;
 
-		TrainingResult result = new UNetTrainer(settings, listener, cancel).train(data, modelFile, initialModel, resume);
+		TrainingResult result = new UNetTrainer(config, listener, cancel).train(data, modelFile, initialModel, resume);
 
 		Evaluation.Outcome test = null;
 		List<Sample> testSamples = images.select(split.test());
-		try (Segmenter segmenter = new Segmenter(modelFile, settings.device, new TiledPredictor.Options())) {
+		try (Segmenter segmenter = new Segmenter(modelFile, config.device(), new TiledPredictor.Options())) {
 			if (!testSamples.isEmpty()) {
 				if (listener != null)
 					listener.message("evaluating the best model (epoch " + result.bestEpoch + ") on " + testSamples.size() + " test images");

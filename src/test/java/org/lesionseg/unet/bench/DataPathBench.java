@@ -24,7 +24,8 @@ import org.lesionseg.unet.core.data.SampleTransform;
 import org.lesionseg.unet.core.train.EpochRecord;
 import org.lesionseg.unet.core.train.TrainingData;
 import org.lesionseg.unet.core.train.TrainingListener;
-import org.lesionseg.unet.core.train.TrainingSettings;
+import org.lesionseg.unet.core.modelfile.TrainingSettings;
+import org.lesionseg.unet.core.train.TrainingConfig;
 import org.lesionseg.unet.core.train.UNetTrainer;
 import org.lesionseg.unet.workflow.LabelledImages;
 
@@ -88,7 +89,7 @@ public final class DataPathBench {
 			throw new UnetException("the data part needs at least --batch " + o.batch + " images; " + dataDir + " has " + samples.size());
 
 		// per epoch: resize to the training size + default augmentation, in the trainer's batch workers
-		SampleTransform transform = UNetTrainer.trainingTransform(settings);
+		SampleTransform transform = UNetTrainer.trainingTransform(TrainingConfig.of(settings));
 		result.workers = settings.loaderThreads;
 		int[] workerCounts = settings.loaderThreads == 1 ? new int[] { 1 } : new int[] { 1, settings.loaderThreads };
 		for (int workers : workerCounts) {

@@ -15,7 +15,7 @@ import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.train.EpochRecord;
 import org.lesionseg.unet.core.train.TrainingData;
 import org.lesionseg.unet.core.train.TrainingListener;
-import org.lesionseg.unet.core.train.TrainingSettings;
+import org.lesionseg.unet.core.modelfile.TrainingSettings;
 import org.lesionseg.unet.core.train.UNetTrainer;
 
 /**

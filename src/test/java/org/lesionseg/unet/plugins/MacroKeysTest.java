@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.lesionseg.unet.core.loss.Losses;
-import org.lesionseg.unet.core.train.TrainingSettings;
+import org.lesionseg.unet.core.modelfile.TrainingSettings;
 import org.lesionseg.unet.plugins.ij1.UNetPlugIn;
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;

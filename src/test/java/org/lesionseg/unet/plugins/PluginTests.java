@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import org.lesionseg.unet.core.data.MaskPolicy;
 import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.data.Pairing;
-import org.lesionseg.unet.core.train.TrainingSettings;
+import org.lesionseg.unet.core.modelfile.TrainingSettings;
 import org.lesionseg.unet.workflow.LabelledImages;
 import org.lesionseg.unet.workflow.TrainingJob;
 import org.scijava.Context;

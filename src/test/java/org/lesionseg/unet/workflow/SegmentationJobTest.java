@@ -16,7 +16,7 @@ import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.core.predict.TiledPredictor;
 import org.lesionseg.unet.core.train.TrainingData;
-import org.lesionseg.unet.core.train.TrainingSettings;
+import org.lesionseg.unet.core.modelfile.TrainingSettings;
 import org.lesionseg.unet.core.train.UNetTrainer;
 import org.lesionseg.unet.ij.RoiSets;
 

@@ -12,7 +12,7 @@ import org.lesionseg.unet.core.UnetException;
  * <p>
  * Stacks (multi-page TIFFs) give one sample per slice, named {@code name_s001}, {@code name_s002}, ... (1-based, as
  * ImageJ numbers slices), so that a data split can keep the slices of one file together with the group pattern
- * {@code ^(.*)_s\d{3}$}.
+ * {@link #SLICE_GROUP_PATTERN}.
  */
 public final class DatasetLoader {
 
@@ -129,7 +129,16 @@ public final class DatasetLoader {
 		return Sample.of(sample.name(), result, sample.width(), sample.height(), channels, mask == null ? null : mask.clone());
 	}
 
-	/** {@code name} for single images, {@code name_sNNN} for the slices of a stack (NNN 1-based from the 0-based slice index). */
+	/**
+	 * The group pattern ({@link DataSplit}) that keeps the slices of one stack together: its first group is the
+	 * stack's name. It matches every name {@link #sliceName} makes, also past slice 999 ({@code _s1000}).
+	 */
+	public static final String SLICE_GROUP_PATTERN = "^(.*)_s\\d{3,}$";
+
+	/**
+	 * {@code name} for single images, {@code name_sNNN} for the slices of a stack (NNN 1-based from the 0-based slice
+	 * index, at least three digits); {@link #SLICE_GROUP_PATTERN} finds the stack again.
+	 */
 	public static String sliceName(String name, int slice, int slices) {
 		return slices == 1 ? name : name + String.format(Locale.ROOT, "_s%03d", slice + 1);
 	}

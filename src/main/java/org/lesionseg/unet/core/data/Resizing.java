@@ -9,6 +9,12 @@ import java.util.Random;
  * {@code cv2.resize(INTER_LINEAR)} that albumentations uses, so that a model trained here sees images resized as
  * in the original Python pipeline. Masks use nearest neighbour on the same pixel-centre grid, which keeps them 0/1
  * and aligned with the image. Nothing is changed in place: results are new arrays or samples.
+ * <p>
+ * One geometry rule for training, validation and prediction: an image is never stretched. It is scaled by one
+ * factor for both axes ({@link #scaledSize}); training and validation in resize mode use the factor that fits the
+ * image into the training square ({@link #fitToSize}) and fill the rest of the square by mirroring, as prediction
+ * fills a tile that reaches past the image; prediction scales by the model's input scale, the median of the
+ * training factors. A 512×256 image trained at 256 is seen at 256×128 in training and in prediction.
  */
 public final class Resizing {
 
@@ -91,6 +97,71 @@ public final class Resizing {
 		float[] image = resizeImage(sample.imageData(), sample.width(), sample.height(), sample.channels(), newWidth, newHeight);
 		byte[] mask = sample.hasMask() ? resizeMask(sample.maskData(), sample.width(), sample.height(), newWidth, newHeight) : null;
 		return Sample.of(sample.name(), image, newWidth, newHeight, sample.channels(), mask);
+	}
+
+	/** The factor that fits a width &times; height image into a size &times; size square, the same for both axes. */
+	public static double fitScale(int width, int height, int size) {
+		return size / (double) Math.max(width, height);
+	}
+
+	/** {width, height} of an image scaled by one factor for both axes: each side rounded, at least 1 pixel. */
+	public static int[] scaledSize(int width, int height, double scale) {
+		return new int[] { Math.max(1, (int) Math.round(width * scale)), Math.max(1, (int) Math.round(height * scale)) };
+	}
+
+	/**
+	 * A training (or validation) sample of size &times; size in resize mode: the sample scaled by
+	 * {@link #fitScale} (aspect ratio kept), its short side filled up to the square by mirroring image and mask
+	 * at the right and bottom edges, as the predictor fills tiles that reach past an image.
+	 */
+	public static Sample fitToSize(Sample sample, int size) {
+		int[] scaled = scaledSize(sample.width(), sample.height(), fitScale(sample.width(), sample.height(), size));
+		Sample s = resize(sample, Math.min(size, scaled[0]), Math.min(size, scaled[1]));
+		return mirrorPadTo(s, size, size);
+	}
+
+	/**
+	 * The sample extended to width &times; height by mirroring (without repeating the edge pixel) at the right
+	 * and bottom; the sample itself when it has that size already. Used where the network needs a larger input
+	 * than the image: training squares here, tiles in {@code TiledPredictor}.
+	 */
+	public static Sample mirrorPadTo(Sample sample, int width, int height) {
+		int w = sample.width(), h = sample.height(), c = sample.channels();
+		if (w == width && h == height)
+			return sample;
+		if (width < w || height < h)
+			throw new IllegalArgumentException("cannot pad " + w + "x" + h + " to the smaller " + width + "x" + height);
+		int[] xs = new int[width], ys = new int[height];
+		for (int x = 0; x < width; x++)
+			xs[x] = mirror(x, w);
+		for (int y = 0; y < height; y++)
+			ys[y] = mirror(y, h);
+		float[] source = sample.imageData();
+		float[] image = new float[width * height * c];
+		for (int ch = 0; ch < c; ch++)
+			for (int y = 0; y < height; y++) {
+				int src = (ch * h + ys[y]) * w, dst = (ch * height + y) * width;
+				for (int x = 0; x < width; x++)
+					image[dst + x] = source[src + xs[x]];
+			}
+		byte[] mask = null;
+		if (sample.hasMask()) {
+			byte[] sourceMask = sample.maskData();
+			mask = new byte[width * height];
+			for (int y = 0; y < height; y++)
+				for (int x = 0; x < width; x++)
+					mask[y * width + x] = sourceMask[ys[y] * w + xs[x]];
+		}
+		return Sample.of(sample.name(), image, width, height, c, mask);
+	}
+
+	/** Mirrors an index into [0, n) without repeating the edge (numpy's "reflect"; the predictor's tile padding). */
+	public static int mirror(int i, int n) {
+		if (n == 1)
+			return 0;
+		int period = 2 * (n - 1);
+		int m = Math.floorMod(i, period);
+		return m < n ? m : period - m;
 	}
 
 	/**

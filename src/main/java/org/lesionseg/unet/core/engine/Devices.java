@@ -1,7 +1,5 @@
 package org.lesionseg.unet.core.engine;
 
-import java.util.Locale;
-
 import org.lesionseg.unet.core.UnetException;
 
 import ai.djl.Device;
@@ -16,26 +14,29 @@ public final class Devices {
 	private Devices() {
 	}
 
+	/** The devices of a choice given as text (at the edges: command line, macro keys); see {@link DeviceChoice#parse}. */
 	public static Device[] resolve(String choice) {
-		String c = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
+		return resolve(DeviceChoice.parse(choice));
+	}
+
+	public static Device[] resolve(DeviceChoice choice) {
 		int gpus = gpuCount();
-		if (c.equals("cpu"))
-			return new Device[] { Device.cpu() };
-		if (c.equals("auto"))
-			return gpus > 0 ? allGpus(gpus) : new Device[] { Device.cpu() };
-		if (c.equals("gpu") || c.equals("cuda") || c.startsWith("gpu:") || c.startsWith("cuda:")) {
-			if (gpus == 0)
-				throw new UnetException("a GPU was asked for, but PyTorch sees none (" + engineDescription()
-					+ "). Use device auto or cpu, or install a CUDA build of libtorch: see docs/gpu.md");
-			if (c.contains(":")) {
-				int index = parseIndex(c);
-				if (index < 0 || index >= gpus)
+		switch (choice.kind()) {
+			case CPU:
+				return new Device[] { Device.cpu() };
+			case AUTO:
+				return gpus > 0 ? allGpus(gpus) : new Device[] { Device.cpu() };
+			default:
+				if (gpus == 0)
+					throw new UnetException("a GPU was asked for, but PyTorch sees none (" + engineDescription()
+						+ "). Use device auto or cpu, or install a CUDA build of libtorch: see docs/gpu.md");
+				int index = choice.gpuIndex();
+				if (index < 0)
+					return allGpus(gpus);
+				if (index >= gpus)
 					throw new UnetException("GPU " + index + " does not exist: PyTorch sees " + gpus + " GPU(s), numbered 0 to " + (gpus - 1));
 				return new Device[] { Device.gpu(index) };
-			}
-			return allGpus(gpus);
 		}
-		throw new UnetException("unknown device '" + choice + "': use auto, cpu, gpu or gpu:N");
 	}
 
 	/**
@@ -54,14 +55,6 @@ public final class Devices {
 
 	/** The libtorch version the bundled JNI library (pytorch-jni 2.7.1-0.36.0) was built for. */
 	static final String LIBTORCH_VERSION = "2.7.1";
-
-	private static int parseIndex(String c) {
-		try {
-			return Integer.parseInt(c.substring(c.indexOf(':') + 1));
-		} catch (NumberFormatException e) {
-			throw new UnetException("device '" + c + "' needs a GPU number after the colon, e.g. gpu:0");
-		}
-	}
 
 	private static Device[] allGpus(int count) {
 		Device[] devices = new Device[count];

@@ -39,7 +39,7 @@ public final class EngineReport {
 		boolean gpuUsed = false;
 		try {
 			lines.add("engine: " + Devices.engineDescription());
-			lines.add("auto " + Devices.describe(Devices.resolve("auto")));
+			lines.add("auto " + Devices.describe(Devices.resolve(DeviceChoice.AUTO)));
 			gpuUsed = Devices.gpuCount() > 0;
 			lines.add("GPU used: " + (gpuUsed ? "yes (device auto takes every GPU; choose one with gpu:N)" : "no, the CPU is used"));
 		} catch (UnetException | LinkageError e) {

@@ -6,8 +6,8 @@ import ai.djl.training.loss.Loss;
 
 /**
  * Binary cross-entropy on logits, averaged over all pixels of the batch; the same as PyTorch's
- * {@code BCEWithLogitsLoss}. It is computed as max(x,0) - x*y + log(1+exp(-|x|)) so that logits of any size stay
- * finite. An optional positive weight scales the loss of foreground pixels, which helps when lesions are small.
+ * {@code BCEWithLogitsLoss}. It is computed as max(x,0) - x*y + log1p(exp(-|x|)) so that logits of any size stay
+ * finite and confident pixels keep their small loss. An optional positive weight scales the loss of foreground pixels, which helps when lesions are small.
  */
 public class BceWithLogitsLoss extends Loss {
 

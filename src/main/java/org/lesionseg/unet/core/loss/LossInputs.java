@@ -77,25 +77,38 @@ final class LossInputs {
 	}
 
 	/**
-	 * log(1 + exp(z)) written as max(z,0) + log(1 + exp(-|z|)) so that exp never overflows and log never sees 0.
+	 * log(1 + exp(z)) written as max(z,0) + log1p(exp(-|z|)) so that exp never overflows and small terms survive.
 	 * Its gradient is sigmoid(z), also at z = 0 (the tie in max shares the gradient half and half).
 	 */
 	static NDArray softplus(NDArray z) {
-		return z.maximum(0).add(z.abs().neg().exp().add(1).log());
+		return z.maximum(0).add(log1pExp(z.abs().neg()));
+	}
+
+	/**
+	 * log1p(exp(t)) for t &lt;= 0, without the rounding of log(1 + exp(t)), which is 0 in float once exp(t) is below
+	 * float's epsilon (t below about -17) and so drops the loss of confident correct pixels. DJL has no log1p:
+	 * PyTorch's softplus computes exactly log1p(exp(t)) here (its linear branch starts above t = 20).
+	 */
+	static NDArray log1pExp(NDArray t) {
+		return t.getNDArrayInternal().softPlus();
 	}
 
 	/**
 	 * Element-wise binary cross-entropy on logits, as PyTorch's BCEWithLogitsLoss with reduction 'none'.
-	 * With posWeight 1 it is max(x,0) - x*y + log(1+exp(-|x|)); otherwise the loss of positive pixels is scaled by
-	 * posWeight: (1-y)*x + (1+(posWeight-1)*y) * (log(1+exp(-|x|)) + max(-x,0)).
+	 * With posWeight 1 it is max(x,0) - x*y + log1p(exp(-|x|)); otherwise the loss of positive pixels is scaled by
+	 * posWeight: (1-y)*softplus(x) + posWeight*y*softplus(-x), which equals PyTorch's
+	 * (1-y)*x + (1+(posWeight-1)*y) * (log1p(exp(-|x|)) + max(-x,0)).
 	 */
 	static NDArray bceElementwise(NDArray x, NDArray y, double posWeight) {
-		NDArray logTerm = x.abs().neg().exp().add(1).log();
+		NDArray logTerm = log1pExp(x.abs().neg());
 		if (posWeight == 1.0) {
 			return x.maximum(0).sub(x.mul(y)).add(logTerm);
 		}
-		NDArray positiveScale = y.mul((float) (posWeight - 1.0)).add(1f);
-		return y.neg().add(1.0).mul(x).add(positiveScale.mul(logTerm.add(x.neg().maximum(0))));
+		// (1-y)*softplus(x) + posWeight*y*softplus(-x): PyTorch's formula rearranged so that no large term cancels
+		// against another and swallows the small log1p term
+		NDArray background = y.neg().add(1f).mul(x.maximum(0).add(logTerm));
+		NDArray foreground = y.mul((float) posWeight).mul(x.neg().maximum(0).add(logTerm));
+		return background.add(foreground);
 	}
 
 	/** Checks that a parameter is a finite number not below the minimum; the message names the loss and parameter. */

@@ -16,7 +16,6 @@ import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.modelfile.ModelBundle;
 import org.lesionseg.unet.core.modelfile.ModelFileException;
 import org.lesionseg.unet.core.data.Normalization;
-import org.lesionseg.unet.core.train.TrainingOptimizer;
 
 import com.google.gson.JsonObject;
 
@@ -50,10 +49,10 @@ public final class ModelFile {
 
 	/** What a checkpoint adds to the weights: optimizer moments and the schedule's state. */
 	public static final class TrainingState {
-		public final TrainingOptimizer optimizer;
+		public final OptimizerState optimizer;
 		public final double[] scheduleState;
 
-		public TrainingState(TrainingOptimizer optimizer, double[] scheduleState) {
+		public TrainingState(OptimizerState optimizer, double[] scheduleState) {
 			this.optimizer = optimizer;
 			this.scheduleState = scheduleState;
 		}
@@ -101,7 +100,7 @@ public final class ModelFile {
 		}
 
 		/** Restores the optimizer's state and returns the schedule's state. */
-		public double[] restoreTrainingState(TrainingOptimizer optimizer, NDManager manager) {
+		public double[] restoreTrainingState(OptimizerState optimizer, NDManager manager) {
 			if (!hasTrainingState())
 				throw new UnetException("this model file holds no optimizer state: it cannot be resumed, but it can start a new training as the initial model");
 			String problem = trainingStateProblem(weights, optimizerOffset);
@@ -208,7 +207,7 @@ public final class ModelFile {
 	}
 
 	/**
-	 * Walks the optimizer section as {@link TrainingOptimizer#saveState} and {@link #save} write it, before anything
+	 * Walks the optimizer section as {@link OptimizerState#saveState} (the trainer's optimizer) and {@link #save} write it, before anything
 	 * is allocated from it: every count and array size must fit in the bytes that follow. Null when it is sound.
 	 */
 	static String trainingStateProblem(byte[] weights, int offset) {

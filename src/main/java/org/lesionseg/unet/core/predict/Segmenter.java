@@ -9,6 +9,7 @@ import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.modelfile.ModelFile;
 import org.lesionseg.unet.core.modelfile.ModelInfo;
+import org.lesionseg.unet.core.engine.DeviceChoice;
 import org.lesionseg.unet.core.engine.Devices;
 
 import ai.djl.Device;
@@ -34,7 +35,12 @@ public final class Segmenter implements AutoCloseable {
 	private final TiledPredictor predictor;
 	private final Device device;
 
+	/** A segmenter on a device given as text (at the edges: a command-line flag or macro key). */
 	public Segmenter(Path modelFile, String deviceChoice, TiledPredictor.Options tiling) {
+		this(modelFile, DeviceChoice.parse(deviceChoice), tiling);
+	}
+
+	public Segmenter(Path modelFile, DeviceChoice deviceChoice, TiledPredictor.Options tiling) {
 		this.device = Devices.resolve(deviceChoice)[0];
 		this.manager = NDManager.newBaseManager(device);
 		try {
@@ -94,7 +100,7 @@ public final class Segmenter implements AutoCloseable {
 	/** Refuses images that, scaled as the model's training images were, would not fit in Java arrays or memory. */
 	private void checkScaledSize(String name, int width, int height) {
 		double scale = model.info.inputScale;
-		double scaled = Math.max(1, Math.round(width * scale)) * (double) Math.max(1, Math.round(height * scale));
+		double scaled = Math.max(1, Math.round(width * scale)) * (double) Math.max(1, Math.round(height * scale)); // as Resizing.scaledSize, without int overflow
 		if (scaled > MAX_SCALED_PIXELS || (long) width * height > MAX_SCALED_PIXELS)
 			throw new UnetException("image " + name + " (" + width + "x" + height + ") is too large to segment at the model's input scale "
 				+ String.format(java.util.Locale.ROOT, "%.3g", scale) + " (" + (long) scaled + " pixels, at most " + MAX_SCALED_PIXELS

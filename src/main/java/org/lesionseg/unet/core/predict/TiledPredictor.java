@@ -83,7 +83,9 @@ public final class TiledPredictor {
 				+ info.inputChannels + (info.inputChannels == 1 ? " (grey); convert it to 8-bit or 16-bit grey" : "; convert it to RGB"));
 		Sample scaled = sample;
 		int w = sample.width(), h = sample.height();
-		int sw = Math.max(1, (int) Math.round(w * info.inputScale)), sh = Math.max(1, (int) Math.round(h * info.inputScale));
+		// one factor for both axes, as training scaled its images (the rule is described in Resizing)
+		int[] size = Resizing.scaledSize(w, h, info.inputScale);
+		int sw = size[0], sh = size[1];
 		if (sw != w || sh != h)
 			scaled = Resizing.resize(sample, sw, sh);
 		while (true) {
@@ -202,12 +204,8 @@ public final class TiledPredictor {
 		return wdw;
 	}
 
-	/** Mirrors an index into [0, n) (padding for images smaller than a tile). */
+	/** Mirrors an index into [0, n) (padding for images smaller than a tile), as training pads its squares. */
 	private static int mirror(int i, int n) {
-		if (n == 1)
-			return 0;
-		int period = 2 * (n - 1);
-		int m = Math.floorMod(i, period);
-		return m < n ? m : period - m;
+		return Resizing.mirror(i, n);
 	}
 }

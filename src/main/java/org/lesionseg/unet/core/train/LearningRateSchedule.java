@@ -1,13 +1,9 @@
 package org.lesionseg.unet.core.train;
 
-import java.util.Locale;
-import java.util.Map;
-
-import org.lesionseg.unet.core.UnetException;
-
 /**
  * The learning rate over a training: constant, step, exponential, cosine with warm-up, cyclic triangular or
- * reduce-on-plateau, parsed from a short spec such as {@code step:size=5,gamma=0.5}.
+ * reduce-on-plateau, started from a {@link ScheduleSpec} (parsed once from a short spec such as
+ * {@code step:size=5,gamma=0.5}).
  * <p>
  * Epoch-based schedules change the rate at epoch boundaries like PyTorch's StepLR and ExponentialLR; cosine,
  * warm-up and cyclic move it every batch. Plateau watches the validation Dice reported after each epoch.
@@ -26,64 +22,47 @@ public final class LearningRateSchedule {
 		}
 	}
 
-	private final Kind kind;
+	private final ScheduleSpec spec;
 	private final float baseRate;
 	private final int epochs;
-	private final Map<String, Double> params;
 
 	// plateau state
 	private float plateauRate;
 	private double bestScore = Double.NEGATIVE_INFINITY;
 	private int badEpochs;
 
-	private LearningRateSchedule(Kind kind, float baseRate, int epochs, Map<String, Double> params) {
-		this.kind = kind;
+	LearningRateSchedule(ScheduleSpec spec, float baseRate, int epochs) {
+		this.spec = spec;
 		this.baseRate = baseRate;
 		this.epochs = Math.max(1, epochs);
-		this.params = params;
 		this.plateauRate = baseRate;
 	}
 
-	/**
-	 * Parses {@code name[:key=value,...]}: {@code constant}, {@code step:size=10,gamma=0.1},
-	 * {@code exponential:gamma=0.95}, {@code cosine:warmup=1,min=0}, {@code cyclic:base=1e-5,max=1e-3,half=2}
-	 * (half-cycle in epochs), {@code plateau:factor=0.5,patience=3,min=1e-7}.
-	 */
+	/** Parses a spec ({@link ScheduleSpec#parse}) and starts a schedule from it. */
 	public static LearningRateSchedule parse(String spec, float learningRate, int epochs) {
-		String text = spec == null || spec.trim().isEmpty() ? "constant" : spec.trim().toLowerCase(Locale.ROOT);
-		String name = text.contains(":") ? text.substring(0, text.indexOf(':')) : text;
-		Kind kind = null;
-		for (Kind k : Kind.values())
-			if (k.name().equalsIgnoreCase(name) || (k == Kind.CONSTANT && name.equals("none")) || (k == Kind.STEP && name.equals("steplr"))
-				|| (k == Kind.EXPONENTIAL && name.equals("exponentiallr")))
-				kind = k;
-		if (kind == null)
-			throw new UnetException("unknown learning-rate schedule '" + name + "': use constant, step, exponential, cosine, cyclic or plateau");
-		Map<String, Double> params = KeyValues.parse(text.contains(":") ? text.substring(text.indexOf(':') + 1) : "", kind.keys,
-			"schedule " + kind.name().toLowerCase(Locale.ROOT));
-		return new LearningRateSchedule(kind, learningRate, epochs, params);
+		return ScheduleSpec.parse(spec).start(learningRate, epochs);
 	}
 
 	public Kind kind() {
-		return kind;
+		return spec.kind();
 	}
 
 	private double param(String key, double fallback) {
-		return params.getOrDefault(key, fallback);
+		return spec.param(key, fallback);
 	}
 
 	/** The rate for a batch: epoch counts from 0, fraction is the position within the epoch in [0, 1). */
 	public float rateAt(int epoch, double fraction) {
 		double t = epoch + fraction;
-		switch (kind) {
+		switch (spec.kind()) {
 			case STEP:
 				return (float) (baseRate * Math.pow(param("gamma", 0.1), Math.floor(epoch / Math.max(1, param("size", 10)))));
 			case EXPONENTIAL:
 				return (float) (baseRate * Math.pow(param("gamma", 0.95), epoch));
 			case COSINE: {
 				double warmup = param("warmup", 0), min = param("min", 0);
-				if (t < warmup)
-					return (float) (baseRate * (t + 1.0 / 64) / warmup);
+				if (t < warmup) // starts a little above 0 (a step at rate 0 is wasted), reaches the base rate at the end, never more
+					return (float) (baseRate * Math.min(1.0, (t + 1.0 / 64) / warmup));
 				double progress = (t - warmup) / Math.max(1e-9, epochs - warmup);
 				return (float) (min + (baseRate - min) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress))));
 			}
@@ -100,11 +79,17 @@ public final class LearningRateSchedule {
 		}
 	}
 
-	/** Tells the schedule the validation score (Dice, higher is better) at the end of an epoch. */
+	/** PyTorch ReduceLROnPlateau's default: an improvement must beat the best by this share of it. */
+	static final double PLATEAU_RELATIVE_THRESHOLD = 1e-4;
+
+	/**
+	 * Tells the schedule the validation score at the end of an epoch: the pooled validation Dice, higher is
+	 * better (PyTorch's mode max), compared relatively (threshold_mode rel).
+	 */
 	public void endOfEpoch(double validationScore) {
-		if (kind != Kind.PLATEAU || Double.isNaN(validationScore))
+		if (spec.kind() != Kind.PLATEAU || Double.isNaN(validationScore))
 			return;
-		if (validationScore > bestScore + 1e-4) {
+		if (validationScore > bestScore * (1 + PLATEAU_RELATIVE_THRESHOLD)) {
 			bestScore = validationScore;
 			badEpochs = 0;
 		} else if (++badEpochs > param("patience", 3)) {

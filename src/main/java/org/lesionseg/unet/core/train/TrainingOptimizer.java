@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.modelfile.OptimizerState;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -34,9 +35,10 @@ import ai.djl.util.Pair;
  * is a chain of in-place array operations whose temporaries are freed at once. PyTorch's autograd adds to
  * gradients and DJL has no zero_grad, so every update clears the parameter's own gradient (DJL's
  * {@code trainer.step()} hands {@link #update} a copy of it, so the update clears the parameter's own). Weight
- * decay is L2 (added to the gradient) except for AdamW, where it is decoupled.
+ * decay is L2 (added to the gradient) except for AdamW, where it is decoupled. RMSProp follows torch.optim.RMSprop
+ * with its momentum buffer and, when centered, the running mean of the gradient.
  */
-public final class TrainingOptimizer extends Optimizer {
+public final class TrainingOptimizer extends Optimizer implements OptimizerState {
 
 	/** The available update rules. */
 	public enum Kind {
@@ -67,6 +69,7 @@ public final class TrainingOptimizer extends Optimizer {
 	private final Kind kind;
 	private final float weightDecay;
 	private final float momentum;
+	private final boolean centered;
 	private final LearningRate learningRate;
 	/** Parameter id → stable name (the block path), so saved state finds its parameter again after a reload. */
 	private final Map<String, String> namesById = new HashMap<>();
@@ -92,14 +95,19 @@ public final class TrainingOptimizer extends Optimizer {
 		float current();
 	}
 
-	public TrainingOptimizer(Kind kind, LearningRate learningRate, float weightDecay, float momentum, Block block) {
+	public TrainingOptimizer(OptimizerSpec spec, LearningRate learningRate, Block block) {
 		super(new Builder());
-		this.kind = kind;
+		this.kind = spec.kind();
 		this.learningRate = learningRate;
-		this.weightDecay = weightDecay;
-		this.momentum = momentum;
+		this.weightDecay = spec.weightDecay();
+		this.momentum = spec.momentum();
+		this.centered = spec.centered();
 		for (Pair<String, Parameter> p : block.getParameters())
 			namesById.put(p.getValue().getId(), p.getKey());
+	}
+
+	public TrainingOptimizer(Kind kind, LearningRate learningRate, float weightDecay, float momentum, Block block) {
+		this(OptimizerSpec.of(kind, momentum, weightDecay, false), learningRate, block);
 	}
 
 	public Kind kind() {
@@ -151,7 +159,7 @@ public final class TrainingOptimizer extends Optimizer {
 		float lr = learningRate.current();
 		NDArray[] s = stateCount() == 0 ? new NDArray[0] : state(name, weight, stateCount());
 		if (fusedCpu && CpuUpdate.applies(name, weight, grad, s, inPlaceByName)) {
-			CpuUpdate.run(kind, step, lr, weightDecay, momentum, weight, grad, s, gradIsParametersOwn);
+			CpuUpdate.run(new Rule(kind, step, lr, weightDecay, momentum, centered), weight, grad, s, gradIsParametersOwn);
 			fusedUpdates++;
 			if (!gradIsParametersOwn)
 				clearGradient(weight);
@@ -191,7 +199,21 @@ public final class TrainingOptimizer extends Optimizer {
 				case RMSPROP: {
 					NDArray sq = s[0];
 					sq.muli((float) RMSPROP_ALPHA).addi(g.square().muli((float) (1 - RMSPROP_ALPHA)));
-					weight.subi(g.div(sq.sqrt().addi(RMSPROP_EPS)).muli(lr));
+					NDArray avg;
+					if (centered) {
+						NDArray gradAvg = s[rmspropGradAvgSlot()];
+						gradAvg.muli((float) RMSPROP_ALPHA).addi(g.mul((float) (1 - RMSPROP_ALPHA)));
+						avg = sq.sub(gradAvg.square()).maximum(0f).sqrt().addi(RMSPROP_EPS); // >= 0 in exact arithmetic; rounding may not be
+					} else {
+						avg = sq.sqrt().addi(RMSPROP_EPS);
+					}
+					if (momentum > 0) {
+						NDArray buf = s[1];
+						buf.muli(momentum).addi(g.div(avg));
+						weight.subi(buf.mul(lr));
+					} else {
+						weight.subi(g.div(avg).muli(lr));
+					}
 					break;
 				}
 				case ADAM:
@@ -221,7 +243,10 @@ public final class TrainingOptimizer extends Optimizer {
 		}
 	}
 
-	/** Moments (or sums) kept per parameter by each rule. */
+	/**
+	 * Moments (or sums) kept per parameter by each rule. RMSProp keeps its squared average in slot 0, then the
+	 * momentum buffer when momentum is used, then the gradient average when centered.
+	 */
 	private int stateCount() {
 		switch (kind) {
 			case SGD:
@@ -230,9 +255,15 @@ public final class TrainingOptimizer extends Optimizer {
 			case ADAMW:
 			case ADADELTA:
 				return 2;
+			case RMSPROP:
+				return 1 + (momentum > 0 ? 1 : 0) + (centered ? 1 : 0);
 			default:
 				return 1;
 		}
+	}
+
+	private int rmspropGradAvgSlot() {
+		return momentum > 0 ? 2 : 1;
 	}
 
 	/** Clears the weight's own gradient for the next step: DJL has no zero_grad and PyTorch's autograd accumulates. */
@@ -260,6 +291,7 @@ public final class TrainingOptimizer extends Optimizer {
 	}
 
 	/** Writes the step counts and moments, keyed by parameter name. */
+	@Override
 	public void saveState(DataOutputStream out) throws IOException {
 		out.writeUTF(kind.name());
 		Map<String, NDArray[]> primary = new LinkedHashMap<>();
@@ -291,6 +323,7 @@ public final class TrainingOptimizer extends Optimizer {
 	}
 
 	/** Restores what {@link #saveState} wrote; moments go onto the device of the model's manager. */
+	@Override
 	public void loadState(DataInputStream in, NDManager manager) throws IOException {
 		String savedKind = in.readUTF();
 		if (!savedKind.equals(kind.name()))
@@ -301,6 +334,9 @@ public final class TrainingOptimizer extends Optimizer {
 			String name = in.readUTF();
 			stepsByName.put(name, in.readInt());
 			int count = in.readInt();
+			if (count != stateCount())
+				throw new UnetException("the checkpoint keeps " + count + " state array(s) per parameter for optimizer " + kind.key() + " but "
+					+ describeSettings() + " keeps " + stateCount() + ": resume with the momentum and centered settings of the checkpoint");
 			NDArray[] arrays = new NDArray[count];
 			for (int j = 0; j < count; j++) {
 				int dims = in.readInt();
@@ -325,6 +361,10 @@ public final class TrainingOptimizer extends Optimizer {
 			stepsByName.put(in.readUTF(), in.readInt());
 	}
 
+	private String describeSettings() {
+		return kind.key() + (kind == Kind.RMSPROP ? " with momentum " + momentum + (centered ? ", centered," : "") : "");
+	}
+
 	/**
 	 * The update as one pass over each parameter's memory on the CPU. The weight, its gradient and the moments are
 	 * read and written through direct buffers over the tensors' own memory, in chunks that fit the caches and in
@@ -334,7 +374,7 @@ public final class TrainingOptimizer extends Optimizer {
 	private static final class CpuUpdate {
 
 		private static final int CHUNK = 8192;
-		private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][CHUNK]);
+		private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[5][CHUNK]);
 		private static final float[] ZEROS = new float[CHUNK];
 
 		private CpuUpdate() {
@@ -389,29 +429,32 @@ public final class TrainingOptimizer extends Optimizer {
 			return array.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
 		}
 
-		static void run(Kind kind, int step, float lr, float weightDecay, float momentum, NDArray weight, NDArray grad, NDArray[] state,
-			boolean clearGrad) {
+		static void run(Rule rule, NDArray weight, NDArray grad, NDArray[] state, boolean clearGrad) {
 			FloatBuffer w = floats(weight), g = floats(grad);
 			FloatBuffer s0 = state.length > 0 ? floats(state[0]) : null, s1 = state.length > 1 ? floats(state[1]) : null;
-			Rule rule = new Rule(kind, step, lr, weightDecay, momentum);
+			FloatBuffer s2 = state.length > 2 ? floats(state[2]) : null;
 			int n = w.capacity();
 			int chunks = (n + CHUNK - 1) / CHUNK;
-			java.util.function.IntConsumer work = c -> {
-				int from = c * CHUNK, len = Math.min(CHUNK, n - from);
+			java.util.function.IntConsumer work = chunk -> {
+				int from = chunk * CHUNK, len = Math.min(CHUNK, n - from);
 				float[][] scratch = SCRATCH.get();
-				float[] wa = scratch[0], ga = scratch[1], a = scratch[2], b = scratch[3];
+				float[] wa = scratch[0], ga = scratch[1], a = scratch[2], b = scratch[3], c = scratch[4];
 				read(w, from, wa, len);
 				read(g, from, ga, len);
 				if (s0 != null)
 					read(s0, from, a, len);
 				if (s1 != null)
 					read(s1, from, b, len);
-				rule.apply(wa, ga, a, b, len);
+				if (s2 != null)
+					read(s2, from, c, len);
+				rule.apply(wa, ga, a, b, c, len);
 				write(w, from, wa, len);
 				if (s0 != null)
 					write(s0, from, a, len);
 				if (s1 != null)
 					write(s1, from, b, len);
+				if (s2 != null)
+					write(s2, from, c, len);
 				if (clearGrad)
 					write(g, from, ZEROS, len);
 			};
@@ -435,22 +478,24 @@ public final class TrainingOptimizer extends Optimizer {
 		}
 	}
 
-	/** One rule's arithmetic on a chunk: weights w, gradients g, first state a, second state b (as the tensor path). */
+	/** One rule's arithmetic on a chunk: weights w, gradients g, state slots a, b, c (as the tensor path). */
 	private static final class Rule {
 
 		private final Kind kind;
 		private final int step;
 		private final float lr, weightDecay, momentum;
+		private final boolean centered;
 
-		Rule(Kind kind, int step, float lr, float weightDecay, float momentum) {
+		Rule(Kind kind, int step, float lr, float weightDecay, float momentum, boolean centered) {
 			this.kind = kind;
 			this.step = step;
 			this.lr = lr;
 			this.weightDecay = weightDecay;
 			this.momentum = momentum;
+			this.centered = centered;
 		}
 
-		void apply(float[] w, float[] g, float[] a, float[] b, int len) {
+		void apply(float[] w, float[] g, float[] a, float[] b, float[] c, int len) {
 			if (weightDecay != 0f && kind != Kind.ADAMW) // L2: g + wd * w, before the weight changes
 				for (int i = 0; i < len; i++)
 					g[i] = g[i] + w[i] * weightDecay;
@@ -479,10 +524,26 @@ public final class TrainingOptimizer extends Optimizer {
 					break;
 				case RMSPROP: {
 					float alpha = (float) RMSPROP_ALPHA, rest = (float) (1 - RMSPROP_ALPHA);
+					boolean withMomentum = momentum > 0;
+					float[] gradAvg = withMomentum ? c : b; // the slots of stateCount()
 					for (int i = 0; i < len; i++) {
 						float sq = a[i] * alpha + g[i] * g[i] * rest;
 						a[i] = sq;
-						w[i] -= g[i] / ((float) Math.sqrt(sq) + RMSPROP_EPS) * lr;
+						float avg;
+						if (centered) {
+							float mean = gradAvg[i] * alpha + g[i] * rest;
+							gradAvg[i] = mean;
+							avg = (float) Math.sqrt(Math.max(0f, sq - mean * mean)) + RMSPROP_EPS;
+						} else {
+							avg = (float) Math.sqrt(sq) + RMSPROP_EPS;
+						}
+						if (withMomentum) {
+							float buf = b[i] * momentum + g[i] / avg;
+							b[i] = buf;
+							w[i] -= buf * lr;
+						} else {
+							w[i] -= g[i] / avg * lr;
+						}
 					}
 					break;
 				}

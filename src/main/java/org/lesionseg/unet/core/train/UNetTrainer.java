@@ -11,19 +11,19 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.lesionseg.unet.core.UnetException;
-import org.lesionseg.unet.core.augment.AugmentSettings;
 import org.lesionseg.unet.core.augment.Augmenter;
 import org.lesionseg.unet.core.modelfile.ModelFileException;
 import org.lesionseg.unet.core.data.Batch;
+import org.lesionseg.unet.core.data.InputMode;
 import org.lesionseg.unet.core.data.BatchStream;
 import org.lesionseg.unet.core.data.Resizing;
 import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.data.SampleTransform;
 import org.lesionseg.unet.core.engine.Devices;
 import org.lesionseg.unet.core.engine.Version;
-import org.lesionseg.unet.core.loss.Losses;
 import org.lesionseg.unet.core.modelfile.ModelFile;
 import org.lesionseg.unet.core.modelfile.ModelInfo;
+import org.lesionseg.unet.core.modelfile.TrainingSettings;
 import org.lesionseg.unet.core.model.UNetBlock;
 import org.lesionseg.unet.core.model.UNetConfig;
 import org.lesionseg.unet.core.model.WeightInit;
@@ -52,6 +52,8 @@ import ai.djl.training.loss.Loss;
  */
 public final class UNetTrainer {
 
+	private final TrainingConfig trainingConfig;
+	/** The checked settings as plain values (and as the model file records them). */
 	private final TrainingSettings settings;
 	private final TrainingListener listener;
 	private final AtomicBoolean cancel;
@@ -61,12 +63,17 @@ public final class UNetTrainer {
 	/** Test seam: devices to train on instead of those the setting names (e.g. the CPU three times). */
 	Device[] devicesForTest;
 
-	public UNetTrainer(TrainingSettings settings, TrainingListener listener, AtomicBoolean cancel) {
-		settings.validate();
-		this.settings = settings.copy();
+	public UNetTrainer(TrainingConfig config, TrainingListener listener, AtomicBoolean cancel) {
+		this.trainingConfig = config;
+		this.settings = config.settings();
 		this.listener = listener == null ? new TrainingListener() {
 		} : listener;
 		this.cancel = cancel == null ? new AtomicBoolean() : cancel;
+	}
+
+	/** Checks the settings ({@link TrainingConfig#of}) and makes a trainer of them. */
+	public UNetTrainer(TrainingSettings settings, TrainingListener listener, AtomicBoolean cancel) {
+		this(TrainingConfig.of(settings), listener, cancel);
 	}
 
 	/** The last-epoch checkpoint that goes with a model file: model.zip → model.last.zip. */
@@ -85,11 +92,11 @@ public final class UNetTrainer {
 		// fail now, not after the first epoch, when the model cannot be saved there
 		org.lesionseg.unet.core.io.AtomicFiles.prepareFolder(modelFile.toAbsolutePath().getParent(), "model file");
 		Devices.prepareThread();
-		Device[] devices = devicesForTest != null ? devicesForTest.clone() : Devices.resolve(settings.device);
+		Device[] devices = devicesForTest != null ? devicesForTest.clone() : Devices.resolve(trainingConfig.device());
 		int channels = data.train.get(0).channels();
 		Engine.getInstance().setRandomSeed((int) settings.seed);
 		UNetConfig config = new UNetConfig().depth(settings.depth).baseFeatures(settings.baseFeatures).inputChannels(channels)
-			.dropout(settings.dropout).init(UNetConfig.Init.fromName(settings.init));
+			.dropout(settings.dropout).init(trainingConfig.init());
 		config.checkTrainingSize(settings.imageSize);
 
 		try (NDManager loadManager = NDManager.newBaseManager(devices[0])) {
@@ -129,10 +136,9 @@ public final class UNetTrainer {
 
 	private TrainingResult run(TrainingData data, Path modelFile, Path checkpoint, Device[] devices, UNetConfig config, UNetBlock block,
 		ModelFile.Loaded start, boolean resume) {
-		LearningRateSchedule schedule = LearningRateSchedule.parse(settings.scheduler, settings.learningRate, settings.epochs);
-		TrainingOptimizer optimizer = new TrainingOptimizer(TrainingOptimizer.Kind.fromName(settings.optimizer), () -> currentRate[0],
-			settings.weightDecay, settings.momentum, block);
-		Loss loss = Losses.create(settings.loss, settings.lossParams);
+		LearningRateSchedule schedule = trainingConfig.schedule().start(settings.learningRate, settings.epochs);
+		TrainingOptimizer optimizer = new TrainingOptimizer(trainingConfig.optimizer(), () -> currentRate[0], block);
+		Loss loss = trainingConfig.loss().create();
 		List<EpochRecord> history = new ArrayList<>();
 		int firstEpoch = 0;
 		ModelInfo info = describe(config, data, devices);
@@ -313,31 +319,31 @@ public final class UNetTrainer {
 	}
 
 	private SampleTransform trainTransform() {
-		return trainingTransform(settings);
+		return trainingTransform(trainingConfig);
 	}
 
 	/**
-	 * What happens to each training image in every epoch: resized to the training size (or a random patch cut out
-	 * of it), then augmented.
+	 * What happens to each training image in every epoch: scaled to fit the training size (one factor for both
+	 * axes, {@link Resizing#fitToSize}, the rule prediction follows) or a random patch cut out of it, then augmented.
 	 */
-	public static SampleTransform trainingTransform(TrainingSettings settings) {
-		Augmenter augmenter = new Augmenter(AugmentSettings.parse(settings.augment));
-		int size = settings.imageSize;
-		boolean patch = "patch".equals(settings.inputMode);
+	public static SampleTransform trainingTransform(TrainingConfig config) {
+		Augmenter augmenter = new Augmenter(config.augment());
+		int size = config.imageSize();
+		boolean patch = config.inputMode() == InputMode.PATCH;
+		double foreground = config.settings().patchForeground;
 		return (sample, random) -> {
-			Sample s = patch ? Resizing.randomCrop(sample, size, random, settings.patchForeground) : Resizing.resize(sample, size, size);
+			Sample s = patch ? Resizing.randomCrop(sample, size, random, foreground) : Resizing.fitToSize(sample, size);
 			return augmenter.apply(s, random);
 		};
 	}
 
-	/** Validation images at the training size: resized, or in patch mode whole (they are tiled as prediction tiles). */
+	/** Validation images at the training size: scaled to fit as in training, or in patch mode whole (they are tiled as prediction tiles). */
 	private List<Sample> prepareValidation(List<Sample> val) {
 		List<Sample> prepared = new ArrayList<>();
-		boolean patch = "patch".equals(settings.inputMode);
+		boolean patch = trainingConfig.inputMode() == InputMode.PATCH;
 		for (int i = 0; i < val.size(); i++) {
 			Sample s = val.get(i);
-			prepared.add(patch ? s
-				: Resizing.resize(s, settings.imageSize, settings.imageSize));
+			prepared.add(patch ? s : Resizing.fitToSize(s, settings.imageSize));
 		}
 		return prepared;
 	}
@@ -371,7 +377,7 @@ public final class UNetTrainer {
 		info.normalization = settings.normalization;
 		info.trainingSize = settings.imageSize;
 		info.inputMode = settings.inputMode;
-		info.inputScale = "patch".equals(settings.inputMode) ? 1.0 : medianScale(data.train, settings.imageSize);
+		info.inputScale = trainingConfig.inputMode() == InputMode.PATCH ? 1.0 : medianScale(data.train, settings.imageSize);
 		info.bitDepth = data.bitDepth;
 		info.settings = settings.copy();
 		info.splitSeed = settings.seed;
@@ -392,7 +398,7 @@ public final class UNetTrainer {
 	static double medianScale(List<Sample> samples, int size) {
 		double[] scales = new double[samples.size()];
 		for (int i = 0; i < scales.length; i++)
-			scales[i] = size / (double) Math.max(samples.get(i).width(), samples.get(i).height());
+			scales[i] = Resizing.fitScale(samples.get(i).width(), samples.get(i).height(), size);
 		Arrays.sort(scales);
 		return scales[scales.length / 2];
 	}

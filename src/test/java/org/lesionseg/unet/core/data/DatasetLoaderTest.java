@@ -103,4 +103,19 @@ class DatasetLoaderTest {
 		Sample two = Sample.of("t", new float[4], 2, 1, 2, null);
 		assertMessage(() -> DatasetLoader.withChannels(two, 3), "has 2 channels but 3 are needed");
 	}
+
+	/** Slices of a stack stay in one part of the split whatever their number: the 1000th is {@code _s1000}. */
+	@Test
+	void sliceGroupingHoldsPastSlice999() {
+		List<String> names = new java.util.ArrayList<>();
+		for (String volume : new String[] { "ct_a", "ct_b", "ct_c", "ct_d", "ct_e" })
+			for (int z = 0; z < 1003; z += volume.equals("ct_a") ? 1 : 97)
+				names.add(DatasetLoader.sliceName(volume, z, 1003));
+		assertEquals("ct_a_s1000", DatasetLoader.sliceName("ct_a", 999, 1003));
+		java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(DatasetLoader.SLICE_GROUP_PATTERN);
+		for (String name : names)
+			assertEquals(name.substring(0, 4), DataSplit.groupKey(name, pattern), name);
+		DataSplit.Split split = DataSplit.split(names.subList(1000, names.size()), 0.2, 0.2, 7, DatasetLoader.SLICE_GROUP_PATTERN);
+		assertEquals(5, split.groups(), "ct_a_s1001.. and the other volumes: five stacks");
+	}
 }

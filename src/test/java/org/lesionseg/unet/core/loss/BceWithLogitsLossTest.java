@@ -32,6 +32,26 @@ class BceWithLogitsLossTest {
 		assertEquals(1.115713508578761, value, 1e-6);
 	}
 
+	/**
+	 * Confident, correct logits: the loss per pixel is log1p(exp(-|x|)), about exp(-|x|), which log(1 + exp(-|x|))
+	 * rounds to 0 in float once exp(-|x|) is below float's epsilon (|x| above about 17).
+	 */
+	@Test
+	void largeCorrectLogitsKeepTheirSmallLoss() {
+		float[] logits = {18, -20, 25, -30};
+		float[] targets = {1, 0, 1, 0};
+		for (double posWeight : new double[] {1.0, 2.0}) {
+			double expected = 0;
+			for (int i = 0; i < logits.length; i++)
+				expected += (targets[i] == 1 ? posWeight : 1) * Math.log1p(Math.exp(-Math.abs(logits[i]))) / logits.length;
+			float value = LossTestSupport.value(new BceWithLogitsLoss(posWeight), logits, targets, SMALL);
+			assertEquals(expected, value, expected * 1e-3, "pos_weight " + posWeight);
+		}
+		// and very wrong ones stay finite: |x| + log1p(exp(-|x|))
+		float wrong = LossTestSupport.value(new BceWithLogitsLoss(), new float[] {-100, 100, -90, 90}, targets, SMALL);
+		assertEquals(95, wrong, 1e-4);
+	}
+
 	@Test
 	void positiveWeightScalesForegroundPixels() {
 		// foreground pixels count 3 ln2, background ln2: (3+1+3+1) ln2 / 4 = 2 ln2

@@ -28,7 +28,7 @@ import org.lesionseg.unet.core.io.Json;
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.modelfile.ModelBundle;
 import org.lesionseg.unet.core.train.TrainingOptimizer;
-import org.lesionseg.unet.core.train.TrainingSettings;
+import org.lesionseg.unet.core.modelfile.TrainingSettings;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;

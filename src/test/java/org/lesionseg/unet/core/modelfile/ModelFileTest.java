@@ -44,6 +44,34 @@ class ModelFileTest {
 		return block.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow().toFloatArray();
 	}
 
+	/**
+	 * A few training steps, so that the weights and the BatchNorm running statistics are no longer their
+	 * initial values: a file that lost the statistics would still predict like the saved block otherwise.
+	 */
+	private static void trainAFewSteps(UNetBlock block, float[] input) {
+		try (ai.djl.Model model = ai.djl.Model.newInstance("steps")) {
+			model.setBlock(block);
+			ai.djl.training.loss.Loss loss = ai.djl.training.loss.Loss.sigmoidBinaryCrossEntropyLoss();
+			ai.djl.training.optimizer.Optimizer sgd = ai.djl.training.optimizer.Optimizer.sgd()
+				.setLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(0.05f)).build();
+			try (ai.djl.training.Trainer trainer = model.newTrainer(new ai.djl.training.DefaultTrainingConfig(loss).optOptimizer(sgd))) {
+				for (int step = 0; step < 3; step++)
+					try (NDManager m = trainer.getManager().newSubManager(); ai.djl.training.GradientCollector c = trainer.newGradientCollector()) {
+						NDArray x = m.create(input, new Shape(1, 1, 32, 32)).mul(step + 2).add(step);
+						NDArray y = x.gt(0.5f).toType(DataType.FLOAT32, false);
+						c.backward(loss.evaluate(new NDList(y), trainer.forward(new NDList(x))));
+						trainer.step();
+					}
+			}
+		}
+		boolean statisticsMoved = false;
+		for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters())
+			if (p.getKey().contains("runningMean"))
+				for (float v : p.getValue().getArray().toFloatArray())
+					statisticsMoved |= v != 0f;
+		assertTrue(statisticsMoved, "the BatchNorm running means moved away from 0");
+	}
+
 	@Test
 	void saveAndLoadGiveIdenticalPredictions() {
 		UNetConfig config = new UNetConfig().baseFeatures(4).depth(2);
@@ -53,6 +81,7 @@ class ModelFileTest {
 		try (NDManager manager = NDManager.newBaseManager()) {
 			UNetBlock block = new UNetBlock(config);
 			block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 32, 32));
+			trainAFewSteps(block, input);
 			float[] before = predict(block, manager, input);
 			Path file = dir.resolve("model.zip");
 			ModelFile.save(file, block, info(config), null, Collections.singletonMap("history.csv", "epoch\n"));

@@ -18,7 +18,7 @@ import org.lesionseg.unet.core.data.SyntheticSamples;
 import org.lesionseg.unet.core.metrics.ConfusionCounts;
 import org.lesionseg.unet.core.modelfile.ModelFile;
 import org.lesionseg.unet.core.train.TrainingData;
-import org.lesionseg.unet.core.train.TrainingSettings;
+import org.lesionseg.unet.core.modelfile.TrainingSettings;
 import org.lesionseg.unet.core.train.UNetTrainer;
 
 import ai.djl.ndarray.NDArray;

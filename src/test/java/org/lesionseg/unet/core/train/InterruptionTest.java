@@ -12,6 +12,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.modelfile.TrainingSettings;
 import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.modelfile.ModelFile;
 

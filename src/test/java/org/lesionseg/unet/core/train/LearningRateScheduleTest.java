@@ -33,6 +33,23 @@ class LearningRateScheduleTest {
 		assertEquals(0f, s.rateAt(11, 0), 1e-6);
 	}
 
+	/** Warm-up climbs to the base rate and never past it (it once reached (t + 1/64) / warmup of it). */
+	@Test
+	void cosineWarmUpNeverExceedsTheBaseRate() {
+		for (int warmup = 1; warmup <= 3; warmup++) {
+			LearningRateSchedule s = ScheduleSpec.parse("cosine:warmup=" + warmup).start(0.01f, 10);
+			float previous = 0;
+			for (int epoch = 0; epoch < warmup + 1; epoch++)
+				for (int batch = 0; batch < 1000; batch++) {
+					float rate = s.rateAt(epoch, batch / 1000.0);
+					assertTrue(rate <= 0.01f, "warm-up " + warmup + ", epoch " + epoch + " batch " + batch + "/1000: " + rate);
+					if (epoch < warmup)
+						assertTrue(rate >= previous, "warm-up rises");
+					previous = rate;
+				}
+		}
+	}
+
 	@Test
 	void cyclicGoesFromBaseToMaxAndBack() {
 		LearningRateSchedule s = LearningRateSchedule.parse("cyclic:base=0.1,max=1,half=2", 1f, 10);
@@ -54,6 +71,34 @@ class LearningRateScheduleTest {
 		LearningRateSchedule resumed = LearningRateSchedule.parse("plateau:factor=0.5,patience=2", 1f, 10);
 		resumed.restore(s.state());
 		assertEquals(0.5f, resumed.rateAt(4, 0), 1e-7);
+	}
+
+	/**
+	 * Plateau watches the validation Dice (higher is better, PyTorch's mode max) with PyTorch's relative
+	 * threshold 1e-4: at a low Dice a rise of 0.00005 is a real improvement (0.5 %), not a plateau.
+	 */
+	@Test
+	void plateauCountsRelativeImprovementsAsPyTorchDoes() {
+		LearningRateSchedule s = ScheduleSpec.parse("plateau:factor=0.5,patience=1").start(1f, 10);
+		s.endOfEpoch(0.01);
+		s.endOfEpoch(0.01005);
+		s.endOfEpoch(0.0101);
+		s.endOfEpoch(0.01015);
+		assertEquals(1f, s.rateAt(4, 0), 1e-7, "every epoch improved by 0.5 %");
+		// and a rise below the relative threshold is no improvement: 0.9 -> 0.90008 (< 0.9 * 1.0001)
+		LearningRateSchedule high = ScheduleSpec.parse("plateau:factor=0.5,patience=1").start(1f, 10);
+		high.endOfEpoch(0.9);
+		high.endOfEpoch(0.90008);
+		high.endOfEpoch(0.90008);
+		assertEquals(0.5f, high.rateAt(3, 0), 1e-7);
+	}
+
+	@Test
+	void specsReadBackFromTheirText() {
+		ScheduleSpec spec = ScheduleSpec.parse(" Step:size=5,gamma=0.5 ");
+		assertEquals(LearningRateSchedule.Kind.STEP, spec.kind());
+		assertEquals(ScheduleSpec.parse(spec.toString()).toString(), spec.toString());
+		assertEquals(LearningRateSchedule.Kind.CONSTANT, ScheduleSpec.parse(null).kind());
 	}
 
 	@Test

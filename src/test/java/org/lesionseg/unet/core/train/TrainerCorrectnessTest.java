@@ -1,5 +1,6 @@
 package org.lesionseg.unet.core.train;
 
+import org.lesionseg.unet.core.modelfile.TrainingSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
