@@ -46,6 +46,8 @@ public final class EngineReport {
 			lines.add("engine: could not start (" + e.getMessage() + ")");
 		}
 		lines.add("libtorch: " + libtorchLocation());
+		if (OneDnnSwitch.state() != null)
+			lines.add("CPU kernels: " + OneDnnSwitch.state() + " (set unet.onednn or UNET_ONEDNN to auto, on or off)");
 		for (String name : new String[] { "PYTORCH_FLAVOR", "PYTORCH_VERSION", "PYTORCH_LIBRARY_PATH", "DJL_CACHE_DIR" }) {
 			String value = setting(name);
 			if (value != null)
