@@ -47,8 +47,12 @@ final class Inputs {
 	/** An existing model file. */
 	static Path existingModel(File file, String key) {
 		Path model = required(file, key, "the model file (.zip) written by Train UNet");
-		if (!Files.isRegularFile(model))
+		if (Files.isDirectory(model))
+			throw new UnetException(key + " " + model + " is a folder, not a model file: give the model's .zip file written by Train UNet");
+		if (!Files.exists(model))
 			throw new UnetException(key + " " + model + " does not exist: give a model file written by Train UNet");
+		if (!Files.isRegularFile(model))
+			throw new UnetException(key + " " + model + " is not a regular file: give the model's .zip file written by Train UNet");
 		return model;
 	}
 
