@@ -100,8 +100,13 @@ public abstract class UNetCommand extends ContextCommand {
 
 	/** True when a person sees ImageJ's window and no macro runs. */
 	static boolean interactive() {
+		return someoneSeesImageJ() && !IJ.isMacro();
+	}
+
+	/** True when ImageJ's window is on a screen: not headless, not a {@code -batch} run (which opens no window). */
+	public static boolean someoneSeesImageJ() {
 		ImageJ window = IJ.getInstance();
-		return !GraphicsEnvironment.isHeadless() && window != null && window.isShowing() && !IJ.isMacro();
+		return !GraphicsEnvironment.isHeadless() && window != null && window.isShowing();
 	}
 
 	/**

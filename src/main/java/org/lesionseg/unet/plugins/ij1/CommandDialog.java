@@ -10,6 +10,7 @@ import org.lesionseg.unet.plugins.MacroKeys;
 import org.lesionseg.unet.plugins.OpenImages;
 import org.lesionseg.unet.plugins.UNetCommand;
 
+import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
 import ij.gui.GenericDialog;
@@ -41,6 +42,11 @@ public final class CommandDialog {
 	 */
 	public boolean show() {
 		String options = Macro.getOptions();
+		if (options == null && IJ.isMacro() && !UNetCommand.someoneSeesImageJ()) {
+			// run("...") without options in a macro no one watches: the defaults, as an empty options string gives them
+			options = " ";
+			Macro.setOptions(options);
+		}
 		if (options != null) {
 			try {
 				checkMacroOptions(options);
