@@ -39,8 +39,10 @@ final class Inputs {
 	/** An existing folder. */
 	static Path existingFolder(File file, String key, String what) {
 		Path dir = required(file, key, what);
+		if (!Files.exists(dir))
+			throw new UnetException(key + " " + dir + " does not exist: give the folder with " + what);
 		if (!Files.isDirectory(dir))
-			throw new UnetException(key + " " + dir + " is not a folder: give the folder with " + what);
+			throw new UnetException(key + " " + dir + " is a file, not a folder: give the folder with " + what);
 		return dir;
 	}
 
