@@ -39,6 +39,12 @@ public abstract class UNetCommand extends ContextCommand {
 				execute();
 		} catch (UnetException e) {
 			fail(e.getMessage());
+		} catch (RuntimeException e) {
+			if (Macro.MACRO_CANCELED.equals(e.getMessage()))
+				throw e; // ImageJ's own way of ending a macro: let it pass
+			// a bug, not a user's mistake: the same one line (and no dialog in a macro), with the trace for a report
+			e.printStackTrace();
+			fail("unexpected " + e + " (a bug: please report it with the stack trace printed on the console)");
 		}
 	}
 

@@ -56,4 +56,28 @@ class InputsAndRoisTest {
 			+ "outline its lesions while it is the current image, or segment it first",
 			assertThrows(UnetException.class, () -> RoiManagers.select(others, b)).getMessage());
 	}
+
+	/** A bug inside a command ends it like a mistake does (one line, cancelled), not with ImageJ's exception window. */
+	@Test
+	void anUnexpectedExceptionIsReportedAsOneLine() {
+		UNetCommand broken = new UNetCommand() {
+			@Override
+			protected void execute() {
+				throw new IllegalStateException("broken on purpose");
+			}
+
+			@Override
+			protected boolean usesEngine() {
+				return false;
+			}
+
+			@Override
+			public String commandName() {
+				return "Broken";
+			}
+		};
+		broken.run();
+		assertEquals("unexpected java.lang.IllegalStateException: broken on purpose (a bug: please report it with the stack trace printed on the console)",
+			broken.getCancelReason());
+	}
 }
