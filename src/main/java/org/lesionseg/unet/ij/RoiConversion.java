@@ -9,6 +9,7 @@ import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.predict.LabelImage;
 import org.lesionseg.unet.core.predict.SegmentedObject;
 
+import ij.ImagePlus;
 import ij.gui.Roi;
 import ij.plugin.filter.ThresholdToSelection;
 import ij.process.ByteProcessor;
@@ -133,6 +134,59 @@ public final class RoiConversion {
 					paint(roi, mask, width, height);
 		}
 		return masks;
+	}
+
+	/**
+	 * Paints ROIs into one 0/1 mask per (z, t) plane of an image, in ImageJ's plane order (z fastest), each ROI on its
+	 * own plane: a plain position is a stack index (channels included, as ImageJ numbers them), a hyperstack position
+	 * names z and t, and 0 in either means all of them. A ROI without any position marks every plane, as in ImageJ.
+	 *
+	 * @return {@code masks[plane - 1]}
+	 * @throws UnetException if a ROI lies on a plane the image does not have
+	 */
+	public static byte[][] toMasks(List<Roi> rois, ImagePlus image) {
+		int width = image.getWidth(), height = image.getHeight();
+		checkSize(width, height);
+		int slices = Math.max(1, image.getNSlices()), frames = Math.max(1, image.getNFrames());
+		byte[][] masks = new byte[slices * frames][width * height];
+		for (Roi roi : rois)
+			for (int plane : planesOf(roi, image))
+				paint(roi, masks[plane - 1], width, height);
+		return masks;
+	}
+
+	/** The 1-based (z, t) planes a ROI marks on this image. */
+	static List<Integer> planesOf(Roi roi, ImagePlus image) {
+		int slices = Math.max(1, image.getNSlices()), frames = Math.max(1, image.getNFrames());
+		int z = 0, t = 0;
+		if (roi.getPosition() > 0) {
+			int index = roi.getPosition();
+			if (index > image.getStackSize())
+				throw outside(roi, "slice " + index, image);
+			int[] czt = image.convertIndexToPosition(index);
+			z = czt[1];
+			t = czt[2];
+		} else if (roi.hasHyperStackPosition()) {
+			z = roi.getZPosition();
+			t = roi.getTPosition();
+			if (slices == 1 && frames > 1 && t == 0 && z > 1) { // a plain stack of frames numbered as slices
+				t = z;
+				z = 0;
+			}
+			if (z > slices || t > frames)
+				throw outside(roi, "z " + z + ", t " + t, image);
+		}
+		List<Integer> planes = new ArrayList<>();
+		for (int tt = 1; tt <= frames; tt++)
+			for (int zz = 1; zz <= slices; zz++)
+				if ((z == 0 || z == zz) && (t == 0 || t == tt))
+					planes.add((tt - 1) * slices + zz);
+		return planes;
+	}
+
+	private static UnetException outside(Roi roi, String where, ImagePlus image) {
+		return new UnetException("ROI \"" + roi.getName() + "\" belongs to " + where + " but " + image.getTitle() + " has only " + image.getNSlices()
+				+ " slice(s) and " + image.getNFrames() + " frame(s): use ROIs made for this image.");
 	}
 
 	/** The slice a ROI belongs to (1-based), or 0 for all slices. */

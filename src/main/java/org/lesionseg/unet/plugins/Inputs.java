@@ -39,16 +39,22 @@ final class Inputs {
 	/** An existing folder. */
 	static Path existingFolder(File file, String key, String what) {
 		Path dir = required(file, key, what);
+		if (!Files.exists(dir))
+			throw new UnetException(key + " " + dir + " does not exist: give the folder with " + what);
 		if (!Files.isDirectory(dir))
-			throw new UnetException(key + " " + dir + " is not a folder: give the folder with " + what);
+			throw new UnetException(key + " " + dir + " is a file, not a folder: give the folder with " + what);
 		return dir;
 	}
 
 	/** An existing model file. */
 	static Path existingModel(File file, String key) {
 		Path model = required(file, key, "the model file (.zip) written by Train UNet");
-		if (!Files.isRegularFile(model))
+		if (Files.isDirectory(model))
+			throw new UnetException(key + " " + model + " is a folder, not a model file: give the model's .zip file written by Train UNet");
+		if (!Files.exists(model))
 			throw new UnetException(key + " " + model + " does not exist: give a model file written by Train UNet");
+		if (!Files.isRegularFile(model))
+			throw new UnetException(key + " " + model + " is not a regular file: give the model's .zip file written by Train UNet");
 		return model;
 	}
 

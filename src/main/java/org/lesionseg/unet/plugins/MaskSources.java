@@ -26,13 +26,14 @@ public final class MaskSources {
 	 * One 0/1 mask per (z, t) plane of the image.
 	 *
 	 * @param mask the mask image, or null when {@code fromRoiManager}
-	 * @param fromRoiManager draw the masks from the ROI Manager's ROIs instead
+	 * @param fromRoiManager draw the masks from the ROI Manager's ROIs of this image instead (see
+	 *            {@link RoiManagers#roisOf})
 	 * @throws UnetException if the mask image is missing, does not fit the image or is not binary, or the ROI Manager
 	 *             is empty
 	 */
 	public static List<byte[]> masks(ImagePlus image, ImagePlus mask, boolean fromRoiManager) {
 		if (fromRoiManager)
-			return fromRois(image, RoiManagers.requireRois());
+			return fromRois(image, RoiManagers.roisOf(image));
 		if (mask == null)
 			throw new UnetException("no mask was chosen for " + image.getTitle() + ": choose its mask image (mask=[title]), or use_roi_manager=true to take the lesions from the ROI Manager");
 		if (mask == image)
@@ -42,8 +43,8 @@ public final class MaskSources {
 	}
 
 	/**
-	 * Paints ROIs into one mask per plane. A ROI with a slice position goes to that slice; on a stack, a ROI without one
-	 * marks every slice, which is rarely meant: such ROIs are reported in the log.
+	 * Paints ROIs into one mask per (z, t) plane, each on its own plane ({@link RoiConversion#toMasks(List, ImagePlus)}).
+	 * On a stack, a ROI without a position marks every slice, which is rarely meant: such ROIs are reported in the log.
 	 */
 	public static List<byte[]> fromRois(ImagePlus image, List<Roi> rois) {
 		int planes = ImagePlusConversion.planes(image);
@@ -56,7 +57,7 @@ public final class MaskSources {
 				IJ.log("warning: " + unplaced.size() + " ROI(s) have no slice and mark every slice of " + image.getTitle() + ": " + String.join(", ", unplaced)
 					+ " (add ROIs while their slice is shown, or set their position in the ROI Manager's Properties)");
 		}
-		return Arrays.asList(RoiConversion.toMasks(rois, image.getWidth(), image.getHeight(), planes));
+		return Arrays.asList(RoiConversion.toMasks(rois, image));
 	}
 
 	/** The image's planes as raw samples, each with its mask. */

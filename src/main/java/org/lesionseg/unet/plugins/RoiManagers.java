@@ -6,6 +6,10 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.ij.ImageRois;
+
+import ij.IJ;
+import ij.ImagePlus;
 
 import ij.gui.Roi;
 import ij.macro.Interpreter;
@@ -51,10 +55,52 @@ public final class RoiManagers {
 		return new ArrayList<>(Arrays.asList(manager.getRoisAsArray()));
 	}
 
+	/**
+	 * The ROI Manager's ROIs that belong to this image, by the rule of {@link ImageRois}: ROIs naming another image
+	 * or drawn on another open image are left out, and ROIs of unknown image count only when no ROI belongs to another
+	 * image (left out otherwise, with a warning in the log).
+	 *
+	 * @throws UnetException if there is no ROI Manager, it holds no ROI, or none of its ROIs belongs to the image
+	 */
+	public static List<Roi> roisOf(ImagePlus image) {
+		return select(requireRois(), image);
+	}
+
+	/** The ROIs of this image among the given ones, with the log and the errors of {@link #roisOf}. */
+	static List<Roi> select(List<Roi> all, ImagePlus image) {
+		ImageRois.Selection s = ImageRois.select(all, image);
+		if (s.rois.isEmpty())
+			throw new UnetException("none of the " + all.size() + " ROIs in the ROI Manager belongs to " + image.getTitle() + " (they belong to "
+				+ String.join(", ", s.otherImages) + (s.unknownLeftOut > 0 ? " or to no known image" : "")
+				+ "): outline its lesions while it is the current image, or segment it first");
+		if (s.unknownLeftOut > 0)
+			IJ.log("warning: " + s.unknownLeftOut + " ROI(s) in the ROI Manager name no image and were left out for " + image.getTitle()
+				+ ", since other ROIs belong to " + String.join(", ", s.otherImages)
+				+ " (add ROIs while their image is the current one, or delete the other images' ROIs)");
+		return new ArrayList<>(s.rois);
+	}
+
+	/**
+	 * Puts a segmentation's ROIs of an image into the manager, replacing those an earlier segmentation put there for the
+	 * same image ({@link ImageRois#isSegmentationOf}); the user's own ROIs and other images' ROIs stay.
+	 *
+	 * @return the number of earlier ROIs replaced
+	 */
+	public static int replaceSegmentation(RoiManager manager, ImagePlus image, List<Roi> rois) {
+		int removed = 0;
+		for (int i = manager.getCount() - 1; i >= 0; i--)
+			if (ImageRois.isSegmentationOf(manager.getRoi(i), image)) {
+				manager.delete(i);
+				removed++;
+			}
+		add(manager, rois);
+		return removed;
+	}
+
 	/** Adds ROIs under their own names (no renaming, nothing recorded), in order. */
 	public static void add(RoiManager manager, List<Roi> rois) {
 		for (Roi roi : rois)
-			manager.add((ij.ImagePlus) null, (Roi) roi.clone(), -1);
+			manager.add((ImagePlus) null, (Roi) roi.clone(), -1);
 		if (!Interpreter.isBatchMode() && manager.isVisible())
 			manager.repaint();
 	}

@@ -24,6 +24,8 @@ import ij.ImagePlus;
  * of the shown image and adds image and mask to a training set folder, replacing the slices it added before (a
  * corrected slice replaces its earlier mask). Train UNet with the former model as
  * {@code initial_model} then fine-tunes it on the corrected cases.
+ * <p>
+ * Only the ROIs of that image are used ({@link RoiManagers#roisOf}): the manager may also hold other images' ROIs.
  */
 @Plugin(type = Command.class, headless = true, description = "Turn the ROI Manager's ROIs into masks for a training set", menu = {
 	@Menu(label = "Plugins"), @Menu(label = "Segmentation"), @Menu(label = "ROIs to Masks", weight = 12) })
@@ -59,7 +61,7 @@ public class RoisToMasks extends UNetCommand {
 		ImagePlus imp = OpenImages.givenOrCurrent(image);
 		if (!Inputs.given(output_folder) && !show_mask)
 			throw new UnetException("nothing to do: give output_folder to add the masks to a training set, or show_mask=true to see the mask");
-		List<byte[]> masks = MaskSources.fromRois(imp, RoiManagers.requireRois());
+		List<byte[]> masks = MaskSources.fromRois(imp, RoiManagers.roisOf(imp));
 		if (Inputs.given(output_folder)) {
 			Path folder = output_folder.toPath();
 			added = new TrainingSetFolder(folder, file_format).add(imp, masks, TrainingSetFolder.Slices.fromName(slices), true);

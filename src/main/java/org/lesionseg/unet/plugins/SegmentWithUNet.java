@@ -130,7 +130,7 @@ public class SegmentWithUNet extends UNetCommand {
 		rois = found;
 		showObjects(imp, rows);
 		addToOverlay(imp, found);
-		addToManager(found);
+		addToManager(imp, found);
 		if (Inputs.given(roi_set_file)) {
 			Path zip = roi_set_file.toPath();
 			Inputs.createParent(zip);
@@ -177,14 +177,15 @@ public class SegmentWithUNet extends UNetCommand {
 		imp.setOverlay(overlay);
 	}
 
-	private void addToManager(List<Roi> found) {
+	/** Replaces the ROIs an earlier run put into the ROI Manager for this image, keeping the user's own and other images'. */
+	private void addToManager(ImagePlus imp, List<Roi> found) {
 		RoiManager manager = RoiManagers.get(true);
 		if (manager == null) {
 			IJ.log(commandName() + ": no ROI Manager without a display; the ROIs are in the image's overlay"
 				+ (Inputs.given(roi_set_file) ? "" : " (give roi_set_file to save them)"));
 			return;
 		}
-		RoiManagers.add(manager, found);
+		RoiManagers.replaceSegmentation(manager, imp, found);
 	}
 
 	/** The ROIs found in the last run, one per object, in slice order. */

@@ -25,8 +25,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesionseg.unet.core.data.ImageFiles;
 import org.lesionseg.unet.core.data.MaskPolicy;
+import org.lesionseg.unet.core.model.UNetBlock;
+import org.lesionseg.unet.core.model.UNetConfig;
+import org.lesionseg.unet.core.modelfile.ModelFile;
+import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.ij.RoiSets;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ij.ImagePlus;
 import ij.gui.OvalRoi;
 import ij.gui.Roi;
@@ -142,9 +149,111 @@ class ImageJMacrosTest {
 			assertTrue(pictures.get(s - 1).disks.get(0).contains(c[0], c[1]), roi.getName());
 		}
 		assertTrue(out.contains("IMAGES 3"), "stack, probability map and mask are open: " + out);
-		// a mistake is reported with the key and the file, and the macro goes on
+		// a mistake is reported with the key and the file, and stops the macro
 		assertTrue(out.contains("Segment with UNet error: model_file " + path(tmp.resolve("missing.zip")) + " does not exist"), out);
-		assertTrue(out.contains("AFTER ERROR"), out);
+		assertFalse(out.contains("AFTER ERROR"), out);
+	}
+
+	/**
+	 * Segmenting image A then image B leaves both images' ROIs in the ROI Manager; ROIs to Masks on B must draw B's ROIs
+	 * only (it drew A's too), and segmenting an image again must replace its ROIs (they piled up), keeping the user's.
+	 * No training needed: an untrained model with a tiny threshold marks all of A (one ROI, A's whole 16×16 square),
+	 * and with a threshold near 1 little or nothing of B.
+	 */
+	@Test
+	void roisToMasksTakesOnlyTheImagesRoisAndSegmentReplacesItsOwn(@TempDir Path tmp) throws Exception {
+		ImageJInstall imagej = ImageJInstall.shared();
+		Random random = new Random(71);
+		ImageFiles.writePng8(tmp.resolve("A.png"), Blobs.draw(16, 16, Arrays.asList(new Blobs.Disk(8, 8, 4)), random).image, 16, 16);
+		ImageFiles.writePng8(tmp.resolve("B.png"), Blobs.draw(32, 32, Arrays.asList(new Blobs.Disk(20, 22, 5)), random).image, 32, 32);
+		Path model = untrainedModel(tmp.resolve("untrained.zip"));
+		String segmentA = "run('Segment with UNet', 'image=A.png model_file=[" + path(model) + "] threshold=0.000001');";
+		String segmentB = "run('Segment with UNet', 'image=B.png model_file=[" + path(model) + "] threshold=0.999999 binary_mask');";
+		String macro = String.join("\n", "setBatchMode(true);",
+			"open('" + path(tmp.resolve("A.png")) + "');",
+			"open('" + path(tmp.resolve("B.png")) + "');",
+			segmentA, "print('COUNT A ' + roiManager('count'));",
+			segmentB, "selectImage('B-mask'); saveAs('PNG', '" + path(tmp.resolve("B-segmented.png")) + "'); close();",
+			"print('COUNT A B ' + roiManager('count'));",
+			"selectImage('B.png'); makeRectangle(20, 20, 6, 4); roiManager('add'); run('Select None');",
+			segmentA, "print('COUNT A AGAIN ' + roiManager('count'));",
+			"run('ROIs to Masks', 'image=B.png output_folder=[" + path(tmp.resolve("set")) + "]');",
+			"print('DONE');", "");
+		Path file = tmp.resolve("two-images.ijm");
+		Files.write(file, macro.getBytes(StandardCharsets.UTF_8));
+		String out = imagej.runMacro(file, null, 240);
+		assertTrue(out.contains("DONE"), out);
+		assertEquals(1, count(out, "COUNT A "), "all of A is one object: " + out);
+		int countAB = count(out, "COUNT A B ");
+		assertEquals(countAB + 1, count(out, "COUNT A AGAIN "), "segmenting A again replaces its ROI and keeps the user's rectangle on B: " + out);
+
+		// B's mask: exactly B's segmented objects and the user's rectangle, nothing of A's square
+		byte[] expected = ImageFiles.readMask(tmp.resolve("B-segmented.png"), MaskPolicy.STRICT);
+		for (int y = 20; y < 24; y++)
+			for (int x = 20; x < 26; x++)
+				expected[y * 32 + x] = 1;
+		int inASquare = 0;
+		for (int y = 0; y < 16; y++)
+			for (int x = 0; x < 16; x++)
+				inASquare += expected[y * 32 + x];
+		assertTrue(inASquare < 16 * 16, "B's own objects must not cover A's square, or the test shows nothing");
+		assertArrayEquals(expected, ImageFiles.readMask(tmp.resolve("set/masks/B.png"), MaskPolicy.STRICT), out);
+	}
+
+	/** An untrained model file (depth 2, base 2, size 32) written directly: segmenting needs no training. */
+	private static Path untrainedModel(Path model) {
+		UNetConfig config = new UNetConfig().depth(2).baseFeatures(2).inputChannels(1);
+		EngineContext.run(() -> {
+			try (NDManager manager = NDManager.newBaseManager()) {
+				UNetBlock block = new UNetBlock(config);
+				block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 32, 32));
+				ModelInfo info = ModelInfo.of(config);
+				info.normalization = "scale01";
+				info.trainingSize = 32;
+				info.inputMode = "resize";
+				ModelFile.save(model, block, info, null, null);
+			}
+		});
+		return model;
+	}
+
+	private static int count(String out, String label) {
+		Matcher m = Pattern.compile(Pattern.quote(label) + "(\\d+)").matcher(out);
+		assertTrue(m.find(), label + " missing: " + out);
+		return Integer.parseInt(m.group(1));
+	}
+
+	/**
+	 * Each mistake is one "error:" line and stops the macro; before, three of them opened a modal dialog that a
+	 * -batch macro waits on forever (no image open, a missing image or mask title), and a failed command let the macro
+	 * go on.
+	 */
+	@Test
+	void aMistakeIsOneLineAndStopsTheMacro(@TempDir Path tmp) throws Exception {
+		ImageJInstall imagej = ImageJInstall.shared();
+		String real = "newImage('real', '8-bit black', 16, 16, 1);";
+		String set = "output_folder=[" + path(tmp.resolve("set")) + "]";
+		String[][] cases = {
+			{ "run('ROIs to Masks', 'show_mask=true');", "ROIs to Masks error: no image is open: open the image first" },
+			{ real + "run('Build Training Set', 'image=[missing.tif] use_roi_manager " + set + "');",
+				"Build Training Set error: image: no open image is titled \"missing.tif\"; open images are \"real\"" },
+			{ real + "run('Build Training Set', 'image=real mask=[no mask.tif] " + set + "');",
+				"Build Training Set error: mask: no open image is titled \"no mask.tif\"" },
+			{ real + "run('Build Training Set', 'image=real mask=real " + set + " file_format=jpg');",
+				"Build Training Set error: file_format 'jpg' is not one of png, tiff" },
+			{ "run('Train UNet', 'epochs=two');", "Train UNet error: epochs needs a number, got 'two'" },
+			{ "run('Train UNet', 'epoch=2 imagesize=128 base_feature=16');", "Train UNet error: unknown keys for Train UNet: 'epoch' (did you mean 'epochs'?), "
+				+ "'imagesize' (did you mean 'image_size'?), 'base_feature' (did you mean 'base_features'?)" },
+			{ real + "run('ROIs to Masks');", "ROIs to Masks error: nothing to do" }, // no options: defaults, no dialog
+			{ real + "run('Segment with UNet', 'image=real model_file=[" + path(tmp) + "]');",
+				"Segment with UNet error: model_file " + path(tmp) + " is a folder, not a model file" } };
+		for (int i = 0; i < cases.length; i++) {
+			Path file = tmp.resolve("mistake" + i + ".ijm");
+			Files.write(file, ("setBatchMode(true);\n" + cases[i][0] + "\nprint('NEXT LINE RAN');\n").getBytes(StandardCharsets.UTF_8));
+			String out = imagej.runMacro(file, null, 60);
+			assertTrue(out.contains(cases[i][1]), cases[i][0] + " gave: " + out);
+			assertFalse(out.contains("NEXT LINE RAN"), "the macro must stop: " + out);
+		}
 	}
 
 	/** The mask ImageJ itself draws for the ovals of one slice. */

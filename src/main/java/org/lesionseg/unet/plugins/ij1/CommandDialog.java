@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.plugins.MacroKeys;
 import org.lesionseg.unet.plugins.OpenImages;
 import org.lesionseg.unet.plugins.UNetCommand;
@@ -13,12 +14,16 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
 import ij.gui.GenericDialog;
+import ij.util.Tools;
 
 /**
  * An ImageJ 1 dialog for a command's {@code @Parameter} fields, with the field names as labels so that the macro
  * keys are the same as Fiji's ({@code batch_size} shows as "batch size"). ImageJ's {@link GenericDialog} reads the
  * values from macro options instead of showing itself when a macro runs, and records the keys when the recorder is
  * on. Booleans may be written {@code key} (ImageJ's way) or {@code key=true} / {@code key=false} (Fiji's way).
+ * <p>
+ * A macro's options are checked first ({@link #checkMacroOptions}), and every mistake is reported through
+ * {@link UNetCommand#reportError}: no modal dialog is left for a macro to wait on.
  */
 public final class CommandDialog {
 
@@ -36,6 +41,20 @@ public final class CommandDialog {
 	 * @return false if the user cancelled or a value was wrong (then reported)
 	 */
 	public boolean show() {
+		String options = Macro.getOptions();
+		if (options == null && IJ.isMacro() && !UNetCommand.someoneSeesImageJ()) {
+			// run("...") without options in a macro no one watches: the defaults, as an empty options string gives them
+			options = " ";
+			Macro.setOptions(options);
+		}
+		if (options != null) {
+			try {
+				checkMacroOptions(options);
+			} catch (UnetException e) {
+				error(e.getMessage());
+				return false;
+			}
+		}
 		if (items.isEmpty())
 			return true; // nothing to ask
 		normalizeBooleanOptions();
@@ -57,7 +76,7 @@ public final class CommandDialog {
 			} else if (k.type() == ImagePlus.class) {
 				List<String> choices = imageChoices(k);
 				if (choices.isEmpty()) {
-					IJ.error(command.commandName(), "no image is open: open the image first");
+					error("no image is open: open the image first");
 					return false;
 				}
 				imageChoices.add(choices);
@@ -93,7 +112,7 @@ public final class CommandDialog {
 			} else if (k.isNumber()) {
 				double v = gd.getNextNumber();
 				if (gd.invalidNumber()) {
-					IJ.error(command.commandName(), k.name() + " needs a number: " + gd.getErrorMessage());
+					error(k.name() + " needs a number: " + gd.getErrorMessage());
 					return false;
 				}
 				if (!setNumber(k, v))
@@ -113,14 +132,14 @@ public final class CommandDialog {
 	private ImagePlus findImage(String title, MacroKeys.Key k) {
 		ImagePlus imp = ij.WindowManager.getImage(title);
 		if (imp == null)
-			IJ.error(command.commandName(), k.name() + ": no open image is titled \"" + title + "\"");
+			error(k.name() + ": no open image is titled \"" + title + "\"");
 		return imp;
 	}
 
 	private boolean setNumber(MacroKeys.Key k, double v) {
 		Class<?> t = k.type();
 		if (k.isInteger() && v != Math.rint(v)) {
-			IJ.error(command.commandName(), k.name() + " needs a whole number, got " + v);
+			error(k.name() + " needs a whole number, got " + v);
 			return false;
 		}
 		if (t == int.class || t == Integer.class)
@@ -132,6 +151,48 @@ public final class CommandDialog {
 		else
 			k.set(command, v);
 		return true;
+	}
+
+	/** Reports a mistake the one way every UNet error is reported (never a dialog that a macro would wait on). */
+	private void error(String message) {
+		UNetCommand.reportError(command.commandName(), message);
+	}
+
+	/**
+	 * Checks a macro's options before ImageJ's dialog reads them: that dialog answers an unknown image title, a value
+	 * that is not among the choices or not a number with a modal error dialog, which waits forever when no one sees the
+	 * screen ({@code -batch} under Xvfb). Unknown keys are refused as by the command itself.
+	 *
+	 * @throws UnetException for the first problem found
+	 */
+	void checkMacroOptions(String options) {
+		command.checkMacroKeys(options);
+		for (MacroKeys.Key k : items) {
+			if (k.isMessage())
+				continue;
+			if (k.type() == ImagePlus.class) {
+				String title = Macro.getValue(options, k.name(), null);
+				if (title == null) {
+					if (k.required() && OpenImages.titles().isEmpty())
+						throw new UnetException("no image is open: open the image first");
+				} else if (!OpenImages.isNone(title) || k.required()) {
+					OpenImages.byTitle(title, k.name());
+				}
+				continue;
+			}
+			String value = Macro.getValue(options, k.name(), null);
+			if (value == null || value.startsWith("&") || value.startsWith("0x")) // a macro variable or hex: the dialog reads them
+				continue;
+			if (k.isBoolean()) {
+				if (!value.matches("(?i)true|false|yes|no|1|0"))
+					throw new UnetException(k.name() + " is true or false, got '" + value + "'");
+			} else if (k.isNumber()) {
+				if (Double.isNaN(Tools.parseDouble(value)))
+					throw new UnetException(k.name() + " needs a number, got '" + value + "'");
+			} else if (!k.choices().isEmpty() && !k.choices().contains(value)) {
+				throw new UnetException(k.name() + " '" + value + "' is not one of " + String.join(", ", k.choices()));
+			}
+		}
 	}
 
 	/** Open image titles; an optional image can also be "(none)". */

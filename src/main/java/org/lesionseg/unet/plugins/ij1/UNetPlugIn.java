@@ -16,7 +16,6 @@ import org.lesionseg.unet.plugins.UNetEngineInfo;
 import org.scijava.ItemIO;
 import org.scijava.plugin.Parameter;
 
-import ij.IJ;
 import ij.ImagePlus;
 import ij.plugin.PlugIn;
 
@@ -26,7 +25,7 @@ import ij.plugin.PlugIn;
  * the command's keys in an ImageJ dialog ({@link CommandDialog}), which also reads macro options and records macros,
  * runs the very same command object, and opens the images the command produced. So
  * {@code run("Train UNet", "...")} behaves the same in ImageJ and in Fiji, where the SciJava command replaces this
- * entry under the same label.
+ * entry under the same label. Every mistake is reported as by the command ({@link UNetCommand#reportError}).
  */
 public class UNetPlugIn implements PlugIn {
 
@@ -49,14 +48,14 @@ public class UNetPlugIn implements PlugIn {
 	public void run(String arg) {
 		Class<? extends UNetCommand> type = COMMANDS.get(arg);
 		if (type == null) {
-			IJ.error("UNet", "unknown UNet command '" + arg + "' in plugins.config; known: " + COMMANDS.keySet());
+			UNetCommand.reportError("UNet", "unknown UNet command '" + arg + "' in plugins.config; known: " + COMMANDS.keySet());
 			return;
 		}
 		UNetCommand command;
 		try {
 			command = type.getDeclaredConstructor().newInstance();
 		} catch (ReflectiveOperationException e) {
-			IJ.handleException(e);
+			UNetCommand.reportError("UNet", "cannot create " + type.getSimpleName() + ": " + e);
 			return;
 		}
 		if (!new CommandDialog(command).show())
@@ -78,7 +77,7 @@ public class UNetPlugIn implements PlugIn {
 				if (imp != null)
 					imp.show();
 			} catch (IllegalAccessException e) {
-				IJ.handleException(e);
+				UNetCommand.reportError(command.commandName(), "cannot show " + f.getName() + ": " + e);
 			}
 		}
 	}
