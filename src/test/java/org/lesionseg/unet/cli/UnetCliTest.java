@@ -116,13 +116,15 @@ class UnetCliTest {
 		assertEquals(2, run("trian"));
 		assertTrue(err().startsWith("error: unknown command 'trian'"), err());
 		assertEquals(2, run("train", "--images", images.toString()));
-		assertTrue(err().contains("needs --masks"), err());
+		assertTrue(err().contains("train needs --model"), err());
+		assertEquals(2, run("train", "--images", images.toString(), "--model", "m.zip"));
+		assertTrue(err().contains("train needs masks_folder (--masks)"), err());
 		assertEquals(2, run("train", "--images", images.toString(), "--masks", masks.toString(), "--model", "m.zip", "--batch-size", "0"));
-		assertTrue(err().contains("batch size must be at least 1"), err());
+		assertTrue(err().contains("--batch-size must be at least 1, got 0"), err());
 		assertEquals(2, run("train", "--images", images.toString(), "--masks", masks.toString(), "--model", "m.zip", "--learning-rate", "-0.1"));
-		assertTrue(err().contains("learning rate"), err());
+		assertTrue(err().contains("--learning-rate must be greater than 0 and at most 10, got -0.1"), err());
 		assertEquals(2, run("train", "--images", images.toString(), "--masks", masks.toString(), "--model", "m.zip", "--epocs", "3"));
-		assertTrue(err().contains("unknown option --epocs"), err());
+		assertTrue(err().contains("unknown option --epocs for 'train': did you mean --epochs?"), err());
 		assertEquals(2, run("train", "--images", images.toString(), "--masks", masks.toString(), "--model", "m.zip", "--loss", "hinge"));
 		assertTrue(err().contains("hinge"), err());
 		assertEquals(2, run("train", "--images", images.toString(), "--masks", masks.toString(), "--model", "m.zip", "--val-fraction", "0.6",

@@ -16,7 +16,7 @@ public final class CommonOptions {
 	}
 
 	public static final Option<String> DEVICE = Option.text("device", "auto", "auto (every GPU PyTorch sees, else the CPU), cpu, gpu or gpu:N")
-		.check(d -> d.trim().toLowerCase(Locale.ROOT).matches("auto|cpu|gpu|cuda|(gpu|cuda):\\d+"), "auto, cpu, gpu or gpu:N").valueHint("auto|cpu|gpu|gpu:N");
+		.check(d -> d.trim().toLowerCase(Locale.ROOT).matches("auto|cpu|gpu|cuda|(gpu|cuda):\\d+"), d -> "unknown device '" + d + "': use auto, cpu, gpu or gpu:N").valueHint("auto|cpu|gpu|gpu:N");
 
 	/** One range for every entry point: 0 would make every pixel a lesion, 1 none. */
 	public static final Option<Double> THRESHOLD = Option.number("threshold", 0.5, "Probability above which a pixel is lesion").above(0).below(1);

@@ -63,7 +63,7 @@ public final class Option<T> {
 	private final Map<String, T> choices = new LinkedHashMap<>();
 	private final Map<String, String> choiceAliases = new LinkedHashMap<>();
 	private Predicate<T> check;
-	private String checkExpectation;
+	private Function<T, String> checkMessage;
 	private String valueHint;
 	private boolean frozen;
 
@@ -214,11 +214,11 @@ public final class Option<T> {
 		return this;
 	}
 
-	/** A rule beyond a range, e.g. a device name; {@code expectation} completes "X must be ...". */
-	public Option<T> check(Predicate<T> rule, String expectation) {
+	/** A rule beyond a range, e.g. a device name, with the whole message for a value that breaks it. */
+	public Option<T> check(Predicate<T> rule, Function<T, String> message) {
 		editable();
 		this.check = rule;
-		this.checkExpectation = expectation;
+		this.checkMessage = message;
 		return this;
 	}
 
@@ -414,7 +414,7 @@ public final class Option<T> {
 		c = choiceAliases.getOrDefault(c, c);
 		T v = choices.get(c);
 		if (v == null)
-			throw new UnetException("unknown " + (key.equals(name) ? name.replace('_', ' ') : key) + " '" + t + "': use " + listOr(choices()));
+			throw new UnetException("unknown " + name.replace('_', ' ') + " '" + t + "': use " + listOr(choices()));
 		return v;
 	}
 
@@ -435,7 +435,7 @@ public final class Option<T> {
 				throw new UnetException(key + " must be " + rangeText() + ", got " + format(value));
 		}
 		if (check != null && !check.test(value))
-			throw new UnetException(key + " must be " + checkExpectation + ", got '" + format(value) + "'");
+			throw new UnetException(checkMessage.apply(value));
 		return value;
 	}
 
@@ -446,7 +446,7 @@ public final class Option<T> {
 				return "between " + format(min) + " and " + format(max) + " (exclusive)";
 			if (!minExclusive && !maxExclusive)
 				return "between " + format(min) + " and " + format(max);
-			return "in " + (minExclusive ? "(" : "[") + format(min) + ", " + format(max) + (maxExclusive ? ")" : "]");
+			return (minExclusive ? "greater than " : "at least ") + format(min) + " and " + (maxExclusive ? "less than " : "at most ") + format(max);
 		}
 		if (min != null)
 			return (minExclusive ? "greater than " : "at least ") + format(min);

@@ -79,15 +79,15 @@ class OptionSetTest {
 	void badValuesGiveOneLineNamingTheKey() {
 		assertEquals("epochs needs a whole number, got 'ten'", error(() -> TrainOptions.EPOCHS.parse("ten")));
 		assertEquals("epochs must be at least 1, got 0", error(() -> TrainOptions.EPOCHS.parse("0")));
-		assertEquals("depth must be between 1 and 8, got 9", error(() -> TrainOptions.DEPTH.parse("9")));
+		assertEquals("depth must be between 1 and 7, got 9", error(() -> TrainOptions.DEPTH.parse("9")));
 		assertEquals("threshold must be between 0 and 1 (exclusive), got 1", error(() -> CommonOptions.THRESHOLD.parse("1")));
 		assertEquals("threshold must be between 0 and 1 (exclusive), got 0", error(() -> CommonOptions.THRESHOLD.parse("0")));
 		assertEquals("learning_rate needs a number, got 'fast'", error(() -> TrainOptions.LEARNING_RATE.parse("fast")));
 		assertEquals("learning_rate needs a finite number, got 'NaN'", error(() -> TrainOptions.LEARNING_RATE.parse("NaN")));
-		assertEquals("val_fraction must be in [0, 1), got 1", error(() -> TrainOptions.VAL_FRACTION.parse("1")));
+		assertEquals("val_fraction must be at least 0 and less than 1, got 1", error(() -> TrainOptions.VAL_FRACTION.parse("1")));
 		assertEquals("unknown pairing 'by_size': use by_name or sorted", error(() -> CommonOptions.PAIRING.parse("by_size")));
 		assertEquals("resume is true or false, got 'maybe'", error(() -> TrainOptions.RESUME.parse("maybe")));
-		assertEquals("device must be auto, cpu, gpu or gpu:N, got 'tpu'", error(() -> CommonOptions.DEVICE.parse("tpu")));
+		assertEquals("unknown device 'tpu': use auto, cpu, gpu or gpu:N", error(() -> CommonOptions.DEVICE.parse("tpu")));
 		assertEquals("train needs model_file (--model): " + TrainOptions.MODEL_FILE.help(), error(() -> TrainOptions.SET.parse(map())));
 		assertEquals("train needs --model: " + TrainOptions.MODEL_FILE.help(), error(() -> TrainOptions.SET.parse(map(), Option.Where.COMMAND_LINE)));
 	}
