@@ -9,7 +9,6 @@ import org.lesionseg.unet.core.train.TrainingListener;
 import org.lesionseg.unet.ij.ResultsTables;
 import org.lesionseg.unet.ij.StatusProgress;
 import org.lesionseg.unet.ij.TrainingPlot;
-import org.lesionseg.unet.workflow.LabelledSource;
 import org.lesionseg.unet.workflow.TrainRequest;
 import org.lesionseg.unet.workflow.TrainingJob;
 import org.lesionseg.unet.workflow.options.Option;
@@ -169,14 +168,7 @@ public class TrainUNet extends UNetCommand {
 	 */
 	TrainRequest request() {
 		OptionValues values = TrainOptions.SET.parse(MacroKeys.values(this, TrainOptions.SET), Option.Where.FIJI);
-		return TrainRequest.of(values, openImages(values));
-	}
-
-	/** The open image and its masks, unless folders are given (they are used instead) or no image is open. */
-	private LabelledSource openImages(OptionValues values) {
-		if (values.isGiven(TrainOptions.IMAGES_FOLDER) || values.isGiven(TrainOptions.MASKS_FOLDER) || image == null)
-			return null;
-		return MaskSources.labelledSource(image, mask, values.get(TrainOptions.USE_ROI_MANAGER));
+		return TrainRequest.of(values, () -> image == null ? null : MaskSources.labelledSource(image, mask, values.get(TrainOptions.USE_ROI_MANAGER)));
 	}
 
 	@Override

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.MaskPolicy;
@@ -52,15 +53,17 @@ public final class TrainRequest {
 
 	/** A training on the folders the values give. */
 	public static TrainRequest of(OptionValues values) {
-		return of(values, null);
+		return of(values, () -> null);
 	}
 
 	/**
 	 * A training on the folders the values give or, without folders, on images in memory.
 	 *
-	 * @param openImages the open images and their masks (made by the Fiji command from the ImageJ layer), or null
+	 * @param openImages gives the open images and their masks (made by the Fiji command from the ImageJ layer), or
+	 *            null for none; asked only when no folders are given, after the settings are checked
 	 */
-	public static TrainRequest of(OptionValues values, LabelledSource openImages) {
+	public static TrainRequest of(OptionValues values, Supplier<LabelledSource> openImages) {
+		TrainingSettings settings = settings(values);
 		LabelledSource data;
 		boolean images = values.isGiven(TrainOptions.IMAGES_FOLDER), masks = values.isGiven(TrainOptions.MASKS_FOLDER);
 		if (images || masks) {
@@ -70,16 +73,15 @@ public final class TrainRequest {
 			if (!images)
 				throw new UnetException("train needs images_folder (--images): the folder of the images whose masks are in " + values.get(TrainOptions.MASKS_FOLDER));
 			data = LabelledSource.folders(values.get(TrainOptions.IMAGES_FOLDER), values.get(TrainOptions.MASKS_FOLDER), values.get(CommonOptions.PAIRING));
-		} else if (openImages != null) {
-			data = openImages;
-		} else {
+		} else if ((data = openImages.get()) == null) {
 			throw new UnetException("no training data: give images_folder and masks_folder (--images and --masks), or in Fiji an open image and its mask "
 				+ "(image=[title] mask=[title], or use_roi_manager=true)");
 		}
 		Path model = values.get(TrainOptions.MODEL_FILE);
 		if (model == null)
 			throw new UnetException("train needs model_file (--model): " + TrainOptions.MODEL_FILE.help());
-		return of(values, data, model, values.get(TrainOptions.INITIAL_MODEL), values.get(TrainOptions.RESUME), values.get(TrainOptions.REPORT_FOLDER));
+		return make(values, settings, data, model, values.get(TrainOptions.INITIAL_MODEL), values.get(TrainOptions.RESUME),
+			values.get(TrainOptions.REPORT_FOLDER));
 	}
 
 	/**
@@ -87,7 +89,11 @@ public final class TrainRequest {
 	 * of the values.
 	 */
 	public static TrainRequest of(OptionValues values, LabelledSource data, Path modelFile, Path initialModel, boolean resume, Path reportDir) {
-		TrainingSettings s = settings(values);
+		return make(values, settings(values), data, modelFile, initialModel, resume, reportDir);
+	}
+
+	private static TrainRequest make(OptionValues values, TrainingSettings s, LabelledSource data, Path modelFile, Path initialModel, boolean resume,
+		Path reportDir) {
 		MaskPolicy policy = values.set().options().contains(CommonOptions.MASK_POLICY) ? values.get(CommonOptions.MASK_POLICY)
 			: CommonOptions.MASK_POLICY.defaultValue();
 		TrainRequest request = new TrainRequest(s, data, policy, values.get(CommonOptions.NORMALIZATION), modelFile, initialModel, resume, reportDir);
