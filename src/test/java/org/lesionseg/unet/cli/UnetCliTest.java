@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lesionseg.unet.core.modelfile.ModelFile;
+import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.ij.RoiSets;
 
 /** The command line as a server or script uses it: real files in, real files out, one-line errors. */
@@ -140,5 +142,31 @@ class UnetCliTest {
 			assertTrue(e.startsWith("error: "), "one line per error: " + err());
 		assertEquals(0, run("train", "--help"));
 		assertTrue(out().contains("--learning-rate"), out());
+	}
+
+	/**
+	 * The demo takes its own defaults from its registry (seed 7, patches, a base of 16), any training option on top,
+	 * and --quick for 3 epochs; it writes the model, the report and the test slices' predictions.
+	 */
+	@Test
+	void demoRunsWithItsOwnDefaultsAndTrainingOptions() throws IOException {
+		Path data = dir.resolve("data");
+		Files.move(images, Files.createDirectories(data).resolve("images"));
+		Files.move(masks, data.resolve("masks"));
+		Path output = dir.resolve("demo");
+		assertEquals(0, run("demo", "--data", data.toString(), "--output", output.toString(), "--quick", "--image-size", "32", "--depth", "2",
+			"--batch_size", "2", "--device", "cpu"), err());
+		ModelInfo info = ModelFile.readInfo(output.resolve("model.zip"));
+		assertEquals(3, info.epochsDone, "--quick trains 3 epochs");
+		assertEquals(7, info.settings.seed);
+		assertEquals("patch", info.settings.inputMode);
+		assertEquals(16, info.baseFeatures);
+		assertEquals(32, info.settings.imageSize);
+		assertEquals(2, info.settings.batchSize, "a macro-style key works on the command line too");
+		assertTrue(Files.isRegularFile(output.resolve("history.csv")));
+		assertTrue(Files.isRegularFile(output.resolve("predictions").resolve("objects.csv")));
+		assertTrue(out().contains("read 10 labelled images from " + data.resolve("images")), out());
+		assertEquals(2, run("demo", "--data", data.toString(), "--output", output.toString(), "--epoch", "2"));
+		assertTrue(err().startsWith("error: unknown option --epoch for 'demo': did you mean --epochs?"), err());
 	}
 }
