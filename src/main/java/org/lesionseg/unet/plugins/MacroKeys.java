@@ -20,9 +20,10 @@ import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
 /**
- * The macro keys of a command, read from its {@code @Parameter} fields: the one description that the SciJava dialog,
+ * The macro keys of a command, read from its {@code @Parameter} fields: the description that the SciJava dialog,
  * the plain-ImageJ dialog ({@link org.lesionseg.unet.plugins.ij1.UNetPlugIn}) and the documentation
- * (docs/macros.md) are all built from, so that they cannot drift apart.
+ * (docs/macros.md) are all built from, so that they cannot drift apart. The fields' literal defaults, choices and
+ * bounds must be those of the job's option registry ({@link #differences}); {@link #values} hands the fields to it.
  */
 public final class MacroKeys {
 

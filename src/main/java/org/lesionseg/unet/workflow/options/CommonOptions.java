@@ -46,5 +46,5 @@ public final class CommonOptions {
 	public static final Option<Normalization> NORMALIZATION = Option
 		.choice("normalization", Normalization.fromName(new TrainingSettings().normalization),
 			"How pixel values become network input (stored in the model): scale01 divides by the type's maximum", Normalization::key)
-		.choiceAlias("scale_01", "scale01");
+		.choiceAlias("scale_01", "scale01").choiceAlias("min_max", "minmax").choiceAlias("z_score", "zscore");
 }

@@ -380,7 +380,8 @@ public final class OptionSet {
 			String value = o.kind() == Option.Kind.CHOICE ? "`" + String.join("`, `", o.choices()) + "`" : o.kind().word();
 			if (!o.rangeText().isEmpty())
 				value += ", " + o.rangeText();
-			String def = o.isRequired() && defaultOf(o) == null ? "**required**" : defaultText(o).isEmpty() ? "none" : "`" + defaultText(o) + "`";
+			String def = o.isRequired() && defaultOf(o) == null ? "**required**" : !defaultText(o).isEmpty() ? "`" + defaultText(o) + "`"
+				: o.kind() == Option.Kind.NUMBER || o.kind() == Option.Kind.WHOLE_NUMBER ? "not given" : "none";
 			md.append("| `").append(o.name()).append("` | ").append(flag).append(" | ").append(value).append(" | ").append(def).append(" | ")
 				.append(o.help().replace("|", "\\|")).append(o.isAdvanced() ? " *(advanced)*" : "").append(" |\n");
 		}

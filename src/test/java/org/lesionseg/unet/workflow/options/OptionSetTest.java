@@ -96,6 +96,8 @@ class OptionSetTest {
 	void valuesAcceptTheirUsualSpellings() {
 		assertEquals(Normalization.SCALE_01, CommonOptions.NORMALIZATION.parse("scale_01"));
 		assertEquals(Normalization.SCALE_01, CommonOptions.NORMALIZATION.parse("scale01"));
+		assertEquals(Normalization.SCALE_01, CommonOptions.NORMALIZATION.parse("Scale-01"));
+		assertEquals(Normalization.ZSCORE, CommonOptions.NORMALIZATION.parse("z-score"));
 		assertEquals(MaskPolicy.THRESHOLD_HALF, CommonOptions.MASK_POLICY.parse("threshold-half"));
 		assertEquals("bce_dice", TrainOptions.LOSS.parse("bce+dice"));
 		assertEquals("momentum", TrainOptions.OPTIMIZER.parse("sgd_momentum"));
