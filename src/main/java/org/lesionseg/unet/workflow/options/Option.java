@@ -214,6 +214,11 @@ public final class Option<T> {
 		return this;
 	}
 
+	/** A rule beyond a range; {@code expectation} completes "KEY must be ..., got 'VALUE'". */
+	public Option<T> check(Predicate<T> rule, String expectation) {
+		return check(rule, v -> name + " must be " + expectation + ", got '" + format(v) + "'");
+	}
+
 	/** A rule beyond a range, e.g. a device name, with the whole message for a value that breaks it. */
 	public Option<T> check(Predicate<T> rule, Function<T, String> message) {
 		editable();
