@@ -261,8 +261,8 @@ public final class MacroKeys {
 
 	/**
 	 * Where a command's {@code @Parameter} fields and its job's option set disagree: a key that is no option (or only an
-	 * old spelling of one), a literal default, choices or a given min/max that differ from the registry's, a field whose
-	 * type does not fit the option's kind, and an option for Fiji with no field.
+	 * old spelling of one), a literal default, choices, description or a given min/max that differ from the registry's,
+	 * a field whose type does not fit the option's kind, and an option for Fiji with no field.
 	 *
 	 * @return the differences, empty if none
 	 */
@@ -288,6 +288,8 @@ public final class MacroKeys {
 			}
 			if (!k.choices().equals(o.kind() == Option.Kind.CHOICE ? o.choices() : Collections.emptyList()))
 				problems.add(k.name() + " offers " + k.choices() + " in the command but " + o.choices() + " in the registry");
+			if (!k.description().equals(o.help()))
+				problems.add(k.name() + " is described as '" + k.description() + "' in the command but '" + o.help() + "' in the registry");
 			bound(problems, k.name(), "min", k.parameter.min(), o.min());
 			bound(problems, k.name(), "max", k.parameter.max(), o.max());
 		}

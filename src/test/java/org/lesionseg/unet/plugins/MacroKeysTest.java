@@ -220,6 +220,8 @@ class MacroKeysTest {
 		OptionSet set = OptionSet.builder("drift").add(TrainOptions.EPOCHS, CommonOptions.PAIRING, TrainOptions.DEPTH, TrainOptions.IMAGE_SIZE,
 			TrainOptions.SEED, TrainOptions.QUIET).build();
 		List<String> d = MacroKeys.differences(Drifted.class, set);
+		assertTrue(d.contains("epochs is described as '' in the command but '" + TrainOptions.EPOCHS.help() + "' in the registry"), d.toString());
+		d.removeIf(p -> p.contains(" is described as "));
 		assertEquals(Arrays.asList("epochs defaults to '30' in the command but '20' in the registry",
 			"pairing offers [by_name] in the command but [by_name, sorted] in the registry", "depth has min 0 in the command but 1 in the registry",
 			"depth has max 9 in the command but 7 in the registry", "image_size is a double field but a whole number option",

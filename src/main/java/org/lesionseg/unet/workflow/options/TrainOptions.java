@@ -25,8 +25,8 @@ public final class TrainOptions {
 
 	// ---- data
 
-	public static final Option<Path> IMAGES_FOLDER = Option.folder("images_folder", "Folder of training images").flag("--images");
-	public static final Option<Path> MASKS_FOLDER = Option.folder("masks_folder", "Folder of the masks that go with the images (same names, or sorted)")
+	public static final Option<Path> IMAGES_FOLDER = Option.folder("images_folder", "Folder of training images; when given, the folders are used instead of the open image").flag("--images");
+	public static final Option<Path> MASKS_FOLDER = Option.folder("masks_folder", "Folder of the masks that go with images_folder")
 		.flag("--masks");
 	/** The open image by title; the Fiji command hands the image itself to the request. */
 	public static final Option<String> IMAGE = Option.text("image", "", "The open image (stack) to train on, by title; not used when images_folder is given")
@@ -51,7 +51,7 @@ public final class TrainOptions {
 		.valueHint("FILE.zip");
 	public static final Option<Path> INITIAL_MODEL = Option
 		.file("initial_model", "A model file whose weights start the training (fine-tuning); empty for a new network").valueHint("FILE.zip");
-	public static final Option<Boolean> RESUME = Option.flag("resume", false, "Continue an interrupted training from NAME.last.zip beside the model file");
+	public static final Option<Boolean> RESUME = Option.flag("resume", false, "Continue an interrupted training from NAME.last.zip beside model_file");
 	public static final Option<Path> REPORT_FOLDER = Option
 		.folder("report_folder", "Folder for history.csv, training curves, test metrics and panels; empty for none").flag("--report");
 	public static final Option<Boolean> QUIET = Option.flag("quiet", false, "No per-batch progress line").only(Option.Where.COMMAND_LINE);
@@ -90,7 +90,7 @@ public final class TrainOptions {
 	public static final Option<String> LOSS = Option.choice("loss", D.loss, "Training loss", Losses.names()).choiceAlias("bce+dice", "bce_dice")
 		.choiceAlias("iou", "jaccard");
 	public static final Option<String> LOSS_PARAMS = Option
-		.text("loss_params", "", "Loss settings as name=value pairs, e.g. alpha=0.3,beta=0.7 for tversky; empty for the defaults").valueHint("K=V,...")
+		.text("loss_params", "", "Loss settings as name=value pairs, e.g. [alpha=0.3,beta=0.7] for tversky; empty for the defaults").valueHint("K=V,...")
 		.advanced();
 	public static final Option<String> OPTIMIZER = Option
 		.choice("optimizer", D.optimizer, "Optimizer",
