@@ -1,7 +1,5 @@
 package org.lesionseg.unet.workflow;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.DataSplit;
 import org.lesionseg.unet.core.data.Sample;
 
