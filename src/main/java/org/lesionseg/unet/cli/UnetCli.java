@@ -1,13 +1,11 @@
 package org.lesionseg.unet.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +20,6 @@ import org.lesionseg.unet.core.data.Listing;
 import org.lesionseg.unet.core.data.MaskPolicy;
 import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.data.Pairing;
-import org.lesionseg.unet.core.loss.Losses;
 import org.lesionseg.unet.core.modelfile.ModelFile;
 import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
@@ -30,13 +27,16 @@ import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.core.predict.TiledPredictor;
 import org.lesionseg.unet.core.io.AtomicFiles;
 import org.lesionseg.unet.core.engine.Devices;
-import org.lesionseg.unet.core.modelfile.TrainingSettings;
 import org.lesionseg.unet.core.engine.Version;
 import org.lesionseg.unet.core.train.TrainingConfig;
 import org.lesionseg.unet.workflow.Evaluation;
 import org.lesionseg.unet.workflow.LabelledImages;
 import org.lesionseg.unet.workflow.SegmentationJob;
+import org.lesionseg.unet.workflow.TrainRequest;
 import org.lesionseg.unet.workflow.TrainingJob;
+import org.lesionseg.unet.workflow.options.DemoOptions;
+import org.lesionseg.unet.workflow.options.OptionValues;
+import org.lesionseg.unet.workflow.options.TrainOptions;
 
 import ai.djl.ndarray.NDManager;
 
@@ -70,7 +70,7 @@ public final class UnetCli {
 		try {
 			switch (command) {
 				case "train":
-					return help ? usage(TRAIN_HELP) : train(new Args(command, rest, flags("resume", "quiet", "no-augment")));
+					return help ? usage(TrainOptions.SET.help(TRAIN_USAGE)) : train(Args.parse(command, rest, TrainOptions.SET));
 				case "predict":
 					return help ? usage(PREDICT_HELP) : predict(new Args(command, rest, flags("fill-holes", "no-probability", "no-mask", "no-rois")));
 				case "evaluate":
@@ -78,7 +78,7 @@ public final class UnetCli {
 				case "info":
 					return help ? usage(INFO_HELP) : info(new Args(command, rest, flags()));
 				case "demo":
-					return help ? usage(Demo.HELP) : new Demo(out).run(new Args(command, rest, flags("quick")));
+					return help ? usage(DemoOptions.SET.help(Demo.USAGE)) : new Demo(out).run(Args.parse(command, rest, DemoOptions.SET));
 				case "bench":
 					return bench(rest);
 				default:
@@ -136,84 +136,14 @@ public final class UnetCli {
 		return new HashSet<>(Arrays.asList(names));
 	}
 
-	/** Reads the training options shared by {@code train} and {@code demo}, checked once. */
-	static TrainingConfig settings(Args a, TrainingSettings s) {
-		s.epochs = a.integer("epochs", s.epochs);
-		s.batchSize = a.integer("batch-size", s.batchSize);
-		s.learningRate = (float) a.number("learning-rate", s.learningRate);
-		s.loss = a.string("loss", s.loss);
-		s.lossParams = lossParams(a.string("loss-params", ""));
-		s.optimizer = a.string("optimizer", s.optimizer);
-		if (a.has("momentum")) // otherwise the optimizer's own default
-			s.momentum = (float) a.number("momentum", 0);
-		if (a.has("weight-decay"))
-			s.weightDecay = (float) a.number("weight-decay", 0);
-		s.scheduler = a.string("scheduler", s.scheduler);
-		s.imageSize = a.integer("image-size", s.imageSize);
-		s.inputMode = a.string("input-mode", s.inputMode);
-		s.patchForeground = a.number("patch-foreground", s.patchForeground);
-		s.baseFeatures = a.integer("base-features", s.baseFeatures);
-		s.depth = a.integer("depth", s.depth);
-		s.dropout = (float) a.number("dropout", s.dropout);
-		s.init = a.string("init", s.init);
-		s.normalization = Normalization.fromName(a.string("normalization", s.normalization)).key();
-		s.valFraction = a.number("val-fraction", s.valFraction);
-		s.testFraction = a.number("test-fraction", s.testFraction);
-		s.groupBy = a.string("group-by", s.groupBy);
-		s.seed = (long) a.number("seed", s.seed);
-		s.device = a.string("device", s.device);
-		s.augment = a.flag("no-augment") ? "none" : a.string("augment", s.augment);
-		s.patience = a.integer("patience", s.patience);
-		s.loaderThreads = a.integer("loader-threads", s.loaderThreads);
-		return TrainingConfig.of(s);
-	}
-
-	private static Map<String, Double> lossParams(String text) {
-		Map<String, Double> params = new LinkedHashMap<>();
-		if (text.trim().isEmpty())
-			return params;
-		for (String part : text.split(",")) {
-			String[] kv = part.split("=", 2);
-			if (kv.length != 2)
-				throw new UnetException("--loss-params takes key=value pairs such as alpha=0.3,beta=0.7; got '" + part + "'");
-			try {
-				params.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
-			} catch (NumberFormatException e) {
-				throw new UnetException("loss parameter " + kv[0].trim() + " needs a number, got '" + kv[1].trim() + "'");
-			}
-		}
-		return params;
-	}
-
-	private int train(Args a) {
-		Path images = a.path("images");
-		Path masks = a.path("masks");
-		Path model = a.path("model");
-		Path initial = a.optionalPath("initial-model");
-		Path report = a.optionalPath("report");
-		boolean resume = a.flag("resume");
-		boolean quiet = a.flag("quiet");
-		Pairing pairing = Pairing.fromName(a.string("pairing", "by_name"));
-		MaskPolicy policy = MaskPolicy.fromName(a.string("mask-policy", "strict"));
-		TrainingConfig config = settings(a, new TrainingSettings());
-		TrainingSettings s = config.settings();
-		a.rejectUnknown();
-		if (initial == null && !resume) // a new network: its depth is known before the images are read
-			new org.lesionseg.unet.core.model.UNetConfig().depth(s.depth).checkTrainingSize(s.imageSize);
-		// where the results go must be writable before hours of training, not after
-		AtomicFiles.prepareFolder(model.toAbsolutePath().getParent(), "model file");
-		if (report != null)
-			AtomicFiles.prepareFolder(report, "report");
-		LabelledImages data = LabelledImages.fromFolders(images, masks, pairing, policy, Normalization.fromName(s.normalization));
-		for (String w : data.warnings)
-			out.println("warning: " + w);
-		out.println("read " + data.samples.size() + " labelled images from " + images);
+	private int train(OptionValues options) {
+		TrainRequest request = TrainRequest.of(options);
+		boolean quiet = options.get(TrainOptions.QUIET);
 		AtomicBoolean cancel = new AtomicBoolean();
 		CountDownLatch finished = new CountDownLatch(1);
 		Thread hook = cancelOnShutdown(cancel, finished);
 		try {
-			TrainingJob.Outcome o = TrainingJob.run(data, config, model, initial, resume, report, new ConsoleProgress(out, !quiet && System.console() != null), cancel);
-			printOutcome(o);
+			printOutcome(TrainingJob.run(request, new ConsoleProgress(out, !quiet && System.console() != null), cancel));
 		} finally {
 			finished.countDown();
 			try {
@@ -394,19 +324,7 @@ public final class UnetCli {
 		"  info      engine, devices and libtorch in use; with --model, what a model file holds",
 		"  bench     speed and memory of training and inference side by side with the PyTorch reference; data path, tiling, memory");
 
-	static final String TRAIN_HELP = String.join("\n", "usage: unet train --images DIR --masks DIR --model FILE.zip [options]", "",
-		"data:     --pairing by_name|sorted (by_name)  --mask-policy strict|threshold_half  --normalization scale_01|minmax|zscore|none",
-		"          --val-fraction 0.2  --test-fraction 0.2  --group-by REGEX (first group = patient)  --seed 42",
-		"network:  --depth 4  --base-features 64  --dropout 0  --init kaiming|pytorch  --initial-model FILE.zip (fine-tune)",
-		"input:    --image-size 256  --input-mode resize|patch  --patch-foreground 0.5 (share of lesion-centred patches)",
-		"          --augment default|none|flip,vflip,rot90,rotate=35,scale=0.1,elastic=30:5,",
-		"          brightness=0.2,contrast=0.2,gamma=0.2,noise=0.02  --no-augment  --loader-threads 2",
-		"training: --epochs 20  --batch-size 16  --learning-rate 1e-4  --loss " + String.join("|", Losses.names()) + " (bce_dice)",
-		"          --loss-params alpha=0.3,beta=0.7  --optimizer sgd|momentum|nesterov|adagrad|rmsprop|adam|adamw|adadelta (adam)",
-		"          --momentum 0.9  --weight-decay 0  --scheduler constant|step:size=10,gamma=0.1|exponential:gamma=0.95|",
-		"          cosine:warmup=1,min=0|cyclic:base=1e-5,max=1e-3,half=2|plateau:factor=0.5,patience=3",
-		"          --patience 0 (early stop)  --device auto|cpu|gpu|gpu:N  --resume  --report DIR  --quiet",
-		"The best model (by pooled validation Dice) goes to --model; FILE.last.zip keeps the last epoch for --resume.");
+	static final String TRAIN_USAGE = "usage: unet train --images DIR --masks DIR --model FILE.zip [options]";
 
 	static final String PREDICT_HELP = String.join("\n", "usage: unet predict --model FILE.zip --input DIR|FILE --output DIR [options]", "",
 		"  --threshold 0.5  --min-size 0 (pixels)  --fill-holes  --tile 0 (0 = training size)  --overlap (tile/4)  --tile-batch 4",

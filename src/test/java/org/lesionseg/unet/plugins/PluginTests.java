@@ -64,7 +64,7 @@ final class PluginTests {
 		LabelledImages data = LabelledImages.fromFolders(dir.resolve("images"), dir.resolve("masks"), Pairing.BY_NAME, MaskPolicy.STRICT,
 			Normalization.fromName(s.normalization));
 		Path model = dir.resolve("blob-model.zip");
-		TrainingJob.Outcome o = EngineContext.call(() -> TrainingJob.run(data, s, model, null, false, null, null, new AtomicBoolean()));
+		TrainingJob.Outcome o = EngineContext.call(() -> TrainingJob.run(data, org.lesionseg.unet.core.train.TrainingConfig.of(s), model, null, false, null, null, new AtomicBoolean()));
 		if (o.test.summary.pooledDice() < 0.8)
 			throw new IllegalStateException("the blob model learned too little: test Dice " + o.test.summary.pooledDice());
 		blobModel = model;

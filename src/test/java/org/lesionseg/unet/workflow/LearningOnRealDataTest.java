@@ -51,7 +51,7 @@ class LearningOnRealDataTest {
 		// slices must stay in one part, or the test slices are half seen in training.
 		s.groupBy = VOLUME;
 		Path model = dir.resolve("ich.zip");
-		TrainingJob.Outcome o = TrainingJob.run(set, s, model, null, false, null, null, null);
+		TrainingJob.Outcome o = TrainingJob.run(set, org.lesionseg.unet.core.train.TrainingConfig.of(s), model, null, false, null, null, null);
 
 		MetricsSummary test = o.test.summary;
 		assertTrue(test.images() >= 5, "test slices: " + test.images());
