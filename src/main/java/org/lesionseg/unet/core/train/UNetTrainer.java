@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.augment.AugmentSettings;
 import org.lesionseg.unet.core.augment.Augmenter;
+import org.lesionseg.unet.core.engine.Devices;
+import org.lesionseg.unet.core.engine.Version;
 import org.lesionseg.unet.core.modelfile.ModelFileException;
 import org.lesionseg.unet.core.data.Batch;
 import org.lesionseg.unet.core.data.BatchStream;
