@@ -10,12 +10,44 @@ import java.util.Map;
 import java.util.Set;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.workflow.options.Option;
+import org.lesionseg.unet.workflow.options.OptionSet;
+import org.lesionseg.unet.workflow.options.OptionValues;
 
 /**
- * Command-line options of the form {@code --key value} and {@code --flag}. Every option must be declared by the
- * command that reads it; anything else is an error naming the option and pointing to {@code --help}.
+ * Command-line options of the form {@code --key value}, {@code --key=value} and {@code --flag}.
+ * {@link #parse(String, List, OptionSet)} reads them with a command's option set (the registry knows the flags, the
+ * values and their checks); the instance methods serve the commands that have no option set yet.
  */
 final class Args {
+
+	/**
+	 * The command's options as checked typed values: an unknown option names the closest known one, a value given twice
+	 * or a bad value is one line naming the flag.
+	 */
+	static OptionValues parse(String command, List<String> args, OptionSet options) {
+		Map<String, String> given = new LinkedHashMap<>();
+		for (int i = 0; i < args.size(); i++) {
+			String a = args.get(i);
+			if (!a.startsWith("--") || a.length() == 2)
+				throw new UnetException("unexpected argument '" + a + "' for '" + command + "': options start with --; see unet " + command + " --help");
+			String key = a.substring(2);
+			String value;
+			if (key.contains("=")) {
+				value = key.substring(key.indexOf('=') + 1);
+				key = key.substring(0, key.indexOf('='));
+			} else if (options.takesNoValue(key)) {
+				value = "true";
+			} else {
+				if (i + 1 >= args.size() || (args.get(i + 1).startsWith("--") && !looksNumeric(args.get(i + 1))))
+					throw new UnetException("option --" + key + " of '" + command + "' needs a value");
+				value = args.get(++i);
+			}
+			if (given.put(key, value) != null)
+				throw new UnetException("option --" + key + " of '" + command + "' is given twice");
+		}
+		return options.parse(given, Option.Where.COMMAND_LINE);
+	}
 
 	private final String command;
 	private final Map<String, String> values = new LinkedHashMap<>();

@@ -33,6 +33,10 @@ import org.lesionseg.unet.workflow.SegmentationJob;
 import org.lesionseg.unet.workflow.Spelling;
 import org.lesionseg.unet.workflow.sources.ImageSource;
 import org.lesionseg.unet.workflow.TrainingJob;
+import org.lesionseg.unet.workflow.options.CommonOptions;
+import org.lesionseg.unet.workflow.options.EvaluateOptions;
+import org.lesionseg.unet.workflow.options.OptionValues;
+import org.lesionseg.unet.workflow.options.SegmentOptions;
 
 /**
  * The command line: {@code unet train|predict|evaluate|info|demo|bench ...}. For servers, scripts, tests and the demo.
@@ -66,9 +70,9 @@ public final class UnetCli {
 				case "train":
 					return help ? usage(TRAIN_HELP) : train(new Args(command, rest, flags("resume", "quiet", "no-augment")));
 				case "predict":
-					return help ? usage(PREDICT_HELP) : predict(new Args(command, rest, flags("fill-holes", "no-probability", "no-mask", "no-rois")));
+					return help ? usage(SegmentOptions.FILES.help(PREDICT_USAGE)) : predict(Args.parse(command, rest, SegmentOptions.FILES));
 				case "evaluate":
-					return help ? usage(EVALUATE_HELP) : evaluate(new Args(command, rest, flags()));
+					return help ? usage(EvaluateOptions.SET.help(EVALUATE_USAGE)) : evaluate(Args.parse(command, rest, EvaluateOptions.SET));
 				case "info":
 					return help ? usage(INFO_HELP) : info(new Args(command, rest, flags()));
 				case "demo":
@@ -224,16 +228,14 @@ public final class UnetCli {
 	/** How long Ctrl-C waits for the current batch, the last saves and the summary before the JVM ends anyway. */
 	static final int CANCEL_GRACE_SECONDS = 120;
 
-	private int predict(Args a) {
-		Path model = a.path("model");
-		Path input = a.path("input");
-		Path output = a.path("output");
-		SegmentRequest.Builder b = SegmentRequest.builder(model, ImageSource.files(input), Spelling.COMMAND_LINE).output(output)
-			.postprocessing(a.number("threshold", 0.5), a.integer("min-size", 0), a.flag("fill-holes"))
-			.tiling(a.integer("tile", 0), a.integer("overlap", -1), a.integer("tile-batch", 4))
-			.files(!a.flag("no-probability"), !a.flag("no-mask"), !a.flag("no-rois")).device(a.string("device", "auto"));
-		a.rejectUnknown();
-		SegmentRequest request = b.build();
+	private int predict(OptionValues v) {
+		Path output = v.get(SegmentOptions.OUTPUT_FOLDER);
+		SegmentRequest request = SegmentRequest.builder(v.get(SegmentOptions.MODEL_FILE), ImageSource.files(v.get(SegmentOptions.INPUT_FOLDER)),
+			Spelling.COMMAND_LINE).output(output)
+			.postprocessing(v.get(CommonOptions.THRESHOLD), v.get(CommonOptions.MIN_SIZE), v.get(CommonOptions.FILL_HOLES))
+			.tiling(v.get(CommonOptions.TILE), v.get(CommonOptions.OVERLAP), v.get(CommonOptions.TILE_BATCH))
+			.files(!v.get(SegmentOptions.NO_PROBABILITY), !v.get(SegmentOptions.NO_MASK), !v.get(SegmentOptions.NO_ROIS)).device(v.get(CommonOptions.DEVICE))
+			.build();
 		for (String w : request.source().warnings())
 			out.println("warning: " + w);
 		int[] modelChannels = { 0 };
@@ -272,18 +274,17 @@ public final class UnetCli {
 		return channels == 1 ? "1 channel (grey)" : channels == 3 ? "3 channels (RGB)" : channels + " channels";
 	}
 
-	private int evaluate(Args a) {
-		Path model = a.path("model");
-		Path images = a.path("images");
-		Path masks = a.path("masks");
-		Path csv = a.optionalPath("output");
-		Path report = a.optionalPath("report");
-		EvaluateRequest.Builder b = EvaluateRequest.builder(model,
-			EvaluateRequest.folders(images, masks, Pairing.fromName(a.string("pairing", "by_name")), MaskPolicy.fromName(a.string("mask-policy", "strict"))),
-			Spelling.COMMAND_LINE).report(report).metricsCsv(csv).panels(a.integer("panels", report == null ? 0 : 6))
-			.postprocessing(a.number("threshold", 0.5), a.integer("min-size", 0), a.flag("fill-holes"))
-			.tiling(a.integer("tile", 0), a.integer("overlap", -1), a.integer("tile-batch", 4)).device(a.string("device", "auto"));
-		a.rejectUnknown();
+	private int evaluate(OptionValues v) {
+		Path images = v.get(EvaluateOptions.IMAGES_FOLDER), masks = v.get(EvaluateOptions.MASKS_FOLDER);
+		if (images == null || masks == null)
+			throw new UnetException("'evaluate' needs " + (images == null ? "--images" : "--masks") + "; see unet evaluate --help");
+		Path csv = v.get(EvaluateOptions.METRICS_FILE);
+		Path report = v.get(EvaluateOptions.REPORT_FOLDER);
+		EvaluateRequest.Builder b = EvaluateRequest.builder(v.get(SegmentOptions.MODEL_FILE),
+			EvaluateRequest.folders(images, masks, v.get(CommonOptions.PAIRING), v.get(CommonOptions.MASK_POLICY)), Spelling.COMMAND_LINE)
+			.report(report).metricsCsv(csv).panels(report == null ? 0 : v.get(EvaluateOptions.PANEL_COUNT)) // panels only go to a report here
+			.postprocessing(v.get(CommonOptions.THRESHOLD), v.get(CommonOptions.MIN_SIZE), v.get(CommonOptions.FILL_HOLES))
+			.tiling(v.get(CommonOptions.TILE), v.get(CommonOptions.OVERLAP), v.get(CommonOptions.TILE_BATCH)).device(v.get(CommonOptions.DEVICE));
 		Evaluation.Outcome o = Evaluation.run(b.build(), new Evaluation.Listener() {
 			@Override
 			public void started(Segmenter segmenter) {
@@ -334,15 +335,9 @@ public final class UnetCli {
 		"          --patience 0 (early stop)  --device auto|cpu|gpu|gpu:N  --resume  --report DIR  --quiet",
 		"The best model (by pooled validation Dice) goes to --model; FILE.last.zip keeps the last epoch for --resume.");
 
-	static final String PREDICT_HELP = String.join("\n", "usage: unet predict --model FILE.zip --input DIR|FILE --output DIR [options]", "",
-		"  --threshold 0.5  --min-size 0 (pixels)  --fill-holes  --tile 0 (0 = training size)  --overlap (tile/4)  --tile-batch 4",
-		"  --device auto|cpu|gpu  --no-probability  --no-mask  --no-rois",
-		"Writes NAME_prob.tif (32-bit), NAME_mask.png (0/255), NAME_rois.zip (ImageJ ROI set) and objects.csv.");
+	static final String PREDICT_USAGE = "usage: unet predict --model FILE.zip --input DIR|FILE --output DIR [options]";
 
-	static final String EVALUATE_HELP = String.join("\n", "usage: unet evaluate --model FILE.zip --images DIR --masks DIR [--output FILE.csv] [options]", "",
-		"  --report DIR (panels and metrics.csv)  --panels 6  --threshold 0.5  --min-size 0  --fill-holes  --tile  --overlap  --device",
-		"Prints per-image Dice and IoU and a last line:",
-		"summary: images=N mean_dice=... mean_dice_nonempty=... pooled_dice=... mean_iou=... accuracy=...");
+	static final String EVALUATE_USAGE = "usage: unet evaluate --model FILE.zip --images DIR --masks DIR [--output FILE.csv] [options]";
 
 	static final String INFO_HELP = "usage: unet info [--model FILE.zip]\nEngine, version, devices, libtorch location; with --model, the model's description and metrics.";
 

@@ -13,6 +13,8 @@ import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.io.AtomicFiles;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.TiledPredictor;
+import org.lesionseg.unet.workflow.options.CommonOptions;
+import org.lesionseg.unet.workflow.options.EvaluateOptions;
 
 /**
  * Everything an evaluation needs, typed and checked once, whichever entry point asked for it (Evaluate UNet,
@@ -112,15 +114,15 @@ public final class EvaluateRequest {
 		private final Spelling spelling;
 		private Path report;
 		private Path metricsCsv;
-		private int panels;
-		// the core's defaults, not copies of them
-		private double threshold = new MaskPostprocessing.Options().threshold();
-		private int minSize = new MaskPostprocessing.Options().minSize();
-		private boolean fillHoles = new MaskPostprocessing.Options().fillHoles();
-		private int tile = new TiledPredictor.Options().tile;
-		private int overlap = new TiledPredictor.Options().overlap;
-		private int tileBatch = new TiledPredictor.Options().tileBatch;
-		private String device = "auto";
+		private int panels = EvaluateOptions.PANEL_COUNT.defaultValue();
+		// the registry's defaults, not copies of them
+		private double threshold = CommonOptions.THRESHOLD.defaultValue();
+		private int minSize = CommonOptions.MIN_SIZE.defaultValue();
+		private boolean fillHoles = CommonOptions.FILL_HOLES.defaultValue();
+		private int tile = CommonOptions.TILE.defaultValue();
+		private int overlap = CommonOptions.OVERLAP.defaultValue();
+		private int tileBatch = CommonOptions.TILE_BATCH.defaultValue();
+		private String device = CommonOptions.DEVICE.defaultValue();
 
 		private Builder(Path model, Data data, Spelling spelling) {
 			this.model = model;
@@ -172,13 +174,12 @@ public final class EvaluateRequest {
 			if (data == null)
 				throw new UnetException("nothing to evaluate on was given");
 			if (panels < 0)
-				throw new UnetException(spelling.of("panel_count") + " must not be negative, got " + panels);
+				throw new UnetException(spelling.of(EvaluateOptions.PANEL_COUNT) + " must not be negative, got " + panels);
 			if (metricsCsv != null && Files.isDirectory(metricsCsv))
-				throw new UnetException(spelling.of("metrics_file") + " " + metricsCsv + " is a folder: give a file name such as metrics.csv");
-			MaskPostprocessing.Options post = RequestChecks.postprocessing(threshold, minSize, fillHoles, spelling);
-			TiledPredictor.Options tiles = RequestChecks.tiling(tile, overlap, tileBatch, spelling);
-			if (device == null || device.trim().isEmpty())
-				throw new UnetException(spelling.of("device") + " is empty: use auto, cpu, gpu or gpu:N");
+				throw new UnetException(spelling.of(EvaluateOptions.METRICS_FILE) + " " + metricsCsv + " is a folder: give a file name such as metrics.csv");
+			MaskPostprocessing.Options post = RequestChecks.postprocessing(threshold, minSize, fillHoles);
+			TiledPredictor.Options tiles = RequestChecks.tiling(tile, overlap, tileBatch);
+			device = RequestChecks.device(device);
 			return new EvaluateRequest(this, post, tiles);
 		}
 	}

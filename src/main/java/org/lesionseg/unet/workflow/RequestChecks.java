@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.TiledPredictor;
+import org.lesionseg.unet.workflow.options.CommonOptions;
+import org.lesionseg.unet.workflow.options.SegmentOptions;
 
 /** The checks that the requests share, each in one place, with messages naming the key as the user spelled it. */
 final class RequestChecks {
@@ -16,7 +18,7 @@ final class RequestChecks {
 
 	/** An existing model file: a missing path and a folder are told apart. */
 	static Path modelFile(Path model, Spelling spelling) {
-		String key = spelling.of("model_file");
+		String key = spelling.of(SegmentOptions.MODEL_FILE);
 		if (model == null || model.toString().trim().isEmpty())
 			throw new UnetException(key + " is missing: give the model file (.zip) written by Train UNet");
 		if (Files.isDirectory(model))
@@ -26,26 +28,27 @@ final class RequestChecks {
 		return model;
 	}
 
-	/** Threshold, minimum object size and hole filling. */
-	static MaskPostprocessing.Options postprocessing(double threshold, int minSize, boolean fillHoles, Spelling spelling) {
-		if (!MaskPostprocessing.Options.validThreshold(threshold))
-			throw new UnetException(spelling.of("threshold") + " must be between 0 and 1 (exclusive), got " + threshold);
-		if (minSize < 0)
-			throw new UnetException(spelling.of("min_size") + " must not be negative, got " + minSize);
+	/** Threshold, minimum object size and hole filling, checked against their one description in the registry. */
+	static MaskPostprocessing.Options postprocessing(double threshold, int minSize, boolean fillHoles) {
+		CommonOptions.THRESHOLD.checked(threshold);
+		CommonOptions.MIN_SIZE.checked(minSize);
 		return new MaskPostprocessing.Options().threshold((float) threshold).minSize(minSize).fillHoles(fillHoles);
 	}
 
-	/** Tile size (0 = the training size), overlap (negative = a quarter tile) and tiles per batch. */
-	static TiledPredictor.Options tiling(int tile, int overlap, int tileBatch, Spelling spelling) {
-		if (tile < 0)
-			throw new UnetException(spelling.of("tile") + " must be positive, or 0 for the training size; got " + tile);
-		if (tileBatch < 1)
-			throw new UnetException(spelling.of("tile_batch") + " must be at least 1, got " + tileBatch);
+	/** Tile size (0 = the training size), overlap (-1 = a quarter tile) and tiles per batch, checked by the registry. */
+	static TiledPredictor.Options tiling(int tile, int overlap, int tileBatch) {
 		TiledPredictor.Options t = new TiledPredictor.Options();
-		t.tile = tile;
-		t.overlap = overlap;
-		t.tileBatch = tileBatch;
+		t.tile = CommonOptions.TILE.checked(tile);
+		t.overlap = CommonOptions.OVERLAP.checked(overlap);
+		t.tileBatch = CommonOptions.TILE_BATCH.checked(tileBatch);
 		return t;
+	}
+
+	/** A device name the engine knows. */
+	static String device(String device) {
+		if (device == null || device.trim().isEmpty())
+			throw new UnetException(CommonOptions.DEVICE.name() + " is empty: use auto, cpu, gpu or gpu:N");
+		return CommonOptions.DEVICE.checked(device.trim());
 	}
 
 	/**
@@ -58,9 +61,9 @@ final class RequestChecks {
 		Path in = canonical(inputFolder);
 		Path out = canonical(output);
 		if (out.equals(in))
-			throw new UnetException(spelling.of("output_folder") + " " + output + " is the input folder: choose another folder, so that the results are not taken for images next time");
+			throw new UnetException(spelling.of(SegmentOptions.OUTPUT_FOLDER) + " " + output + " is the input folder: choose another folder, so that the results are not taken for images next time");
 		if (out.startsWith(in))
-			throw new UnetException(spelling.of("output_folder") + " " + output + " is inside the input folder " + inputFolder
+			throw new UnetException(spelling.of(SegmentOptions.OUTPUT_FOLDER) + " " + output + " is inside the input folder " + inputFolder
 				+ ": choose a folder outside it, so that the results are not taken for images next time");
 	}
 

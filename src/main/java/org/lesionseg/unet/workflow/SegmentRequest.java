@@ -6,6 +6,7 @@ import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.io.AtomicFiles;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.TiledPredictor;
+import org.lesionseg.unet.workflow.options.CommonOptions;
 import org.lesionseg.unet.workflow.sources.ImageSource;
 
 /**
@@ -93,17 +94,17 @@ public final class SegmentRequest {
 		private final ImageSource source;
 		private final Spelling spelling;
 		private Path output;
-		// the core's defaults, not copies of them
-		private double threshold = new MaskPostprocessing.Options().threshold();
-		private int minSize = new MaskPostprocessing.Options().minSize();
-		private boolean fillHoles = new MaskPostprocessing.Options().fillHoles();
-		private int tile = new TiledPredictor.Options().tile;
-		private int overlap = new TiledPredictor.Options().overlap;
-		private int tileBatch = new TiledPredictor.Options().tileBatch;
+		// the registry's defaults, not copies of them
+		private double threshold = CommonOptions.THRESHOLD.defaultValue();
+		private int minSize = CommonOptions.MIN_SIZE.defaultValue();
+		private boolean fillHoles = CommonOptions.FILL_HOLES.defaultValue();
+		private int tile = CommonOptions.TILE.defaultValue();
+		private int overlap = CommonOptions.OVERLAP.defaultValue();
+		private int tileBatch = CommonOptions.TILE_BATCH.defaultValue();
 		private boolean writeProbability = true;
 		private boolean writeMask = true;
 		private boolean writeRois = true;
-		private String device = "auto";
+		private String device = CommonOptions.DEVICE.defaultValue();
 
 		private Builder(Path model, ImageSource source, Spelling spelling) {
 			this.model = model;
@@ -154,10 +155,9 @@ public final class SegmentRequest {
 			if (source == null)
 				throw new UnetException("no images to segment were given");
 			RequestChecks.outputOutsideInput(output, source.folder(), spelling);
-			MaskPostprocessing.Options post = RequestChecks.postprocessing(threshold, minSize, fillHoles, spelling);
-			TiledPredictor.Options tiles = RequestChecks.tiling(tile, overlap, tileBatch, spelling);
-			if (device == null || device.trim().isEmpty())
-				throw new UnetException(spelling.of("device") + " is empty: use auto, cpu, gpu or gpu:N");
+			MaskPostprocessing.Options post = RequestChecks.postprocessing(threshold, minSize, fillHoles);
+			TiledPredictor.Options tiles = RequestChecks.tiling(tile, overlap, tileBatch);
+			device = RequestChecks.device(device);
 			source.size(); // a folder without images, or a path that does not exist, is told now
 			return new SegmentRequest(this, post, tiles);
 		}
