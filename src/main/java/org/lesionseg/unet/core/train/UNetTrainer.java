@@ -24,6 +24,8 @@ import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.engine.Devices;
 import org.lesionseg.unet.core.engine.Version;
 import org.lesionseg.unet.core.data.SampleTransform;
+import org.lesionseg.unet.core.engine.Devices;
+import org.lesionseg.unet.core.engine.Version;
 import org.lesionseg.unet.core.loss.Losses;
 import org.lesionseg.unet.core.metrics.ConfusionCounts;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
