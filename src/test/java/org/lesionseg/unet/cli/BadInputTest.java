@@ -138,9 +138,17 @@ class BadInputTest {
 			dir.resolve("m.zip").toString() }, TINY), extra);
 	}
 
+	/** A predict command; an option in {@code extra} replaces the default one (an option given twice is an error). */
 	private String[] predict(Path model, Path input, String... extra) {
-		return concat(new String[] { "predict", "--model", model.toString(), "--input", input.toString(), "--output", dir.resolve("out").toString(),
-			"--device", "cpu" }, extra);
+		java.util.List<String> args = new java.util.ArrayList<>(java.util.Arrays.asList("predict", "--model", model.toString(), "--input",
+			input.toString()));
+		java.util.List<String> more = java.util.Arrays.asList(extra);
+		if (!more.contains("--output"))
+			args.addAll(java.util.Arrays.asList("--output", dir.resolve("out").toString()));
+		if (!more.contains("--device"))
+			args.addAll(java.util.Arrays.asList("--device", "cpu"));
+		args.addAll(more);
+		return args.toArray(new String[0]);
 	}
 
 	private Path images() {
