@@ -170,6 +170,7 @@ public final class EvaluateRequest {
 		 * @throws UnetException naming the key and the fault
 		 */
 		public EvaluateRequest build() {
+			RequestChecks.folderPossible(report, "report");
 			RequestChecks.modelFile(model, spelling);
 			if (data == null)
 				throw new UnetException("nothing to evaluate on was given");

@@ -24,7 +24,7 @@ final class RequestChecks {
 		if (Files.isDirectory(model))
 			throw new UnetException(key + " " + model + " is a folder, not a model file: give the .zip file written by Train UNet");
 		if (!Files.isRegularFile(model))
-			throw new UnetException(key + " " + model + " does not exist: give a model file written by Train UNet");
+			throw new UnetException(key + " " + model + " does not exist; check the folder and the file name.");
 		return model;
 	}
 
@@ -65,6 +65,16 @@ final class RequestChecks {
 		if (out.startsWith(in))
 			throw new UnetException(spelling.of(SegmentOptions.OUTPUT_FOLDER) + " " + output + " is inside the input folder " + inputFolder
 				+ ": choose a folder outside it, so that the results are not taken for images next time");
+	}
+
+	/** A folder that can be created or used: no part of its path is a file (checked without creating anything). */
+	static void folderPossible(Path folder, String what) {
+		if (folder == null)
+			return;
+		Path absolute = folder.toAbsolutePath();
+		for (Path p = absolute; p != null; p = p.getParent())
+			if (Files.exists(p) && !Files.isDirectory(p))
+				throw new UnetException("cannot use " + absolute + " as the " + what + " folder: " + p + " is a file, not a folder; choose another path");
 	}
 
 	/** The real path of the longest existing part (symbolic links resolved), with the rest appended. */

@@ -151,10 +151,12 @@ public final class SegmentRequest {
 		 * @throws UnetException naming the key and the fault
 		 */
 		public SegmentRequest build() {
-			RequestChecks.modelFile(model, spelling);
 			if (source == null)
 				throw new UnetException("no images to segment were given");
+			// where results go first: a wrong output folder is told before anything is read
 			RequestChecks.outputOutsideInput(output, source.folder(), spelling);
+			RequestChecks.folderPossible(output, "output");
+			RequestChecks.modelFile(model, spelling);
 			MaskPostprocessing.Options post = RequestChecks.postprocessing(threshold, minSize, fillHoles);
 			TiledPredictor.Options tiles = RequestChecks.tiling(tile, overlap, tileBatch);
 			device = RequestChecks.device(device);

@@ -24,20 +24,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesionseg.unet.cli.UnetCli;
 import org.lesionseg.unet.core.data.ImageFiles;
-import org.lesionseg.unet.core.model.UNetBlock;
-import org.lesionseg.unet.core.model.UNetConfig;
-import org.lesionseg.unet.core.model.WeightInit;
-import org.lesionseg.unet.core.modelfile.ModelFile;
-import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.core.predict.ObjectTable;
 import org.lesionseg.unet.ij.RoiSets;
+import org.lesionseg.unet.workflow.FixedModels;
 import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.gui.Roi;
@@ -70,20 +63,7 @@ class SameRequestEverywhereTest {
 	}
 
 	private Path model() {
-		Path model = dir.resolve("fixed.zip");
-		UNetConfig config = new UNetConfig().depth(2).baseFeatures(4).inputChannels(1);
-		try (NDManager manager = NDManager.newBaseManager()) {
-			UNetBlock block = new UNetBlock(config);
-			block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 32, 32));
-			WeightInit.pytorchDefault(block, 7);
-			ModelInfo info = ModelInfo.of(config);
-			info.normalization = "scale01";
-			info.trainingSize = 32;
-			info.inputMode = "resize";
-			info.inputScale = 1;
-			ModelFile.save(model, block, info, null, null);
-		}
-		return model;
+		return FixedModels.grey(dir.resolve("fixed.zip"), 7);
 	}
 
 	private String cli(String... args) {

@@ -121,6 +121,6 @@ class SegmentWithUNetTest {
 		ImagePlus imp = new ImagePlus("x.png", new ByteProcessor(16, 16));
 		CommandModule m = PluginTests.run(context, SegmentWithUNet.class, "image", imp, "model_file", tmp.resolve("nothing.zip").toFile());
 		assertTrue(m.isCanceled());
-		assertEquals("model_file " + tmp.resolve("nothing.zip") + " does not exist: give a model file written by Train UNet", m.getCancelReason());
+		assertEquals("model_file " + tmp.resolve("nothing.zip") + " does not exist; check the folder and the file name.", m.getCancelReason());
 	}
 }
