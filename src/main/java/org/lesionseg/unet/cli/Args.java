@@ -22,11 +22,12 @@ import org.lesionseg.unet.workflow.options.OptionValues;
 final class Args {
 
 	/**
-	 * The command's options as checked typed values: an unknown option names the closest known one, a value given twice
-	 * or a bad value is one line naming the flag.
+	 * The command's options as checked typed values: an unknown option names the closest known one, a bad value is one
+	 * line naming the flag; of an option given twice, the later value counts.
 	 */
 	static OptionValues parse(String command, List<String> args, OptionSet options) {
 		Map<String, String> given = new LinkedHashMap<>();
+		Map<String, String> spelledAs = new LinkedHashMap<>();
 		for (int i = 0; i < args.size(); i++) {
 			String a = args.get(i);
 			if (!a.startsWith("--") || a.length() == 2)
@@ -43,8 +44,12 @@ final class Args {
 					throw new UnetException("option --" + key + " of '" + command + "' needs a value");
 				value = args.get(++i);
 			}
-			if (given.put(key, value) != null)
-				throw new UnetException("option --" + key + " of '" + command + "' is given twice");
+			// a later value wins, as in most commands (a script may append to a base command line)
+			Option<?> option = options.find(key);
+			String same = spelledAs.put(option == null ? key : option.name(), key);
+			if (same != null)
+				given.remove(same);
+			given.put(key, value);
 		}
 		return options.parse(given, Option.Where.COMMAND_LINE);
 	}

@@ -6,37 +6,31 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.lesionseg.unet.core.UnetException;
-import org.lesionseg.unet.core.data.MaskPolicy;
-import org.lesionseg.unet.core.data.Normalization;
-import org.lesionseg.unet.core.data.Pairing;
-import org.lesionseg.unet.core.loss.Losses;
 import org.lesionseg.unet.core.predict.Segmenter;
-import org.lesionseg.unet.core.io.AtomicFiles;
-import org.lesionseg.unet.core.train.TrainingSettings;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.workflow.EvaluateRequest;
 import org.lesionseg.unet.workflow.Evaluation;
 import org.lesionseg.unet.workflow.InfoReport;
-import org.lesionseg.unet.workflow.LabelledImages;
 import org.lesionseg.unet.workflow.SegmentRequest;
 import org.lesionseg.unet.workflow.SegmentationJob;
 import org.lesionseg.unet.workflow.Spelling;
-import org.lesionseg.unet.workflow.sources.ImageSource;
+import org.lesionseg.unet.workflow.TrainRequest;
 import org.lesionseg.unet.workflow.TrainingJob;
 import org.lesionseg.unet.workflow.options.CommonOptions;
+import org.lesionseg.unet.workflow.options.DemoOptions;
 import org.lesionseg.unet.workflow.options.EvaluateOptions;
 import org.lesionseg.unet.workflow.options.OptionValues;
 import org.lesionseg.unet.workflow.options.SegmentOptions;
+import org.lesionseg.unet.workflow.options.TrainOptions;
+import org.lesionseg.unet.workflow.sources.ImageSource;
 
 /**
  * The command line: {@code unet train|predict|evaluate|info|demo|bench ...}. For servers, scripts, tests and the demo.
@@ -68,7 +62,7 @@ public final class UnetCli {
 		try {
 			switch (command) {
 				case "train":
-					return help ? usage(TRAIN_HELP) : train(new Args(command, rest, flags("resume", "quiet", "no-augment")));
+					return help ? usage(TrainOptions.SET.help(TRAIN_USAGE)) : train(Args.parse(command, rest, TrainOptions.SET));
 				case "predict":
 					return help ? usage(SegmentOptions.FILES.help(PREDICT_USAGE)) : predict(Args.parse(command, rest, SegmentOptions.FILES));
 				case "evaluate":
@@ -76,7 +70,7 @@ public final class UnetCli {
 				case "info":
 					return help ? usage(INFO_HELP) : info(new Args(command, rest, flags()));
 				case "demo":
-					return help ? usage(Demo.HELP) : new Demo(out).run(new Args(command, rest, flags("quick")));
+					return help ? usage(DemoOptions.SET.help(Demo.USAGE)) : new Demo(out).run(Args.parse(command, rest, DemoOptions.SET));
 				case "bench":
 					return help ? usage(Bench.HELP) : new Bench(out).run(new Args(command, rest, flags()));
 				default:
@@ -109,83 +103,14 @@ public final class UnetCli {
 		return new HashSet<>(Arrays.asList(names));
 	}
 
-	/** Reads the training options shared by {@code train} and {@code demo}. */
-	static TrainingSettings settings(Args a, TrainingSettings s) {
-		s.epochs = a.integer("epochs", s.epochs);
-		s.batchSize = a.integer("batch-size", s.batchSize);
-		s.learningRate = (float) a.number("learning-rate", s.learningRate);
-		s.loss = a.string("loss", s.loss);
-		s.lossParams = lossParams(a.string("loss-params", ""));
-		s.optimizer = a.string("optimizer", s.optimizer);
-		s.momentum = (float) a.number("momentum", s.momentum);
-		s.weightDecay = (float) a.number("weight-decay", s.weightDecay);
-		s.scheduler = a.string("scheduler", s.scheduler);
-		s.imageSize = a.integer("image-size", s.imageSize);
-		s.inputMode = a.string("input-mode", s.inputMode);
-		s.patchForeground = a.number("patch-foreground", s.patchForeground);
-		s.baseFeatures = a.integer("base-features", s.baseFeatures);
-		s.depth = a.integer("depth", s.depth);
-		s.dropout = (float) a.number("dropout", s.dropout);
-		s.init = a.string("init", s.init);
-		s.normalization = Normalization.fromName(a.string("normalization", s.normalization)).key();
-		s.valFraction = a.number("val-fraction", s.valFraction);
-		s.testFraction = a.number("test-fraction", s.testFraction);
-		s.groupBy = a.string("group-by", s.groupBy);
-		s.seed = (long) a.number("seed", s.seed);
-		s.device = a.string("device", s.device);
-		s.augment = a.flag("no-augment") ? "none" : a.string("augment", s.augment);
-		s.patience = a.integer("patience", s.patience);
-		s.loaderThreads = a.integer("loader-threads", s.loaderThreads);
-		Losses.create(s.loss, s.lossParams); // fail early on a bad loss
-		s.validate();
-		return s;
-	}
-
-	private static Map<String, Double> lossParams(String text) {
-		Map<String, Double> params = new LinkedHashMap<>();
-		if (text.trim().isEmpty())
-			return params;
-		for (String part : text.split(",")) {
-			String[] kv = part.split("=", 2);
-			if (kv.length != 2)
-				throw new UnetException("--loss-params takes key=value pairs such as alpha=0.3,beta=0.7; got '" + part + "'");
-			try {
-				params.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
-			} catch (NumberFormatException e) {
-				throw new UnetException("loss parameter " + kv[0].trim() + " needs a number, got '" + kv[1].trim() + "'");
-			}
-		}
-		return params;
-	}
-
-	private int train(Args a) {
-		Path images = a.path("images");
-		Path masks = a.path("masks");
-		Path model = a.path("model");
-		Path initial = a.optionalPath("initial-model");
-		Path report = a.optionalPath("report");
-		boolean resume = a.flag("resume");
-		boolean quiet = a.flag("quiet");
-		Pairing pairing = Pairing.fromName(a.string("pairing", "by_name"));
-		MaskPolicy policy = MaskPolicy.fromName(a.string("mask-policy", "strict"));
-		TrainingSettings s = settings(a, new TrainingSettings());
-		a.rejectUnknown();
-		if (initial == null && !resume) // a new network: its depth is known before the images are read
-			new org.lesionseg.unet.core.model.UNetConfig().depth(s.depth).checkTrainingSize(s.imageSize);
-		// where the results go must be writable before hours of training, not after
-		AtomicFiles.prepareFolder(model.toAbsolutePath().getParent(), "model file");
-		if (report != null)
-			AtomicFiles.prepareFolder(report, "report");
-		LabelledImages data = LabelledImages.fromFolders(images, masks, pairing, policy, Normalization.fromName(s.normalization));
-		for (String w : data.warnings)
-			out.println("warning: " + w);
-		out.println("read " + data.samples.size() + " labelled images from " + images);
+	private int train(OptionValues options) {
+		TrainRequest request = TrainRequest.of(options);
+		boolean quiet = options.get(TrainOptions.QUIET);
 		AtomicBoolean cancel = new AtomicBoolean();
 		CountDownLatch finished = new CountDownLatch(1);
 		Thread hook = cancelOnShutdown(cancel, finished);
 		try {
-			TrainingJob.Outcome o = TrainingJob.run(data, s, model, initial, resume, report, new ConsoleProgress(out, !quiet && System.console() != null), cancel);
-			printOutcome(o);
+			printOutcome(TrainingJob.run(request, new ConsoleProgress(out, !quiet && System.console() != null), cancel));
 		} finally {
 			finished.countDown();
 			try {
@@ -321,19 +246,7 @@ public final class UnetCli {
 		"  info      engine, devices and libtorch in use; with --model, what a model file holds",
 		"  bench     speed and memory of training and inference side by side with the PyTorch reference; data path, tiling, memory");
 
-	static final String TRAIN_HELP = String.join("\n", "usage: unet train --images DIR --masks DIR --model FILE.zip [options]", "",
-		"data:     --pairing by_name|sorted (by_name)  --mask-policy strict|threshold_half  --normalization scale_01|minmax|zscore|none",
-		"          --val-fraction 0.2  --test-fraction 0.2  --group-by REGEX (first group = patient)  --seed 42",
-		"network:  --depth 4  --base-features 64  --dropout 0  --init kaiming|pytorch  --initial-model FILE.zip (fine-tune)",
-		"input:    --image-size 256  --input-mode resize|patch  --patch-foreground 0.5 (share of lesion-centred patches)",
-		"          --augment default|none|flip,vflip,rot90,rotate=35,scale=0.1,elastic=30:5,",
-		"          brightness=0.2,contrast=0.2,gamma=0.2,noise=0.02  --no-augment  --loader-threads 2",
-		"training: --epochs 20  --batch-size 16  --learning-rate 1e-4  --loss " + String.join("|", Losses.names()) + " (bce_dice)",
-		"          --loss-params alpha=0.3,beta=0.7  --optimizer sgd|momentum|nesterov|adagrad|rmsprop|adam|adamw|adadelta (adam)",
-		"          --momentum 0.9  --weight-decay 0  --scheduler constant|step:size=10,gamma=0.1|exponential:gamma=0.95|",
-		"          cosine:warmup=1,min=0|cyclic:base=1e-5,max=1e-3,half=2|plateau:factor=0.5,patience=3",
-		"          --patience 0 (early stop)  --device auto|cpu|gpu|gpu:N  --resume  --report DIR  --quiet",
-		"The best model (by pooled validation Dice) goes to --model; FILE.last.zip keeps the last epoch for --resume.");
+	static final String TRAIN_USAGE = "usage: unet train --images DIR --masks DIR --model FILE.zip [options]";
 
 	static final String PREDICT_USAGE = "usage: unet predict --model FILE.zip --input DIR|FILE --output DIR [options]";
 

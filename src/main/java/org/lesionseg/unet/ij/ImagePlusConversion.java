@@ -110,22 +110,38 @@ public final class ImagePlusConversion {
 	 *             values (a grey image rather than a mask)
 	 */
 	public static List<byte[]> toMasks(ImagePlus maskImp) {
+		List<float[]> values = maskValues(maskImp);
+		List<byte[]> masks = new ArrayList<>(values.size());
+		for (int plane = 1; plane <= values.size(); plane++)
+			masks.add(toBinaryMask(values.get(plane - 1), maskPlaneName(maskImp, plane)));
+		return masks;
+	}
+
+	/**
+	 * The raw values of every (z, t) plane of a mask image, its channels (and the colours of an RGB mask) combined by
+	 * their largest value: what a mask rule ({@code ImageFiles.toBinaryMask}) judges.
+	 *
+	 * @return one width × height array per plane, in stack order
+	 */
+	public static List<float[]> maskValues(ImagePlus maskImp) {
 		requireImage(maskImp, "mask");
 		int planePixels = maskImp.getWidth() * maskImp.getHeight();
-		int planes = planeCount(maskImp);
 		ImageStack stack = maskImp.getStack();
-		List<byte[]> masks = new ArrayList<>(planes);
+		List<float[]> planes = new ArrayList<>(planeCount(maskImp));
 		for (int t = 1; t <= maskImp.getNFrames(); t++) {
 			for (int z = 1; z <= maskImp.getNSlices(); z++) {
 				float[] combined = new float[planePixels];
 				for (int c = 1; c <= maskImp.getNChannels(); c++)
 					combineMax(stack.getPixels(maskImp.getStackIndex(c, z, t)), combined);
-				int plane = (t - 1) * maskImp.getNSlices() + z;
-				String name = planes > 1 ? maskImp.getTitle() + " (slice " + plane + ")" : maskImp.getTitle();
-				masks.add(toBinaryMask(combined, name));
+				planes.add(combined);
 			}
 		}
-		return masks;
+		return planes;
+	}
+
+	/** A mask plane as messages name it: the title, and the slice (from 1) of a stack. */
+	public static String maskPlaneName(ImagePlus maskImp, int plane) {
+		return planeCount(maskImp) > 1 ? maskImp.getTitle() + " (slice " + plane + ")" : maskImp.getTitle();
 	}
 
 	/**

@@ -4,9 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.MaskPolicy;
@@ -59,23 +57,5 @@ final class Inputs {
 			if (p.name().equals(n))
 				return p;
 		throw new UnetException("unknown mask_policy '" + name + "': use strict or threshold_half");
-	}
-
-	/** Loss parameters such as {@code alpha=0.3,beta=0.7}. */
-	static Map<String, Double> lossParams(String text) {
-		Map<String, Double> params = new LinkedHashMap<>();
-		if (text == null || text.trim().isEmpty())
-			return params;
-		for (String part : text.split(",")) {
-			String[] kv = part.split("=", 2);
-			if (kv.length != 2 || kv[0].trim().isEmpty())
-				throw new UnetException("loss_params takes name=value pairs separated by commas, such as alpha=0.3,beta=0.7; got '" + part.trim() + "'");
-			try {
-				params.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
-			} catch (NumberFormatException e) {
-				throw new UnetException("loss parameter " + kv[0].trim() + " needs a number, got '" + kv[1].trim() + "'");
-			}
-		}
-		return params;
 	}
 }

@@ -6,7 +6,12 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+
+import org.lesionseg.unet.workflow.options.Option;
+import org.lesionseg.unet.workflow.options.OptionSet;
 
 import org.scijava.ItemIO;
 import org.scijava.ItemVisibility;
@@ -234,6 +239,89 @@ public final class MacroKeys {
 		if (value == null || value.toString().isEmpty())
 			return k.required() ? "**required**" : "none";
 		return "`" + format(value) + "`";
+	}
+
+	/**
+	 * A command's values as the text a macro would give, by key, for its job's option set to parse: numbers as a macro
+	 * writes them, an empty file or open image as "" (not given), an open image by its title.
+	 *
+	 * @throws IllegalStateException if a key has no option in the set (a test keeps the two in step)
+	 */
+	public static Map<String, String> values(Object command, OptionSet options) {
+		Map<String, String> values = new LinkedHashMap<>();
+		for (Key k : keysOf(command.getClass())) {
+			if (options.find(k.name()) == null)
+				throw new IllegalStateException(k.name() + " of " + command.getClass().getSimpleName() + " is not an option of " + options.job());
+			Object v = k.value(command);
+			values.put(k.name(), v instanceof ij.ImagePlus ? ((ij.ImagePlus) v).getTitle() : format(v));
+		}
+		return values;
+	}
+
+	/**
+	 * Where a command's {@code @Parameter} fields and its job's option set disagree: a key that is no option (or only an
+	 * old spelling of one), a literal default, choices or a given min/max that differ from the registry's, a field whose
+	 * type does not fit the option's kind, and an option for Fiji with no field.
+	 *
+	 * @return the differences, empty if none
+	 */
+	public static List<String> differences(Class<?> commandClass, OptionSet options) {
+		List<String> problems = new ArrayList<>();
+		List<Key> keys = keysOf(commandClass);
+		List<Option<?>> matched = new ArrayList<>();
+		for (Key k : keys) {
+			Option<?> o = options.find(k.name());
+			if (o == null || !o.name().equals(k.name())) {
+				problems.add(k.name() + " is not an option of " + options.job() + (o == null ? "" : " (it is an old spelling of " + o.name() + ")"));
+				continue;
+			}
+			matched.add(o);
+			if (o.where() == Option.Where.COMMAND_LINE)
+				problems.add(k.name() + " is a command-line option only");
+			if (!fits(k, o))
+				problems.add(k.name() + " is a " + k.type().getSimpleName() + (k.isDirectory() ? " folder" : "") + " field but a " + o.kind().word() + " option");
+			if (k.type() != ij.ImagePlus.class) {
+				String fieldDefault = format(k.defaultValue(commandClass));
+				if (!fieldDefault.equals(options.defaultText(o)))
+					problems.add(k.name() + " defaults to '" + fieldDefault + "' in the command but '" + options.defaultText(o) + "' in the registry");
+			}
+			if (!k.choices().equals(o.kind() == Option.Kind.CHOICE ? o.choices() : Collections.emptyList()))
+				problems.add(k.name() + " offers " + k.choices() + " in the command but " + o.choices() + " in the registry");
+			bound(problems, k.name(), "min", k.parameter.min(), o.min());
+			bound(problems, k.name(), "max", k.parameter.max(), o.max());
+		}
+		for (Option<?> o : options.options())
+			if (o.where() != Option.Where.COMMAND_LINE && !matched.contains(o))
+				problems.add("option " + o.name() + " of " + options.job() + " has no field in " + commandClass.getSimpleName());
+		return problems;
+	}
+
+	private static boolean fits(Key k, Option<?> o) {
+		switch (o.kind()) {
+			case FLAG:
+				return k.isBoolean();
+			case WHOLE_NUMBER:
+				return k.isInteger();
+			case NUMBER:
+				// a number whose default is "not given" is a text field, which may be left empty
+				return (k.isNumber() && !k.isInteger()) || (k.type() == String.class && o.defaultValue() == null);
+			case FOLDER:
+				return k.isDirectory();
+			case FILE:
+				return k.isFile() && !k.isDirectory();
+			case CHOICE:
+				return k.type() == String.class;
+			default:
+				return k.type() == String.class || (k.type() == ij.ImagePlus.class && o.where() == Option.Where.FIJI);
+		}
+	}
+
+	/** A bound a field gives must be the registry's (an exclusive bound of the registry is a dialog's limit). */
+	private static void bound(List<String> problems, String key, String which, String given, Double registry) {
+		if (given.isEmpty())
+			return;
+		if (registry == null || Double.parseDouble(given) != registry)
+			problems.add(key + " has " + which + " " + given + " in the command but " + (registry == null ? "none" : format(registry)) + " in the registry");
 	}
 
 	static Object newInstance(Class<?> commandClass) {

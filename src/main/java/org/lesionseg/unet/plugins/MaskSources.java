@@ -8,6 +8,7 @@ import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.ij.ImagePlusConversion;
 import org.lesionseg.unet.ij.RoiConversion;
+import org.lesionseg.unet.workflow.LabelledSource;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -33,11 +34,7 @@ public final class MaskSources {
 	public static List<byte[]> masks(ImagePlus image, ImagePlus mask, boolean fromRoiManager) {
 		if (fromRoiManager)
 			return fromRois(image, RoiManagers.requireRois());
-		if (mask == null)
-			throw new UnetException("no mask was chosen for " + image.getTitle() + ": choose its mask image (mask=[title]), or use_roi_manager=true to take the lesions from the ROI Manager");
-		if (mask == image)
-			throw new UnetException("the image and the mask are the same image (" + image.getTitle() + "): choose the mask image");
-		ImagePlusConversion.checkPair(image, mask);
+		requireMask(image, mask);
 		return ImagePlusConversion.toMasks(mask);
 	}
 
@@ -57,6 +54,47 @@ public final class MaskSources {
 					+ " (add ROIs while their slice is shown, or set their position in the ROI Manager's Properties)");
 		}
 		return Arrays.asList(RoiConversion.toMasks(rois, image.getWidth(), image.getHeight(), planes));
+	}
+
+	/**
+	 * An open image and its mask image (or the ROI Manager's lesions) as a labelled source: the image's raw planes
+	 * with the raw values of their masks, which the job turns into 0/1 by the same rule and mask policy as mask files.
+	 *
+	 * @throws UnetException if the mask image is missing or does not fit the image, or the ROI Manager is empty
+	 */
+	public static LabelledSource labelledSource(ImagePlus image, ImagePlus mask, boolean fromRoiManager) {
+		List<String> maskNames = new ArrayList<>();
+		List<float[]> maskValues = new ArrayList<>();
+		if (fromRoiManager) {
+			int plane = 0;
+			for (byte[] m : fromRois(image, RoiManagers.requireRois())) {
+				float[] v = new float[m.length];
+				for (int i = 0; i < m.length; i++)
+					v[i] = m[i];
+				maskValues.add(v);
+				maskNames.add("ROIs of " + ImagePlusConversion.sampleName(image, ++plane));
+			}
+		} else {
+			requireMask(image, mask);
+			maskValues = ImagePlusConversion.maskValues(mask);
+			for (int plane = 1; plane <= maskValues.size(); plane++)
+				maskNames.add(ImagePlusConversion.maskPlaneName(mask, plane));
+		}
+		List<Sample> samples = ImagePlusConversion.toSamples(image);
+		List<LabelledSource.Plane> planes = new ArrayList<>(samples.size());
+		for (int i = 0; i < samples.size(); i++) {
+			Sample s = samples.get(i);
+			planes.add(new LabelledSource.Plane(s.name(), s.imageData(), s.width(), s.height(), s.channels(), maskNames.get(i), maskValues.get(i)));
+		}
+		return LabelledSource.planes(image.getTitle(), planes, ImagePlusConversion.bitDepth(image));
+	}
+
+	private static void requireMask(ImagePlus image, ImagePlus mask) {
+		if (mask == null)
+			throw new UnetException("no mask was chosen for " + image.getTitle() + ": choose its mask image (mask=[title]), or use_roi_manager=true to take the lesions from the ROI Manager");
+		if (mask == image)
+			throw new UnetException("the image and the mask are the same image (" + image.getTitle() + "): choose the mask image");
+		ImagePlusConversion.checkPair(image, mask);
 	}
 
 	/** The image's planes as raw samples, each with its mask. */

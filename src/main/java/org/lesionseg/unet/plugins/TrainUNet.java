@@ -1,24 +1,19 @@
 package org.lesionseg.unet.plugins;
 
 import java.io.File;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.lesionseg.unet.core.UnetException;
-import org.lesionseg.unet.core.data.Normalization;
-import org.lesionseg.unet.core.data.Pairing;
-import org.lesionseg.unet.core.loss.Losses;
 import org.lesionseg.unet.core.train.EpochRecord;
 import org.lesionseg.unet.core.train.TrainingListener;
-import org.lesionseg.unet.core.train.TrainingSettings;
-import org.lesionseg.unet.ij.ImagePlusConversion;
 import org.lesionseg.unet.ij.ResultsTables;
 import org.lesionseg.unet.ij.StatusProgress;
 import org.lesionseg.unet.ij.TrainingPlot;
-import org.lesionseg.unet.workflow.LabelledImages;
+import org.lesionseg.unet.workflow.TrainRequest;
 import org.lesionseg.unet.workflow.TrainingJob;
+import org.lesionseg.unet.workflow.options.Option;
+import org.lesionseg.unet.workflow.options.OptionValues;
+import org.lesionseg.unet.workflow.options.TrainOptions;
 import org.scijava.ItemVisibility;
 import org.scijava.command.Command;
 import org.scijava.plugin.Menu;
@@ -87,13 +82,13 @@ public class TrainUNet extends UNetCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String networkHeading = "<html><b>Network</b>";
 
-	@Parameter(label = "Depth", min = "1", max = "8", persist = false, description = "Number of down-sampling steps of the U-Net")
+	@Parameter(label = "Depth", min = "1", max = "7", persist = false, description = "Number of down-sampling steps of the U-Net")
 	private int depth = 4;
 
 	@Parameter(label = "Base features", min = "1", persist = false, description = "Feature maps of the first level, doubled at each level (64 in the original U-Net)")
 	private int base_features = 64;
 
-	@Parameter(label = "Dropout", min = "0", max = "0.99", persist = false, description = "Dropout rate in the bottleneck; 0 for none")
+	@Parameter(label = "Dropout", min = "0", persist = false, description = "Dropout rate in the bottleneck; 0 for none")
 	private double dropout = 0;
 
 	@Parameter(label = "Weight init", choices = { "kaiming", "pytorch" }, persist = false, description = "Initial weights: kaiming (DJL's default) or pytorch (as torch.nn layers)")
@@ -114,16 +109,16 @@ public class TrainUNet extends UNetCommand {
 	@Parameter(label = "Momentum", persist = false, description = "Momentum of sgd-type optimizers")
 	private double momentum = 0.9;
 
-	@Parameter(label = "Weight decay", persist = false, description = "L2 weight decay; 0 for none")
-	private double weight_decay = 0;
+	@Parameter(label = "Weight decay", required = false, persist = false, description = "L2 weight decay; empty for the optimizer's default (0.01 for adamw, 0 otherwise)")
+	private String weight_decay = "";
 
 	@Parameter(label = "Image size", min = "8", persist = false, description = "Side of the square training images, a multiple of 2^depth")
 	private int image_size = 256;
 
-	@Parameter(label = "Validation fraction", min = "0", max = "0.9", persist = false, description = "Share of images used to choose the best epoch")
+	@Parameter(label = "Validation fraction", min = "0", persist = false, description = "Share of images used to choose the best epoch")
 	private double val_fraction = 0.2;
 
-	@Parameter(label = "Test fraction", min = "0", max = "0.9", persist = false, description = "Share of images held back to measure the final model")
+	@Parameter(label = "Test fraction", min = "0", persist = false, description = "Share of images held back to measure the final model")
 	private double test_fraction = 0.2;
 
 	@Parameter(label = "Random seed", persist = false, description = "Seed of the split, the initial weights and the augmentation")
@@ -167,55 +162,23 @@ public class TrainUNet extends UNetCommand {
 	private ResultsTable summaryTable;
 	private TrainingPlot plot;
 
-	/** The settings of the training as the keys give them, checked. */
-	TrainingSettings settings() {
-		TrainingSettings s = new TrainingSettings();
-		s.epochs = epochs;
-		s.batchSize = batch_size;
-		s.learningRate = (float) learning_rate;
-		s.loss = Losses.canonicalName(loss);
-		s.lossParams = Inputs.lossParams(loss_params);
-		s.optimizer = optimizer;
-		s.momentum = (float) momentum;
-		s.weightDecay = (float) weight_decay;
-		s.scheduler = scheduler;
-		s.imageSize = image_size;
-		s.inputMode = input_mode;
-		s.patchForeground = patch_foreground;
-		s.depth = depth;
-		s.baseFeatures = base_features;
-		s.dropout = (float) dropout;
-		s.init = init;
-		s.normalization = Normalization.fromName(normalization).key();
-		s.valFraction = val_fraction;
-		s.testFraction = test_fraction;
-		s.groupBy = group_by == null ? "" : group_by;
-		s.seed = seed;
-		s.device = device;
-		s.augment = augment;
-		s.patience = patience;
-		s.loaderThreads = loader_threads;
-		Losses.create(s.loss, s.lossParams); // fails early on a bad loss parameter
-		s.validate();
-		return s;
+	/**
+	 * The fields as the registry reads them, and the request they make: one path for a dialog, a macro and a script
+	 * alike.
+	 */
+	TrainRequest request() {
+		OptionValues values = TrainOptions.SET.parse(MacroKeys.values(this, TrainOptions.SET), Option.Where.FIJI);
+		return TrainRequest.of(values, () -> image == null ? null : MaskSources.labelledSource(image, mask, values.get(TrainOptions.USE_ROI_MANAGER)));
 	}
 
 	@Override
 	protected void execute() {
-		TrainingSettings s = settings();
-		Path model = Inputs.required(model_file, "model_file", "the model file to write");
-		Inputs.createParent(model);
-		Path initial = resume ? null : Inputs.optional(initial_model);
-		Path report = Inputs.optional(report_folder);
-		LabelledImages data = trainingData(s);
-		for (String w : data.warnings)
-			IJ.log("warning: " + w);
-
+		TrainRequest request = request();
 		AtomicBoolean cancel = new AtomicBoolean();
 		plot = new TrainingPlot();
 		TrainingListener stopAndEta = new StopAndEta(cancel);
-		IJ.log(commandName() + ": " + data.samples.size() + " labelled images -> " + model);
-		outcome = TrainingJob.run(data, s, model, initial, resume, report, TrainingPlot.chain(new StatusProgress(), plot, stopAndEta), cancel);
+		IJ.log(commandName() + ": training on " + request.data.description() + " -> " + request.modelFile);
+		outcome = TrainingJob.run(request, TrainingPlot.chain(new StatusProgress(), plot, stopAndEta), cancel);
 		reportOutcome();
 	}
 
@@ -263,20 +226,6 @@ public class TrainUNet extends UNetCommand {
 			return s + " s";
 		long minutes = Math.round(seconds / 60);
 		return minutes < 60 ? minutes + " min" : String.format(Locale.ROOT, "%d h %02d min", minutes / 60, minutes % 60);
-	}
-
-	private LabelledImages trainingData(TrainingSettings s) {
-		Normalization n = Normalization.fromName(s.normalization);
-		if (Inputs.given(images_folder) || Inputs.given(masks_folder)) {
-			Path images = Inputs.existingFolder(images_folder, "images_folder", "the training images");
-			Path masks = Inputs.existingFolder(masks_folder, "masks_folder", "the masks of the training images");
-			return LabelledImages.fromFolders(images, masks, Pairing.fromName(pairing), Inputs.maskPolicy(mask_policy), n);
-		}
-		if (image == null)
-			throw new UnetException("no training data: choose an open image and its mask (image=[title] mask=[title], or use_roi_manager=true), "
-				+ "or give images_folder and masks_folder");
-		List<byte[]> masks = MaskSources.masks(image, mask, use_roi_manager);
-		return LabelledImages.fromSamples(MaskSources.labelledSamples(image, masks), ImagePlusConversion.bitDepth(image), n);
 	}
 
 	private void reportOutcome() {

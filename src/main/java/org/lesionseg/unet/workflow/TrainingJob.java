@@ -54,14 +54,30 @@ public final class TrainingJob {
 	}
 
 	/**
+	 * Reads the request's labelled images and runs the training.
+	 *
+	 * @param listener progress and messages (the data's warnings among them), or null
+	 * @param cancel set to stop at the next batch and keep the best model so far, or null
+	 */
+	public static Outcome run(TrainRequest request, TrainingListener listener, AtomicBoolean cancel) {
+		LabelledImages images = request.data.read(request.normalization, request.maskPolicy);
+		if (listener != null) {
+			for (String w : images.warnings)
+				listener.message("warning: " + w);
+			listener.message("read " + images.samples.size() + " labelled images from " + request.data.description());
+		}
+		return run(images, request.settings, request.modelFile, request.initialModel, request.resume, request.reportDir, listener, cancel);
+	}
+
+	/**
+	 * Runs a training on images already read; entry points go through {@link #run(TrainRequest, TrainingListener, AtomicBoolean)},
+	 * whose request has checked everything this takes.
+	 *
 	 * @param images the labelled set, normalised as {@code settings.normalization} says
-	 * @param reportDir where to write the report, or null for none
+	 * @param reportDir where to write the report (an existing, writable folder), or null for none
 	 */
 	public static Outcome run(LabelledImages images, TrainingSettings settings, Path modelFile, Path initialModel, boolean resume, Path reportDir,
 		TrainingListener listener, AtomicBoolean cancel) {
-		settings.validate();
-		if (reportDir != null)
-			AtomicFiles.prepareFolder(reportDir, "report");
 		List<String> names = new ArrayList<>();
 		for (Sample s : images.samples)
 			names.add(s.name());

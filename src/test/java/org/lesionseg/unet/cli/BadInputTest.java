@@ -453,9 +453,9 @@ class BadInputTest {
 	@Test
 	void invalidSettings() throws IOException {
 		greyPairs(8);
-		expectError(train(images(), masks(), "--batch-size", "0"), "batch size must be at least 1");
+		expectError(train(images(), masks(), "--batch-size", "0"), "--batch-size must be at least 1, got 0");
 		expectError(train(images(), masks(), "--batch-size", "100"), "batch size 100", "lower it to at most 6");
-		expectError(train(images(), masks(), "--learning-rate", "-0.001"), "learning rate must be a positive number");
+		expectError(train(images(), masks(), "--learning-rate", "-0.001"), "--learning-rate must be greater than 0");
 		expectError(train(images(), masks(), "--learning-rate", "fast"), "--learning-rate needs a number, got 'fast'");
 		expectError(train(images(), masks(), "--epochs", "0"), "epochs must be at least 1");
 		expectError(train(images(), masks(), "--epochs", "2.5"), "--epochs needs a whole number");
@@ -466,16 +466,16 @@ class BadInputTest {
 		expectError(train(images(), masks(), "--val-fraction", "0.5", "--test-fraction", "0.45"), "leave no training images");
 		expectError(train(images(), masks(), "--val-fraction", "1"), "fraction");
 		expectError(train(images(), masks(), "--loss", "hinge"), "hinge");
-		expectError(train(images(), masks(), "--loss-params", "alpha"), "--loss-params takes key=value pairs");
+		expectError(train(images(), masks(), "--loss-params", "alpha"), "loss_params takes name=value pairs");
 		expectError(train(images(), masks(), "--optimizer", "lbfgs"), "unknown optimizer 'lbfgs'");
 		expectError(train(images(), masks(), "--scheduler", "sawtooth"), "unknown learning-rate schedule 'sawtooth'");
 		expectError(train(images(), masks(), "--device", "tpu"), "unknown device 'tpu'");
 		expectError(train(images(), masks(), "--device", "gpu:x"), "device");
 		expectError(train(images(), masks(), "--augment", "flip,twirl"), "unknown augmentation 'twirl'");
 		expectError(train(images(), masks(), "--augment", "rotate=999"), "rotate", "out of range");
-		expectError(train(images(), masks(), "--init", "xavier"), "unknown weight initialisation 'xavier'");
-		expectError(train(images(), masks(), "--normalization", "percentile"), "unknown normalisation 'percentile'");
-		expectError(train(images(), masks(), "--input-mode", "crop"), "input mode must be resize or patch");
+		expectError(train(images(), masks(), "--init", "xavier"), "unknown init 'xavier': use kaiming or pytorch");
+		expectError(train(images(), masks(), "--normalization", "percentile"), "unknown normalization 'percentile': use scale01, minmax, zscore or none");
+		expectError(train(images(), masks(), "--input-mode", "crop"), "unknown input mode 'crop': use resize or patch");
 		expectError(train(images(), masks(), "--pairing", "fuzzy"), "unknown pairing 'fuzzy'");
 		expectError(train(images(), masks(), "--group-by", "(unclosed"), "group pattern", "not a valid regular expression");
 		expectError(train(images(), masks(), "--dropout", "1.5"), "dropout");

@@ -78,8 +78,8 @@ class TroubleshootingDocTest {
 
 	@Test
 	void settingMessages() throws IOException {
-		quoted(train(images, masks, "--batch-size", "0"), "batch size must be at least 1, got 0");
-		quoted(train(images, masks, "--optimizer", "lbfgs"), "': use sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw or adadelta");
+		quoted(train(images, masks, "--batch-size", "0"), "--batch-size must be at least 1, got 0");
+		quoted(train(images, masks, "--optimizer", "lbfgs"), "': use adam, adamw, sgd, momentum, nesterov, rmsprop, adagrad or adadelta");
 		quoted(train(images, masks, "--image-size", "30"), " does not fit a U-Net of depth ");
 		quoted(train(images, masks, "--augment", "rotate=999"), "augmentation rotate=999 is out of range: use a value from 0 to 180, e.g. rotate=35");
 		quoted(train(images, masks, "--resume"), "nothing to resume: ", " does not exist (it is written after each epoch of a training to ");

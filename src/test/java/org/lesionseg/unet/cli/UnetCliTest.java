@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lesionseg.unet.core.modelfile.ModelFile;
+import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.ij.RoiSets;
 
 /** The command line as a server or script uses it: real files in, real files out, one-line errors. */
@@ -116,13 +118,15 @@ class UnetCliTest {
 		assertEquals(2, run("trian"));
 		assertTrue(err().startsWith("error: unknown command 'trian'"), err());
 		assertEquals(2, run("train", "--images", images.toString()));
-		assertTrue(err().contains("needs --masks"), err());
+		assertTrue(err().contains("train needs --model"), err());
+		assertEquals(2, run("train", "--images", images.toString(), "--model", "m.zip"));
+		assertTrue(err().contains("train needs masks_folder (--masks)"), err());
 		assertEquals(2, run("train", "--images", images.toString(), "--masks", masks.toString(), "--model", "m.zip", "--batch-size", "0"));
-		assertTrue(err().contains("batch size must be at least 1"), err());
+		assertTrue(err().contains("--batch-size must be at least 1, got 0"), err());
 		assertEquals(2, run("train", "--images", images.toString(), "--masks", masks.toString(), "--model", "m.zip", "--learning-rate", "-0.1"));
-		assertTrue(err().contains("learning rate"), err());
+		assertTrue(err().contains("--learning-rate must be greater than 0 and at most 10, got -0.1"), err());
 		assertEquals(2, run("train", "--images", images.toString(), "--masks", masks.toString(), "--model", "m.zip", "--epocs", "3"));
-		assertTrue(err().contains("unknown option --epocs"), err());
+		assertTrue(err().contains("unknown option --epocs for 'train': did you mean --epochs?"), err());
 		assertEquals(2, run("train", "--images", images.toString(), "--masks", masks.toString(), "--model", "m.zip", "--loss", "hinge"));
 		assertTrue(err().contains("hinge"), err());
 		assertEquals(2, run("train", "--images", images.toString(), "--masks", masks.toString(), "--model", "m.zip", "--val-fraction", "0.6",
@@ -138,5 +142,31 @@ class UnetCliTest {
 			assertTrue(e.startsWith("error: "), "one line per error: " + err());
 		assertEquals(0, run("train", "--help"));
 		assertTrue(out().contains("--learning-rate"), out());
+	}
+
+	/**
+	 * The demo takes its own defaults from its registry (seed 7, patches, a base of 16), any training option on top,
+	 * and --quick for 3 epochs; it writes the model, the report and the test slices' predictions.
+	 */
+	@Test
+	void demoRunsWithItsOwnDefaultsAndTrainingOptions() throws IOException {
+		Path data = dir.resolve("data");
+		Files.move(images, Files.createDirectories(data).resolve("images"));
+		Files.move(masks, data.resolve("masks"));
+		Path output = dir.resolve("demo");
+		assertEquals(0, run("demo", "--data", data.toString(), "--output", output.toString(), "--quick", "--image-size", "32", "--depth", "2",
+			"--batch_size", "2", "--device", "cpu"), err());
+		ModelInfo info = ModelFile.readInfo(output.resolve("model.zip"));
+		assertEquals(3, info.epochsDone, "--quick trains 3 epochs");
+		assertEquals(7, info.settings.seed);
+		assertEquals("patch", info.settings.inputMode);
+		assertEquals(16, info.baseFeatures);
+		assertEquals(32, info.settings.imageSize);
+		assertEquals(2, info.settings.batchSize, "a macro-style key works on the command line too");
+		assertTrue(Files.isRegularFile(output.resolve("history.csv")));
+		assertTrue(Files.isRegularFile(output.resolve("predictions").resolve("objects.csv")));
+		assertTrue(out().contains("read 10 labelled images from " + data.resolve("images")), out());
+		assertEquals(2, run("demo", "--data", data.toString(), "--output", output.toString(), "--epoch", "2"));
+		assertTrue(err().startsWith("error: unknown option --epoch for 'demo': did you mean --epochs?"), err());
 	}
 }

@@ -25,6 +25,11 @@ import org.junit.jupiter.api.Test;
 import org.lesionseg.unet.core.loss.Losses;
 import org.lesionseg.unet.core.train.TrainingSettings;
 import org.lesionseg.unet.plugins.ij1.UNetPlugIn;
+import org.lesionseg.unet.workflow.options.CommonOptions;
+import org.lesionseg.unet.workflow.options.Option;
+import org.lesionseg.unet.workflow.options.OptionSet;
+import org.lesionseg.unet.workflow.options.OptionValues;
+import org.lesionseg.unet.workflow.options.TrainOptions;
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandService;
@@ -181,5 +186,61 @@ class MacroKeysTest {
 			assertEquals(generated, current, "docs/macros.md is out of date: see target/macros.md, or run the test with -Dunet.updateDocs=true");
 		}
 		assertFalse(generated.isEmpty());
+	}
+
+	/** Train UNet's keys, literal defaults, choices and bounds are those of the training's option registry. */
+	@Test
+	void trainUNetFieldsMatchTheTrainingRegistry() {
+		assertEquals(new ArrayList<String>(), MacroKeys.differences(TrainUNet.class, TrainOptions.SET));
+	}
+
+	/** A command whose fields drifted from the registry in every way the check knows. */
+	@org.scijava.plugin.Plugin(type = org.scijava.command.Command.class, menu = { @org.scijava.plugin.Menu(label = "Drifted") })
+	public static final class Drifted implements org.scijava.command.Command {
+		@Parameter
+		private int epochs = 30;
+		@Parameter(choices = { "by_name" })
+		private String pairing = "by_name";
+		@Parameter(min = "0", max = "9")
+		private int depth = 4;
+		@Parameter
+		private double image_size = 256;
+		@Parameter
+		private String scale_01 = "";
+		@Parameter
+		private String imagesize = "";
+
+		@Override
+		public void run() {
+		}
+	}
+
+	@Test
+	void aFieldThatDriftsFromTheRegistryIsNamed() {
+		OptionSet set = OptionSet.builder("drift").add(TrainOptions.EPOCHS, CommonOptions.PAIRING, TrainOptions.DEPTH, TrainOptions.IMAGE_SIZE,
+			TrainOptions.SEED, TrainOptions.QUIET).build();
+		List<String> d = MacroKeys.differences(Drifted.class, set);
+		assertEquals(Arrays.asList("epochs defaults to '30' in the command but '20' in the registry",
+			"pairing offers [by_name] in the command but [by_name, sorted] in the registry", "depth has min 0 in the command but 1 in the registry",
+			"depth has max 9 in the command but 7 in the registry", "image_size is a double field but a whole number option",
+			"scale_01 is not an option of drift", "imagesize is not an option of drift", "option seed of drift has no field in Drifted"), d);
+	}
+
+	/** The text Train UNet hands to the registry is what a macro would write, and parses back to the fields' values. */
+	@Test
+	void fieldValuesReachTheRegistryAsAMacroWritesThem() {
+		TrainUNet command = new TrainUNet();
+		Map<String, String> values = MacroKeys.values(command, TrainOptions.SET);
+		assertEquals("0.0001", values.get("learning_rate"));
+		assertEquals("", values.get("weight_decay"));
+		assertEquals("", values.get("images_folder"));
+		OptionValues parsed = TrainOptions.SET.parse(new LinkedHashMap<>(values) {
+			{
+				put("model_file", "m.zip");
+			}
+		}, Option.Where.FIJI);
+		for (Option<?> o : TrainOptions.SET.options())
+			if (o.where() != Option.Where.COMMAND_LINE && o != TrainOptions.MODEL_FILE)
+				assertEquals(TrainOptions.SET.defaultOf(o), parsed.get(o), o.name());
 	}
 }

@@ -158,6 +158,46 @@ class TrainUNetTest {
 		assertFalse(Files.exists(model));
 	}
 
+	/**
+	 * mask_policy holds for an open mask image as for mask files: a soft mask (many grey values, as a smoothed or JPEG
+	 * mask) is refused by strict and thresholded at half its maximum by threshold_half. Train UNet used to binarise
+	 * open masks by a strict rule of its own whatever mask_policy said, so threshold_half failed here.
+	 */
+	@Test
+	void maskPolicyHoldsForOpenImages(@TempDir Path tmp) {
+		List<Blobs.Picture> pictures = Blobs.randomPictures(10, 32, 14);
+		ImagePlus[] stacks = Blobs.stacks("soft", pictures);
+		ImagePlus softMask = stacks[1].duplicate();
+		softMask.setTitle("soft-mask");
+		for (int z = 1; z <= softMask.getStackSize(); z++) {
+			ij.process.ImageProcessor ip = softMask.getStack().getProcessor(z);
+			for (int y = 0; y < 32; y++)
+				for (int x = 0; x < 32; x++)
+					ip.set(x, y, (ip.get(x, y) != 0 ? 200 : 0) + (x + 32 * y) % 50); // lesion 200-249, background 0-49
+		}
+		Path model = tmp.resolve("soft.zip");
+		List<Object> strict = tiny(1);
+		strict.addAll(Arrays.asList("image", stacks[0], "mask", softMask, "model_file", model.toFile()));
+		CommandModule refused = train(strict);
+		assertTrue(refused.isCanceled());
+		assertTrue(refused.getCancelReason().startsWith("mask soft-mask (slice 1) is not binary"), refused.getCancelReason());
+		assertTrue(refused.getCancelReason().contains("threshold_half"), refused.getCancelReason());
+
+		List<Object> half = tiny(1);
+		half.addAll(Arrays.asList("image", stacks[0], "mask", softMask, "model_file", model.toFile(), "mask_policy", "threshold_half"));
+		CommandModule m = train(half);
+		assertFalse(m.isCanceled(), String.valueOf(m.getCancelReason()));
+		// the test slices' truth is the blobs' own mask: values of at least half the maximum are lesion
+		TrainUNet command = (TrainUNet) m.getCommand();
+		ResultsTable metrics = command.metricsTable();
+		assertEquals(2, metrics.size());
+		for (int row = 0; row < metrics.size(); row++) {
+			String name = metrics.getStringValue("Image", row);
+			int slice = Integer.parseInt(name.substring(name.lastIndexOf("_s") + 2));
+			assertEquals(foreground(pictures.get(slice - 1).mask), metrics.getValue("Truth px", row), 0, name);
+		}
+	}
+
 	/** Esc (ImageJ's way to stop a command) ends the training after the current batch and keeps the best model. */
 	@Test
 	void escapeStopsTheTrainingAndKeepsTheBestModel(@TempDir Path tmp) throws Exception {

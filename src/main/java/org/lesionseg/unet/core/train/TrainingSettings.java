@@ -37,7 +37,7 @@ public final class TrainingSettings {
 	public float dropout = 0f;
 	/** kaiming (DJL's default) or pytorch. */
 	public String init = "kaiming";
-	public String normalization = "scale_01";
+	public String normalization = "scale01";
 	public double valFraction = 0.2;
 	public double testFraction = 0.2;
 	/** A regex whose first group names the patient/volume of a file, so that its slices stay in one part. */

@@ -5,6 +5,7 @@ import java.util.Locale;
 import org.lesionseg.unet.core.data.MaskPolicy;
 import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.data.Pairing;
+import org.lesionseg.unet.core.train.TrainingSettings;
 
 /**
  * Options that several jobs share, each defined once here: the device, the mask post-processing, the tiling of
@@ -16,7 +17,7 @@ public final class CommonOptions {
 	}
 
 	public static final Option<String> DEVICE = Option.text("device", "auto", "auto (every GPU PyTorch sees, else the CPU), cpu, gpu or gpu:N")
-		.check(d -> d.trim().toLowerCase(Locale.ROOT).matches("auto|cpu|gpu|cuda|(gpu|cuda):\\d+"), "auto, cpu, gpu or gpu:N").valueHint("auto|cpu|gpu|gpu:N");
+		.check(d -> d.trim().toLowerCase(Locale.ROOT).matches("auto|cpu|gpu|cuda|(gpu|cuda):\\d+"), d -> "unknown device '" + d + "': use auto, cpu, gpu or gpu:N").valueHint("auto|cpu|gpu|gpu:N");
 
 	/** One range for every entry point: 0 would make every pixel a lesion, 1 none. */
 	public static final Option<Double> THRESHOLD = Option.number("threshold", 0.5, "Probability above which a pixel is lesion").above(0).below(1);
@@ -41,8 +42,9 @@ public final class CommonOptions {
 		"Masks with many grey values: strict refuses them, threshold_half keeps values of at least half the maximum",
 		p -> p.name().toLowerCase(Locale.ROOT));
 
+	/** The default is the training settings' (what an older model file without one falls back to). */
 	public static final Option<Normalization> NORMALIZATION = Option
-		.choice("normalization", Normalization.SCALE_01,
+		.choice("normalization", Normalization.fromName(new TrainingSettings().normalization),
 			"How pixel values become network input (stored in the model): scale01 divides by the type's maximum", Normalization::key)
 		.choiceAlias("scale_01", "scale01");
 }

@@ -63,7 +63,7 @@ public final class Option<T> {
 	private final Map<String, T> choices = new LinkedHashMap<>();
 	private final Map<String, String> choiceAliases = new LinkedHashMap<>();
 	private Predicate<T> check;
-	private String checkExpectation;
+	private Function<T, String> checkMessage;
 	private String valueHint;
 	private boolean frozen;
 
@@ -214,11 +214,11 @@ public final class Option<T> {
 		return this;
 	}
 
-	/** A rule beyond a range, e.g. a device name; {@code expectation} completes "X must be ...". */
-	public Option<T> check(Predicate<T> rule, String expectation) {
+	/** A rule beyond a range, e.g. a device name, with the whole message for a value that breaks it. */
+	public Option<T> check(Predicate<T> rule, Function<T, String> message) {
 		editable();
 		this.check = rule;
-		this.checkExpectation = expectation;
+		this.checkMessage = message;
 		return this;
 	}
 
@@ -330,35 +330,43 @@ public final class Option<T> {
 	 *
 	 * @throws UnetException one line naming the key, the fault and what is allowed
 	 */
-	@SuppressWarnings("unchecked")
 	public T parse(String text) {
+		return parse(text, name);
+	}
+
+	/**
+	 * As {@link #parse(String)}, naming the option in messages as the user knows it ({@code --batch-size} on the
+	 * command line, {@code batch_size} in a macro).
+	 */
+	@SuppressWarnings("unchecked")
+	public T parse(String text, String key) {
 		String t = text == null ? "" : text.trim();
 		if (kind == Kind.TEXT)
-			return checked((T) (text == null ? "" : text));
+			return checked((T) (text == null ? "" : text), key);
 		if (t.isEmpty())
 			return null;
 		switch (kind) {
 			case WHOLE_NUMBER:
-				return checked(type == Long.class ? (T) Long.valueOf(wholeNumber(t)) : (T) Integer.valueOf(intValue(wholeNumber(t), t)));
+				return checked(type == Long.class ? (T) Long.valueOf(wholeNumber(t, key)) : (T) Integer.valueOf(intValue(wholeNumber(t, key), t, key)), key);
 			case NUMBER:
-				return checked((T) Double.valueOf(number(t)));
+				return checked((T) Double.valueOf(number(t, key)), key);
 			case FLAG:
-				return (T) Boolean.valueOf(bool(t));
+				return (T) Boolean.valueOf(bool(t, key));
 			case CHOICE:
-				return checked(choiceValue(t));
+				return checked(choiceValue(t, key), key);
 			case FILE:
 			case FOLDER:
 				try {
 					return (T) Paths.get(t);
 				} catch (java.nio.file.InvalidPathException e) {
-					throw new UnetException(name + " '" + t + "' is not a valid path: " + e.getReason());
+					throw new UnetException(key + " '" + t + "' is not a valid path: " + e.getReason());
 				}
 			default:
 				throw new IllegalStateException(kind.toString());
 		}
 	}
 
-	private long wholeNumber(String t) {
+	private long wholeNumber(String t, String key) {
 		try {
 			return Long.parseLong(t);
 		} catch (NumberFormatException e) {
@@ -370,48 +378,53 @@ public final class Option<T> {
 			} catch (NumberFormatException notANumber) {
 				// reported below
 			}
-			throw new UnetException(name + " needs a whole number, got '" + t + "'");
+			throw new UnetException(key + " needs a whole number, got '" + t + "'");
 		}
 	}
 
-	private int intValue(long v, String t) {
+	private int intValue(long v, String t, String key) {
 		if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)
-			throw new UnetException(name + " " + t + " is too large");
+			throw new UnetException(key + " " + t + " is too large");
 		return (int) v;
 	}
 
-	private double number(String t) {
+	private double number(String t, String key) {
 		double d;
 		try {
 			d = Double.parseDouble(t);
 		} catch (NumberFormatException e) {
-			throw new UnetException(name + " needs a number, got '" + t + "'");
+			throw new UnetException(key + " needs a number, got '" + t + "'");
 		}
 		if (!Double.isFinite(d))
-			throw new UnetException(name + " needs a finite number, got '" + t + "'");
+			throw new UnetException(key + " needs a finite number, got '" + t + "'");
 		return d;
 	}
 
-	private boolean bool(String t) {
+	private boolean bool(String t, String key) {
 		String b = t.toLowerCase(Locale.ROOT);
 		if (b.equals("true") || b.equals("yes") || b.equals("1") || b.equals("on"))
 			return true;
 		if (b.equals("false") || b.equals("no") || b.equals("0") || b.equals("off"))
 			return false;
-		throw new UnetException(name + " is true or false, got '" + t + "'");
+		throw new UnetException(key + " is true or false, got '" + t + "'");
 	}
 
-	private T choiceValue(String t) {
+	private T choiceValue(String t, String key) {
 		String c = canonical(t);
 		c = choiceAliases.getOrDefault(c, c);
 		T v = choices.get(c);
 		if (v == null)
-			throw new UnetException("unknown " + name + " '" + t + "': use " + String.join(", ", choices()));
+			throw new UnetException("unknown " + name.replace('_', ' ') + " '" + t + "': use " + listOr(choices()));
 		return v;
 	}
 
 	/** Checks a typed value against the range, choices and rule (also for values that did not come as text). */
 	public T checked(T value) {
+		return checked(value, name);
+	}
+
+	/** As {@link #checked(Object)}, naming the option as the user knows it. */
+	public T checked(T value, String key) {
 		if (value == null)
 			return null;
 		if (value instanceof Number) {
@@ -419,10 +432,10 @@ public final class Option<T> {
 			boolean low = min != null && (minExclusive ? v <= min : v < min);
 			boolean high = max != null && (maxExclusive ? v >= max : v > max);
 			if (low || high)
-				throw new UnetException(name + " must be " + rangeText() + ", got " + format(value));
+				throw new UnetException(key + " must be " + rangeText() + ", got " + format(value));
 		}
 		if (check != null && !check.test(value))
-			throw new UnetException(name + " must be " + checkExpectation + ", got '" + format(value) + "'");
+			throw new UnetException(checkMessage.apply(value));
 		return value;
 	}
 
@@ -433,7 +446,7 @@ public final class Option<T> {
 				return "between " + format(min) + " and " + format(max) + " (exclusive)";
 			if (!minExclusive && !maxExclusive)
 				return "between " + format(min) + " and " + format(max);
-			return "in " + (minExclusive ? "(" : "[") + format(min) + ", " + format(max) + (maxExclusive ? ")" : "]");
+			return (minExclusive ? "greater than " : "at least ") + format(min) + " and " + (maxExclusive ? "less than " : "at most ") + format(max);
 		}
 		if (min != null)
 			return (minExclusive ? "greater than " : "at least ") + format(min);
@@ -469,6 +482,13 @@ public final class Option<T> {
 			return new BigDecimal(text).stripTrailingZeros().toPlainString();
 		}
 		return value.toString();
+	}
+
+	/** a, b or c */
+	static String listOr(List<String> names) {
+		if (names.size() <= 1)
+			return String.join("", names);
+		return String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
 	}
 
 	/** Lower case with underscores: {@code Batch-Size} and {@code batch_size} are one key. */

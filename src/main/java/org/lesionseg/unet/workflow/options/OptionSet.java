@@ -208,7 +208,7 @@ public final class OptionSet {
 			if (spelledAs.containsKey(o))
 				throw new UnetException(o.name() + " is given twice (as '" + spelledAs.get(o) + "' and '" + key + "')");
 			spelledAs.put(o, key);
-			Object value = o.parse(text);
+			Object value = o.parse(text, from == Option.Where.COMMAND_LINE ? o.commandLineFlag() : o.name());
 			if (value != null)
 				values.put(o, value);
 		}
@@ -233,12 +233,15 @@ public final class OptionSet {
 
 	private UnetException unknown(String key, Option.Where from) {
 		String suggestion = closest(key, from);
+		if (from == Option.Where.COMMAND_LINE)
+			return new UnetException("unknown option --" + key.replaceFirst("^--", "") + " for '" + job + "'"
+				+ (suggestion == null ? "" : ": did you mean " + suggestion + "?") + "; see unet " + job + " --help");
 		return new UnetException("unknown option '" + key + "' for " + job + (suggestion == null ? "" : ": did you mean '" + suggestion + "'?"));
 	}
 
 	/**
-	 * The known key nearest to a mistyped one, spelled in the style the user wrote (dashes or underscores), or null
-	 * when nothing is near.
+	 * The known key nearest to a mistyped one, or null when nothing is near: as a flag on the command line, as a macro
+	 * key in Fiji, elsewhere in the style the user wrote (dashes or underscores).
 	 */
 	public String closest(String key, Option.Where from) {
 		String typed = key.replaceFirst("^--", "");
@@ -263,6 +266,10 @@ public final class OptionSet {
 		}
 		if (best == null || bestDistance > Math.max(2, k.length() / 3))
 			return null;
+		if (from == Option.Where.COMMAND_LINE)
+			return shortcuts.containsKey(best) ? shortcuts.get(best).flag : bySpelling.get(best).commandLineFlag();
+		if (from == Option.Where.FIJI)
+			return bySpelling.get(best).name();
 		return typed.contains("-") ? best.replace('_', '-') : best;
 	}
 

@@ -58,7 +58,7 @@ public final class TrainOptions {
 
 	// ---- network
 
-	public static final Option<Integer> DEPTH = Option.integer("depth", D.depth, "Number of down-sampling steps of the U-Net").range(1, 8);
+	public static final Option<Integer> DEPTH = Option.integer("depth", D.depth, "Number of down-sampling steps of the U-Net").range(1, 7);
 	public static final Option<Integer> BASE_FEATURES = Option
 		.integer("base_features", D.baseFeatures, "Feature maps of the first level, doubled at each level (64 in the original U-Net)").min(1);
 	public static final Option<Double> DROPOUT = Option.number("dropout", decimal(D.dropout), "Dropout rate in the bottleneck; 0 for none").min(0).below(1)

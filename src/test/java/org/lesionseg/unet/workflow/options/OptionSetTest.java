@@ -79,15 +79,15 @@ class OptionSetTest {
 	void badValuesGiveOneLineNamingTheKey() {
 		assertEquals("epochs needs a whole number, got 'ten'", error(() -> TrainOptions.EPOCHS.parse("ten")));
 		assertEquals("epochs must be at least 1, got 0", error(() -> TrainOptions.EPOCHS.parse("0")));
-		assertEquals("depth must be between 1 and 8, got 9", error(() -> TrainOptions.DEPTH.parse("9")));
+		assertEquals("depth must be between 1 and 7, got 9", error(() -> TrainOptions.DEPTH.parse("9")));
 		assertEquals("threshold must be between 0 and 1 (exclusive), got 1", error(() -> CommonOptions.THRESHOLD.parse("1")));
 		assertEquals("threshold must be between 0 and 1 (exclusive), got 0", error(() -> CommonOptions.THRESHOLD.parse("0")));
 		assertEquals("learning_rate needs a number, got 'fast'", error(() -> TrainOptions.LEARNING_RATE.parse("fast")));
 		assertEquals("learning_rate needs a finite number, got 'NaN'", error(() -> TrainOptions.LEARNING_RATE.parse("NaN")));
-		assertEquals("val_fraction must be in [0, 1), got 1", error(() -> TrainOptions.VAL_FRACTION.parse("1")));
-		assertEquals("unknown pairing 'by_size': use by_name, sorted", error(() -> CommonOptions.PAIRING.parse("by_size")));
+		assertEquals("val_fraction must be at least 0 and less than 1, got 1", error(() -> TrainOptions.VAL_FRACTION.parse("1")));
+		assertEquals("unknown pairing 'by_size': use by_name or sorted", error(() -> CommonOptions.PAIRING.parse("by_size")));
 		assertEquals("resume is true or false, got 'maybe'", error(() -> TrainOptions.RESUME.parse("maybe")));
-		assertEquals("device must be auto, cpu, gpu or gpu:N, got 'tpu'", error(() -> CommonOptions.DEVICE.parse("tpu")));
+		assertEquals("unknown device 'tpu': use auto, cpu, gpu or gpu:N", error(() -> CommonOptions.DEVICE.parse("tpu")));
 		assertEquals("train needs model_file (--model): " + TrainOptions.MODEL_FILE.help(), error(() -> TrainOptions.SET.parse(map())));
 		assertEquals("train needs --model: " + TrainOptions.MODEL_FILE.help(), error(() -> TrainOptions.SET.parse(map(), Option.Where.COMMAND_LINE)));
 	}
@@ -107,8 +107,16 @@ class OptionSetTest {
 	@Test
 	void whereAnOptionBelongs() {
 		// the open image is Fiji's, --quiet the command line's
-		assertEquals("unknown option 'image' for train: did you mean 'images'?",
+		assertEquals("unknown option --image for 'train': did you mean --images?; see unet train --help",
 			error(() -> TrainOptions.SET.parse(map("image", "blobs", "model", "m.zip"), Option.Where.COMMAND_LINE)));
+		// on the command line a bad value names the flag, in a macro the key
+		assertEquals("--batch-size must be at least 1, got 0",
+			error(() -> TrainOptions.SET.parse(map("batch-size", "0", "model", "m.zip"), Option.Where.COMMAND_LINE)));
+		assertEquals("batch_size must be at least 1, got 0", error(() -> TrainOptions.SET.parse(map("batch_size", "0", "model_file", "m"), Option.Where.FIJI)));
+		assertEquals("unknown option 'epoch' for train: did you mean 'epochs'?",
+			error(() -> TrainOptions.SET.parse(map("epoch", "2", "model_file", "m"), Option.Where.FIJI)));
+		assertEquals("unknown option 'modle_file' for train: did you mean 'model_file'?",
+			error(() -> TrainOptions.SET.parse(map("modle_file", "m"), Option.Where.FIJI)));
 		assertEquals("unknown option 'quiet' for train", error(() -> TrainOptions.SET.parse(map("quiet", "true", "model_file", "m"), Option.Where.FIJI)));
 		assertTrue(TrainOptions.SET.parse(map("quiet", "true", "model", "m"), Option.Where.COMMAND_LINE).get(TrainOptions.QUIET));
 	}
