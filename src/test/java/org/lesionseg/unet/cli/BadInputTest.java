@@ -485,15 +485,15 @@ class BadInputTest {
 		expectError(new String[] { "train", "--images", images().toString(), "--masks" }, "--masks", "needs a value");
 		expectError(train(images(), masks(), "--resume"), "nothing to resume");
 
-		expectError(predict(greyModel, images(), "--threshold", "1.5"), "threshold must be between 0 and 1 (exclusive)");
-		expectError(predict(greyModel, images(), "--threshold", "0"), "threshold must be between 0 and 1 (exclusive)");
-		expectError(predict(greyModel, images(), "--min-size", "-3"), "min_size must be at least 0");
-		expectError(predict(greyModel, images(), "--tile", "-64"), "tile must be at least 0");
-		expectError(predict(greyModel, images(), "--tile-batch", "0"), "tile_batch must be at least 1");
+		expectError(predict(greyModel, images(), "--threshold", "1.5"), "--threshold must be between 0 and 1 (exclusive)");
+		expectError(predict(greyModel, images(), "--threshold", "0"), "--threshold must be between 0 and 1 (exclusive)");
+		expectError(predict(greyModel, images(), "--min-size", "-3"), "--min-size must be at least 0");
+		expectError(predict(greyModel, images(), "--tile", "-64"), "--tile must be at least 0");
+		expectError(predict(greyModel, images(), "--tile-batch", "0"), "--tile-batch must be at least 1");
 		expectError(predict(greyModel, images(), "--tile", "64", "--overlap", "64"), "overlap 64 must be smaller than the tile size 64");
 		expectError(predict(greyModel, images(), "--device", "gpu:7"), "GPU");
 		expectError(new String[] { "evaluate", "--model", greyModel.toString(), "--images", images().toString(), "--masks", masks().toString(),
-			"--threshold", "2" }, "threshold must be between 0 and 1 (exclusive)");
+			"--threshold", "2" }, "--threshold must be between 0 and 1 (exclusive)");
 	}
 
 	// ---------------------------------------------------------------- model files

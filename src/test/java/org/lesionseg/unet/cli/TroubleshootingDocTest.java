@@ -87,7 +87,7 @@ class TroubleshootingDocTest {
 		quoted(new String[] { "predict", "--model", "m.zip", "--input", images.toString(), "--output", aFile.toString() },
 			" is a file, not a folder; choose another path");
 		quoted(new String[] { "predict", "--model", "m.zip", "--input", images.toString(), "--output", "o", "--threshold", "1.5" },
-			"threshold must be between 0 and 1 (exclusive), got ");
+			"--threshold must be between 0 and 1 (exclusive), got ");
 		if (Devices.gpuCount() == 0)
 			quoted(train(images, masks, "--device", "gpu"), "a GPU was asked for, but PyTorch sees none (",
 				"). Use device auto or cpu, or install a CUDA build of libtorch: see docs/gpu.md");

@@ -131,7 +131,7 @@ class SegmentGuardsTest {
 		Path images = images(), model = notAModel();
 		for (String t : new String[] { "0", "1", "-0.2", "1.5" }) {
 			assertTrue(cliError("predict", "--model", model.toString(), "--input", images.toString(), "--output", dir.resolve("out").toString(),
-				"--threshold", t).startsWith("threshold must be between 0 and 1 (exclusive), got "), t);
+				"--threshold", t).startsWith("--threshold must be between 0 and 1 (exclusive), got "), t);
 			assertTrue(fijiError("model_file", model.toFile(), "input_folder", images.toFile(), "output_folder", dir.resolve("out").toFile(), "threshold",
 				Double.parseDouble(t)).startsWith("threshold must be between 0 and 1 (exclusive), got "), t);
 			CommandModule open = PluginTests.run(context, SegmentWithUNet.class, "image", new ImagePlus("x.png", new ByteProcessor(16, 16)), "model_file",
