@@ -22,7 +22,7 @@ final class RequestChecks {
 		if (model == null || model.toString().trim().isEmpty())
 			throw new UnetException(key + " is missing: give the model file (.zip) written by Train UNet");
 		if (Files.isDirectory(model))
-			throw new UnetException(key + " " + model + " is a folder, not a model file: give the .zip file written by Train UNet");
+			throw new UnetException(key + " " + model + " is a folder, not a model file: give the model's .zip file written by Train UNet");
 		if (!Files.isRegularFile(model))
 			throw new UnetException(key + " " + model + " does not exist; check the folder and the file name.");
 		return model;

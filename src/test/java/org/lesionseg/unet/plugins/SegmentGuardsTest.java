@@ -113,13 +113,13 @@ class SegmentGuardsTest {
 	void aFolderGivenAsModelIsCalledAFolder() throws IOException {
 		Path images = images();
 		Path folder = Files.createDirectories(dir.resolve("models"));
-		assertEquals("--model " + folder + " is a folder, not a model file: give the .zip file written by Train UNet",
+		assertEquals("--model " + folder + " is a folder, not a model file: give the model's .zip file written by Train UNet",
 			cliError("predict", "--model", folder.toString(), "--input", images.toString(), "--output", dir.resolve("out").toString()));
-		assertEquals("model_file " + folder + " is a folder, not a model file: give the .zip file written by Train UNet",
+		assertEquals("model_file " + folder + " is a folder, not a model file: give the model's .zip file written by Train UNet",
 			fijiError("model_file", folder.toFile(), "input_folder", images.toFile(), "output_folder", dir.resolve("out").toFile()));
 		CommandModule open = PluginTests.run(context, SegmentWithUNet.class, "image", new ImagePlus("x.png", new ByteProcessor(16, 16)), "model_file",
 			folder.toFile());
-		assertEquals("model_file " + folder + " is a folder, not a model file: give the .zip file written by Train UNet", open.getCancelReason());
+		assertEquals("model_file " + folder + " is a folder, not a model file: give the model's .zip file written by Train UNet", open.getCancelReason());
 		assertTrue(cliError("info", "--model", folder.toString()).contains("is a folder, not a model file"));
 		assertTrue(cliError("evaluate", "--model", folder.toString(), "--images", images.toString(), "--masks", images.toString())
 			.contains("is a folder, not a model file"));
