@@ -11,12 +11,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.DatasetFolders;
 import org.lesionseg.unet.core.data.ImageFiles;
-import org.lesionseg.unet.core.predict.MaskPostprocessing;
-import org.lesionseg.unet.core.predict.Segmenter;
-import org.lesionseg.unet.core.predict.TiledPredictor;
 import org.lesionseg.unet.workflow.LabelledSource;
+import org.lesionseg.unet.workflow.SegmentRequest;
 import org.lesionseg.unet.workflow.SegmentationJob;
+import org.lesionseg.unet.workflow.Spelling;
 import org.lesionseg.unet.workflow.TrainRequest;
+import org.lesionseg.unet.workflow.sources.ImageSource;
 import org.lesionseg.unet.workflow.TrainingJob;
 import org.lesionseg.unet.workflow.options.CommonOptions;
 import org.lesionseg.unet.workflow.options.DemoOptions;
@@ -55,9 +55,9 @@ final class Demo {
 		for (Path f : DatasetFolders.listImages(images))
 			if (o.test != null && containsName(o, ImageFiles.baseName(f)))
 				testFiles.add(f);
-		try (Segmenter segmenter = new Segmenter(model, request.config.device(), new TiledPredictor.Options())) {
-			SegmentationJob.run(segmenter, testFiles, output.resolve("predictions"), new MaskPostprocessing.Options(), new SegmentationJob.Outputs(), null);
-		}
+		SegmentationJob.run(SegmentRequest.builder(model, ImageSource.files(testFiles), Spelling.COMMAND_LINE).output(output.resolve("predictions"))
+			.device(request.config.settings().device).build(), new SegmentationJob.Listener() {
+			});
 		out.println("predictions of the " + testFiles.size() + " test slices: " + output.resolve("predictions"));
 		out.printf(Locale.ROOT, "demo finished in %.1f min%n", (System.nanoTime() - start) / 60e9);
 		if (o.test != null)

@@ -8,37 +8,29 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.lesionseg.unet.core.UnetException;
-import org.lesionseg.unet.core.data.DatasetFolders;
-import org.lesionseg.unet.core.data.Listing;
-import org.lesionseg.unet.core.data.MaskPolicy;
-import org.lesionseg.unet.core.data.Normalization;
-import org.lesionseg.unet.core.data.Pairing;
-import org.lesionseg.unet.core.modelfile.ModelFile;
-import org.lesionseg.unet.core.modelfile.ModelInfo;
-import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.Segmenter;
-import org.lesionseg.unet.core.predict.TiledPredictor;
-import org.lesionseg.unet.core.io.AtomicFiles;
-import org.lesionseg.unet.core.engine.Devices;
-import org.lesionseg.unet.core.engine.Version;
-import org.lesionseg.unet.core.train.TrainingConfig;
+import org.lesionseg.unet.core.metrics.ImageMetrics;
+import org.lesionseg.unet.workflow.EvaluateRequest;
 import org.lesionseg.unet.workflow.Evaluation;
-import org.lesionseg.unet.workflow.LabelledImages;
+import org.lesionseg.unet.workflow.InfoReport;
+import org.lesionseg.unet.workflow.SegmentRequest;
 import org.lesionseg.unet.workflow.SegmentationJob;
+import org.lesionseg.unet.workflow.Spelling;
 import org.lesionseg.unet.workflow.TrainRequest;
 import org.lesionseg.unet.workflow.TrainingJob;
+import org.lesionseg.unet.workflow.options.CommonOptions;
 import org.lesionseg.unet.workflow.options.DemoOptions;
+import org.lesionseg.unet.workflow.options.EvaluateOptions;
 import org.lesionseg.unet.workflow.options.OptionValues;
+import org.lesionseg.unet.workflow.options.SegmentOptions;
 import org.lesionseg.unet.workflow.options.TrainOptions;
-
-import ai.djl.ndarray.NDManager;
+import org.lesionseg.unet.workflow.sources.ImageSource;
 
 /**
  * The command line: {@code unet train|predict|evaluate|info|demo|bench ...}. For servers, scripts, tests and the demo.
@@ -72,9 +64,9 @@ public final class UnetCli {
 				case "train":
 					return help ? usage(TrainOptions.SET.help(TRAIN_USAGE)) : train(Args.parse(command, rest, TrainOptions.SET));
 				case "predict":
-					return help ? usage(PREDICT_HELP) : predict(new Args(command, rest, flags("fill-holes", "no-probability", "no-mask", "no-rois")));
+					return help ? usage(SegmentOptions.FILES.help(PREDICT_USAGE)) : predict(Args.parse(command, rest, SegmentOptions.FILES));
 				case "evaluate":
-					return help ? usage(EVALUATE_HELP) : evaluate(new Args(command, rest, flags()));
+					return help ? usage(EvaluateOptions.SET.help(EVALUATE_USAGE)) : evaluate(Args.parse(command, rest, EvaluateOptions.SET));
 				case "info":
 					return help ? usage(INFO_HELP) : info(new Args(command, rest, flags()));
 				case "demo":
@@ -186,43 +178,45 @@ public final class UnetCli {
 	/** How long Ctrl-C waits for the current batch, the last saves and the summary before the JVM ends anyway. */
 	static final int CANCEL_GRACE_SECONDS = 120;
 
-	private int predict(Args a) {
-		Path model = a.path("model");
-		Path input = a.path("input");
-		Path output = a.path("output");
-		TiledPredictor.Options tiling = tiling(a);
-		MaskPostprocessing.Options options = postprocessing(a);
-		SegmentationJob.Outputs outputs = new SegmentationJob.Outputs();
-		outputs.probability = !a.flag("no-probability");
-		outputs.mask = !a.flag("no-mask");
-		outputs.rois = !a.flag("no-rois");
-		String device = a.string("device", "auto");
-		a.rejectUnknown();
-		Listing<Path> files = DatasetFolders.listImages(input);
-		AtomicFiles.prepareFolder(output, "output");
-		for (String w : files.warnings())
+	private int predict(OptionValues v) {
+		Path output = v.get(SegmentOptions.OUTPUT_FOLDER);
+		SegmentRequest request = SegmentRequest.builder(v.get(SegmentOptions.MODEL_FILE), ImageSource.files(v.get(SegmentOptions.INPUT_FOLDER)),
+			Spelling.COMMAND_LINE).output(output)
+			.postprocessing(v.get(CommonOptions.THRESHOLD), v.get(CommonOptions.MIN_SIZE), v.get(CommonOptions.FILL_HOLES))
+			.tiling(v.get(CommonOptions.TILE), v.get(CommonOptions.OVERLAP), v.get(CommonOptions.TILE_BATCH))
+			.files(!v.get(SegmentOptions.NO_PROBABILITY), !v.get(SegmentOptions.NO_MASK), !v.get(SegmentOptions.NO_ROIS)).device(v.get(CommonOptions.DEVICE))
+			.build();
+		for (String w : request.source().warnings())
 			out.println("warning: " + w);
-		try (Segmenter segmenter = new Segmenter(model, device, tiling)) {
-			out.println(segmenter.deviceDescription());
-			out.println("model: " + segmenter.info().summary() + "; tiles of " + segmenter.tileSize() + " px");
-			int modelChannels = segmenter.info().inputChannels;
-			List<String> unreadable = new ArrayList<>();
-			List<SegmentationJob.ImageResult> results = SegmentationJob.run(segmenter, files, output, options, outputs, (done, total, r) -> {
-				if (r.channels != modelChannels)
-					out.println("note: " + r.name + " has " + channelWord(r.channels) + " and the model takes " + channelWord(modelChannels) + ": "
-						+ (modelChannels == 1 ? "its channels were averaged into grey" : "its grey values were repeated into every channel"));
-				out.printf(Locale.ROOT, "[%d/%d] %s: %d object(s), %d lesion pixels%n", done, total, r.name, r.objects, r.foregroundPixels);
-			}, unreadable);
-			for (String u : unreadable)
-				out.println("warning: " + u + " (skipped)");
-			int objects = 0;
-			for (SegmentationJob.ImageResult r : results)
-				objects += r.objects;
-			out.println("segmented " + results.size() + " image(s), " + objects + " object(s); results in " + output);
-			if (!unreadable.isEmpty())
-				throw new UnetException(unreadable.size() + " of " + files.size() + " images could not be segmented: " + unreadable.get(0)
-					+ (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more, listed above)" : "") + "; the results of the others are in " + output);
+		int[] modelChannels = { 0 };
+		SegmentationJob.Outcome outcome;
+		try {
+			outcome = SegmentationJob.run(request, new SegmentationJob.Listener() {
+				@Override
+				public void started(Segmenter segmenter) {
+					out.println(segmenter.deviceDescription());
+					out.println("model: " + segmenter.info().summary() + "; tiles of " + segmenter.tileSize() + " px");
+					modelChannels[0] = segmenter.info().inputChannels;
+				}
+
+				@Override
+				public void skipped(String reason) {
+					out.println("warning: " + reason + " (skipped)");
+				}
+
+				@Override
+				public void imageDone(int done, int total, SegmentationJob.ImageResult r) {
+					if (r.channels != modelChannels[0])
+						out.println("note: " + r.name + " has " + channelWord(r.channels) + " and the model takes " + channelWord(modelChannels[0]) + ": "
+							+ (modelChannels[0] == 1 ? "its channels were averaged into grey" : "its grey values were repeated into every channel"));
+					out.printf(Locale.ROOT, "[%d/%d] %s: %d object(s), %d lesion pixels%n", done, total, r.name, r.objects, r.foregroundPixels);
+				}
+			});
+		} catch (SegmentationJob.Unreadable e) {
+			out.println("segmented " + e.outcome.images.size() + " image(s), " + e.outcome.objectCount() + " object(s); results in " + output);
+			throw e;
 		}
+		out.println("segmented " + outcome.images.size() + " image(s), " + outcome.objectCount() + " object(s); results in " + output);
 		return 0;
 	}
 
@@ -230,89 +224,42 @@ public final class UnetCli {
 		return channels == 1 ? "1 channel (grey)" : channels == 3 ? "3 channels (RGB)" : channels + " channels";
 	}
 
-	static TiledPredictor.Options tiling(Args a) {
-		TiledPredictor.Options t = new TiledPredictor.Options();
-		t.tile = a.integer("tile", 0);
-		t.overlap = a.integer("overlap", -1);
-		t.tileBatch = a.integer("tile-batch", 4);
-		if (t.tile < 0 || t.tileBatch < 1)
-			throw new UnetException("--tile must be positive (0 = the training size) and --tile-batch at least 1");
-		return t;
-	}
-
-	static MaskPostprocessing.Options postprocessing(Args a) {
-		double threshold = a.number("threshold", 0.5);
-		if (!(threshold > 0 && threshold < 1))
-			throw new UnetException("--threshold must be between 0 and 1 (exclusive), got " + threshold);
-		int minSize = a.integer("min-size", 0);
-		if (minSize < 0)
-			throw new UnetException("--min-size must not be negative, got " + minSize);
-		return new MaskPostprocessing.Options().threshold((float) threshold).minSize(minSize).fillHoles(a.flag("fill-holes"));
-	}
-
-	private int evaluate(Args a) {
-		Path model = a.path("model");
-		Path images = a.path("images");
-		Path masks = a.path("masks");
-		Path csv = a.optionalPath("output");
-		Path report = a.optionalPath("report");
-		int panels = a.integer("panels", report == null ? 0 : 6);
-		Pairing pairing = Pairing.fromName(a.string("pairing", "by_name"));
-		MaskPolicy policy = MaskPolicy.fromName(a.string("mask-policy", "strict"));
-		TiledPredictor.Options tiling = tiling(a);
-		MaskPostprocessing.Options options = postprocessing(a);
-		String device = a.string("device", "auto");
-		a.rejectUnknown();
-		if (report != null)
-			AtomicFiles.prepareFolder(report, "report");
-		try (Segmenter segmenter = new Segmenter(model, device, tiling)) {
-			out.println(segmenter.deviceDescription());
-			LabelledImages data = LabelledImages.fromFolders(images, masks, pairing, policy, Normalization.fromName(segmenter.info().normalization));
-			for (String w : data.warnings)
-				out.println("warning: " + w);
-			Evaluation.Outcome o = Evaluation.run(segmenter, data.samples, options, report, panels, null);
-			for (org.lesionseg.unet.core.metrics.ImageMetrics m : o.images)
-				out.printf(Locale.ROOT, "%-40s Dice %.4f  IoU %.4f  truth %d px  predicted %d px%n", m.name(), m.dice(), m.iou(), m.counts().truthPixels(),
-					m.counts().predictedPixels());
-			if (csv != null) {
-				org.lesionseg.unet.core.metrics.MetricsCsv.write(csv, o.images);
-				out.println("metrics: " + csv);
+	private int evaluate(OptionValues v) {
+		Path images = v.get(EvaluateOptions.IMAGES_FOLDER), masks = v.get(EvaluateOptions.MASKS_FOLDER);
+		if (images == null || masks == null)
+			throw new UnetException("'evaluate' needs " + (images == null ? "--images" : "--masks") + "; see unet evaluate --help");
+		Path csv = v.get(EvaluateOptions.METRICS_FILE);
+		Path report = v.get(EvaluateOptions.REPORT_FOLDER);
+		EvaluateRequest.Builder b = EvaluateRequest.builder(v.get(SegmentOptions.MODEL_FILE),
+			EvaluateRequest.folders(images, masks, v.get(CommonOptions.PAIRING), v.get(CommonOptions.MASK_POLICY)), Spelling.COMMAND_LINE)
+			.report(report).metricsCsv(csv).panels(report == null ? 0 : v.get(EvaluateOptions.PANEL_COUNT)) // panels only go to a report here
+			.postprocessing(v.get(CommonOptions.THRESHOLD), v.get(CommonOptions.MIN_SIZE), v.get(CommonOptions.FILL_HOLES))
+			.tiling(v.get(CommonOptions.TILE), v.get(CommonOptions.OVERLAP), v.get(CommonOptions.TILE_BATCH)).device(v.get(CommonOptions.DEVICE));
+		Evaluation.Outcome o = Evaluation.run(b.build(), new Evaluation.Listener() {
+			@Override
+			public void started(Segmenter segmenter) {
+				out.println(segmenter.deviceDescription());
 			}
-			out.println(o.summary.summaryLine());
-		}
+
+			@Override
+			public void warning(String message) {
+				out.println("warning: " + message);
+			}
+		});
+		for (ImageMetrics m : o.images)
+			out.printf(Locale.ROOT, "%-40s Dice %.4f  IoU %.4f  truth %d px  predicted %d px%n", m.name(), m.dice(), m.iou(), m.counts().truthPixels(),
+				m.counts().predictedPixels());
+		if (csv != null)
+			out.println("metrics: " + csv);
+		out.println(o.summary.summaryLine());
 		return 0;
 	}
 
 	private int info(Args a) {
 		Path model = a.optionalPath("model");
 		a.rejectUnknown();
-		out.println("UNet Segmentation " + Version.get());
-		out.println("engine: " + Devices.engineDescription());
-		out.println(Devices.describe(Devices.resolve("auto")));
-		out.println("libtorch: " + EngineInfo.libtorchLocation());
-		out.println("java: " + System.getProperty("java.version") + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB, "
-			+ Runtime.getRuntime().availableProcessors() + " cores");
-		if (Devices.gpuCount() == 0)
-			out.println("no GPU: to train on an NVIDIA GPU, see docs/gpu.md (CUDA build of libtorch via PYTORCH_FLAVOR or PYTORCH_LIBRARY_PATH)");
-		if (model != null) {
-			ModelInfo info = ModelFile.readInfo(model);
-			long parameters;
-			// the whole file is checked (checksums, weights that fit the description), not only its description
-			try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu())) {
-				parameters = ModelFile.load(model, manager).block.trainableParameterCount();
-			}
-			out.println("model: " + model);
-			out.println("  " + info.summary());
-			out.printf(Locale.ROOT, "  weights: %,d trainable parameters, checksums and layout verified%n", parameters);
-			out.println("  trained on: " + info.device);
-			out.println("  images: " + info.trainImages.size() + " train, " + info.valImages.size() + " val, " + info.testImages.size() + " test (seed "
-				+ info.splitSeed + ")");
-			for (Map.Entry<String, Double> m : info.metrics.entrySet())
-				out.printf(Locale.ROOT, "  %s = %.4f%n", m.getKey(), m.getValue());
-			if (info.settings != null)
-				out.println("  settings: loss " + info.settings.loss + ", optimizer " + info.settings.optimizer + ", lr " + info.settings.learningRate
-					+ ", batch " + info.settings.batchSize + ", epochs " + info.settings.epochs + ", schedule " + info.settings.scheduler);
-		}
+		for (String line : InfoReport.lines(model, Spelling.COMMAND_LINE))
+			out.println(line);
 		return 0;
 	}
 
@@ -326,15 +273,9 @@ public final class UnetCli {
 
 	static final String TRAIN_USAGE = "usage: unet train --images DIR --masks DIR --model FILE.zip [options]";
 
-	static final String PREDICT_HELP = String.join("\n", "usage: unet predict --model FILE.zip --input DIR|FILE --output DIR [options]", "",
-		"  --threshold 0.5  --min-size 0 (pixels)  --fill-holes  --tile 0 (0 = training size)  --overlap (tile/4)  --tile-batch 4",
-		"  --device auto|cpu|gpu  --no-probability  --no-mask  --no-rois",
-		"Writes NAME_prob.tif (32-bit), NAME_mask.png (0/255), NAME_rois.zip (ImageJ ROI set) and objects.csv.");
+	static final String PREDICT_USAGE = "usage: unet predict --model FILE.zip --input DIR|FILE --output DIR [options]";
 
-	static final String EVALUATE_HELP = String.join("\n", "usage: unet evaluate --model FILE.zip --images DIR --masks DIR [--output FILE.csv] [options]", "",
-		"  --report DIR (panels and metrics.csv)  --panels 6  --threshold 0.5  --min-size 0  --fill-holes  --tile  --overlap  --device",
-		"Prints per-image Dice and IoU and a last line:",
-		"summary: images=N mean_dice=... mean_dice_nonempty=... pooled_dice=... mean_iou=... accuracy=...");
+	static final String EVALUATE_USAGE = "usage: unet evaluate --model FILE.zip --images DIR --masks DIR [--output FILE.csv] [options]";
 
 	static final String INFO_HELP = "usage: unet info [--model FILE.zip]\nEngine, version, devices, libtorch location; with --model, the model's description and metrics.";
 

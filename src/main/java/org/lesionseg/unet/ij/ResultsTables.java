@@ -8,6 +8,7 @@ import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.metrics.ConfusionCounts;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.core.metrics.MetricsSummary;
+import org.lesionseg.unet.core.predict.ObjectTable;
 import org.lesionseg.unet.core.io.AtomicFiles;
 import org.lesionseg.unet.core.train.EpochRecord;
 
@@ -15,7 +16,8 @@ import ij.measure.ResultsTable;
 
 /**
  * Builds the ImageJ tables that the commands show: per-image metrics with a one-row summary beside them (like
- * "Analyze Particles" gives "Results" and "Summary"), the training history and the lesion objects. Tables are
+ * "Analyze Particles" gives "Results" and "Summary"), the training history and the lesion objects (the columns of
+ * {@code objects.csv}). Tables are
  * shown only when there is a display and saved as CSV atomically, so scripts and macros get the same numbers.
  */
 public final class ResultsTables {
@@ -118,26 +120,30 @@ public final class ResultsTables {
 	}
 
 	/**
-	 * One row per object: Image, Slice, Object, Area, Mean probability, X, Y (centroid), in the units of the rows.
+	 * One row per object, with the columns of {@code objects.csv} ({@link ObjectTable#header()}): pixel columns always,
+	 * calibrated area and centroid and the unit when an image has a calibration.
 	 *
-	 * @throws UnetException if the list is missing
+	 * @throws UnetException if the table is missing
 	 */
-	public static ResultsTable fromObjects(List<ObjectRow> objects) {
+	public static ResultsTable fromObjects(ObjectTable objects) {
 		if (objects == null)
 			throw new UnetException("No objects were given for the objects table.");
 		ResultsTable rt = newTable();
-		for (ObjectRow o : objects) {
+		List<String> header = objects.header();
+		for (List<Object> row : objects.rows()) {
 			rt.incrementCounter();
-			rt.addValue("Image", o.image);
-			rt.addValue("Slice", o.slice);
-			rt.addValue("Object", o.object);
-			rt.addValue("Area", o.area);
-			rt.addValue("Mean probability", o.meanProbability);
-			rt.addValue("X", o.centroidX);
-			rt.addValue("Y", o.centroidY);
+			for (int c = 0; c < header.size(); c++) {
+				Object cell = row.get(c);
+				if (cell instanceof Number)
+					rt.addValue(header.get(c), ((Number) cell).doubleValue());
+				else if (cell == null && !"unit".equals(header.get(c)))
+					rt.addValue(header.get(c), Double.NaN);
+				else
+					rt.addValue(header.get(c), cell == null ? "" : cell.toString());
+			}
 		}
-		decimals(rt, 0, "Slice", "Object");
-		decimals(rt, METRIC_DECIMALS, "Mean probability");
+		decimals(rt, 0, "slice", "object", "area_px", "bx", "by", "bwidth", "bheight");
+		decimals(rt, METRIC_DECIMALS, "mean_probability", "max_probability");
 		return rt;
 	}
 

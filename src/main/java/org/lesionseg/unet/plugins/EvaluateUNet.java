@@ -1,22 +1,19 @@
 package org.lesionseg.unet.plugins;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.lesionseg.unet.core.UnetException;
-import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.data.Pairing;
 import org.lesionseg.unet.core.predict.Segmenter;
+import org.lesionseg.unet.core.report.Panel;
 import org.lesionseg.unet.ij.ImagePlusConversion;
 import org.lesionseg.unet.ij.Progress;
 import org.lesionseg.unet.ij.ResultsTables;
+import org.lesionseg.unet.workflow.EvaluateRequest;
 import org.lesionseg.unet.workflow.Evaluation;
-import org.lesionseg.unet.workflow.LabelledImages;
+import org.lesionseg.unet.workflow.Spelling;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Menu;
@@ -28,6 +25,7 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.measure.ResultsTable;
+import ij.process.ColorProcessor;
 
 /**
  * Plugins › Segmentation › Evaluate UNet: compares a model's segmentation with known masks, for an open image with its
@@ -99,88 +97,63 @@ public class EvaluateUNet extends UNetCommand {
 
 	@Override
 	protected void execute() {
-		Path model = Inputs.existingModel(model_file, "model_file");
-		Path report = Inputs.optional(report_folder);
-		if (panel_count < 0)
-			throw new UnetException("panel_count must not be negative, got " + panel_count);
-		boolean showPanels = panel_count > 0;
-		Path panelsDir = report;
+		EvaluateRequest request = EvaluateRequest.builder(Inputs.optional(model_file), data(), Spelling.MACRO).report(Inputs.optional(report_folder))
+			.panels(panel_count).postprocessing(threshold, min_size, fill_holes).tiling(tile, overlap, tile_batch).device(device).build();
+		Path report = request.report();
 		Progress progress = Progress.imageJ();
 		String name = commandName();
-		try (Segmenter segmenter = new Segmenter(model, device, Inputs.tiling(tile, overlap, tile_batch))) {
-			IJ.log(name + ": " + model.getFileName() + "; " + segmenter.deviceDescription());
-			LabelledImages data = data(Normalization.fromName(segmenter.info().normalization));
-			if (panelsDir == null && showPanels)
-				panelsDir = temporaryFolder();
-			int panels = panelsDir == null ? 0 : panel_count;
-			outcome = Evaluation.run(segmenter, data.samples, Inputs.postprocessing(threshold, min_size, fill_holes), panelsDir, panels,
-				(done, total, image) -> progress.step(done, total, name));
-		}
+		outcome = Evaluation.run(request, new Evaluation.Listener() {
+			@Override
+			public void started(Segmenter segmenter) {
+				IJ.log(name + ": " + request.model().getFileName() + "; " + segmenter.deviceDescription());
+			}
+
+			@Override
+			public void warning(String message) {
+				IJ.log("warning: " + message);
+			}
+
+			@Override
+			public void imageDone(int done, int total, String image) {
+				progress.step(done, total, name);
+			}
+		});
 		metricsTable = ResultsTables.fromMetrics(outcome.images);
 		summaryTable = ResultsTables.fromSummary(outcome.summary);
 		ResultsTables.show(metricsTable, ResultsTables.METRICS_TITLE);
 		ResultsTables.show(summaryTable, ResultsTables.SUMMARY_TITLE);
-		if (showPanels)
-			panels_image = openPanels(panelsDir.resolve("panels"));
-		if (report == null && panelsDir != null)
-			deleteTree(panelsDir);
+		if (panel_count > 0)
+			panels_image = panelStack(outcome.panels);
 		progress.done(name + ": " + outcome.summary.summaryLine());
 		IJ.log(name + ": " + outcome.summary.summaryLine() + (report == null ? "" : "; metrics.csv and panels in " + report));
 	}
 
-	private LabelledImages data(Normalization normalization) {
+	/** The images to evaluate on: two folders, or the open image with its mask image or ROIs. */
+	private EvaluateRequest.Data data() {
 		if (Inputs.given(images_folder) || Inputs.given(masks_folder)) {
 			Path images = Inputs.existingFolder(images_folder, "images_folder", "the images");
 			Path masks = Inputs.existingFolder(masks_folder, "masks_folder", "the true masks");
-			LabelledImages data = LabelledImages.fromFolders(images, masks, Pairing.fromName(pairing), Inputs.maskPolicy(mask_policy), normalization);
-			for (String w : data.warnings)
-				IJ.log("warning: " + w);
-			return data;
+			return EvaluateRequest.folders(images, masks, Pairing.fromName(pairing), Inputs.maskPolicy(mask_policy));
 		}
 		if (image == null)
 			throw new UnetException("nothing to evaluate on: choose an open image and its mask (image=[title] mask=[title], or use_roi_manager=true), "
 				+ "or give images_folder and masks_folder");
 		List<byte[]> masks = MaskSources.masks(image, mask, use_roi_manager);
-		return LabelledImages.fromSamples(MaskSources.labelledSamples(image, masks), ImagePlusConversion.bitDepth(image), normalization);
+		return EvaluateRequest.samples(MaskSources.labelledSamples(image, masks), ImagePlusConversion.bitDepth(image));
 	}
 
-	private static Path temporaryFolder() {
-		try {
-			return Files.createTempDirectory("unet-panels");
-		} catch (IOException e) {
-			throw new UnetException("cannot create a temporary folder for the panels: " + e.getMessage());
-		}
-	}
-
-	/** The panel PNGs as one RGB stack, one slice per image, labelled with the image's name. */
-	private static ImagePlus openPanels(Path dir) {
-		List<Path> files;
-		try (Stream<Path> list = Files.list(dir)) {
-			files = list.filter(p -> p.toString().endsWith("_panel.png")).sorted().collect(Collectors.toList());
-		} catch (IOException e) {
-			return null; // no panel was written (no image at all)
-		}
+	/** The panels as one RGB stack, one slice per image, labelled with the image's name; panels of another size are left out. */
+	private static ImagePlus panelStack(List<Panel> panels) {
 		ImageStack stack = null;
-		for (Path f : files) {
-			ImagePlus panel = IJ.openImage(f.toString());
-			if (panel == null)
-				continue;
+		for (Panel panel : panels) {
+			ColorProcessor rgb = new ColorProcessor(panel.image());
 			if (stack == null)
-				stack = new ImageStack(panel.getWidth(), panel.getHeight());
-			if (panel.getWidth() != stack.getWidth() || panel.getHeight() != stack.getHeight())
-				continue; // panels of images of another size do not fit one stack; they stay in the report folder
-			String label = f.getFileName().toString();
-			stack.addSlice(label.substring(0, label.length() - "_panel.png".length()), panel.getProcessor().convertToRGB());
+				stack = new ImageStack(rgb.getWidth(), rgb.getHeight());
+			if (rgb.getWidth() != stack.getWidth() || rgb.getHeight() != stack.getHeight())
+				continue; // panels of images of another size do not fit one stack; report_folder keeps them all
+			stack.addSlice(panel.name(), rgb);
 		}
 		return stack == null ? null : new ImagePlus("UNet panels", stack);
-	}
-
-	private static void deleteTree(Path dir) {
-		try (Stream<Path> walk = Files.walk(dir)) {
-			walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-		} catch (IOException e) {
-			IJ.log("could not delete the temporary folder " + dir + ": " + e.getMessage());
-		}
 	}
 
 	/** Per-image metrics and summary of the last run. */

@@ -8,8 +8,6 @@ import java.util.Locale;
 
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.MaskPolicy;
-import org.lesionseg.unet.core.predict.MaskPostprocessing;
-import org.lesionseg.unet.core.predict.TiledPredictor;
 
 /** Turns the commands' parameter values into the core's options, with messages that name the macro key. */
 final class Inputs {
@@ -44,18 +42,6 @@ final class Inputs {
 		return dir;
 	}
 
-	/** An existing model file. */
-	static Path existingModel(File file, String key) {
-		Path model = required(file, key, "the model file (.zip) written by Train UNet");
-		if (Files.isDirectory(model))
-			throw new UnetException(key + " " + model + " is a folder, not a model file: give the model's .zip file written by Train UNet");
-		if (!Files.exists(model))
-			throw new UnetException(key + " " + model + " does not exist: give a model file written by Train UNet");
-		if (!Files.isRegularFile(model))
-			throw new UnetException(key + " " + model + " is not a regular file: give the model's .zip file written by Train UNet");
-		return model;
-	}
-
 	/** Creates the folder a file will be written into. */
 	static void createParent(Path file) {
 		Path parent = file.toAbsolutePath().getParent();
@@ -73,27 +59,5 @@ final class Inputs {
 			if (p.name().equals(n))
 				return p;
 		throw new UnetException("unknown mask_policy '" + name + "': use strict or threshold_half");
-	}
-
-	/** Threshold, minimum object size and hole filling, checked. */
-	static MaskPostprocessing.Options postprocessing(double threshold, int minSize, boolean fillHoles) {
-		if (!(threshold > 0 && threshold < 1))
-			throw new UnetException("threshold must be between 0 and 1 (exclusive), got " + threshold);
-		if (minSize < 0)
-			throw new UnetException("min_size must not be negative, got " + minSize);
-		return new MaskPostprocessing.Options().threshold((float) threshold).minSize(minSize).fillHoles(fillHoles);
-	}
-
-	/** Tile size (0 = the training size), overlap (negative = a quarter tile) and tiles per batch, checked. */
-	static TiledPredictor.Options tiling(int tile, int overlap, int tileBatch) {
-		if (tile < 0)
-			throw new UnetException("tile must be positive, or 0 for the training size; got " + tile);
-		if (tileBatch < 1)
-			throw new UnetException("tile_batch must be at least 1, got " + tileBatch);
-		TiledPredictor.Options t = new TiledPredictor.Options();
-		t.tile = tile;
-		t.overlap = overlap;
-		t.tileBatch = tileBatch;
-		return t;
 	}
 }

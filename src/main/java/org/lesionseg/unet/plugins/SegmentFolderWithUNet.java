@@ -7,10 +7,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
-import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.ij.Progress;
+import org.lesionseg.unet.workflow.SegmentRequest;
 import org.lesionseg.unet.workflow.SegmentationJob;
+import org.lesionseg.unet.workflow.Spelling;
+import org.lesionseg.unet.workflow.sources.ImageSource;
 import org.scijava.command.Command;
 import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
@@ -68,34 +70,44 @@ public class SegmentFolderWithUNet extends UNetCommand {
 	@Parameter(label = "Device", persist = false, description = "auto, cpu, gpu or gpu:N")
 	private String device = "auto";
 
-	private List<SegmentationJob.ImageResult> results = new ArrayList<>();
+	private final List<SegmentationJob.ImageResult> results = new ArrayList<>();
 
 	@Override
 	protected void execute() {
-		Path model = Inputs.existingModel(model_file, "model_file");
+		results.clear();
 		Path input = Inputs.existingFolder(input_folder, "input_folder", "the images to segment");
 		Path output = Inputs.required(output_folder, "output_folder", "the folder for the results");
-		if (input.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize()))
-			throw new UnetException("output_folder is the input folder " + input + ": choose another folder, so that results are not taken for images next time");
-		SegmentationJob.Outputs outputs = new SegmentationJob.Outputs();
-		outputs.probability = !no_probability;
-		outputs.mask = !no_mask;
-		outputs.rois = !no_rois;
+		SegmentRequest request = SegmentRequest.builder(Inputs.optional(model_file), ImageSource.files(input), Spelling.MACRO).output(output)
+			.postprocessing(threshold, min_size, fill_holes).tiling(tile, overlap, tile_batch).files(!no_probability, !no_mask, !no_rois)
+			.device(device).build();
+		for (String w : request.source().warnings())
+			IJ.log("warning: " + w);
 		Progress progress = Progress.imageJ();
 		String name = commandName();
-		try (Segmenter segmenter = new Segmenter(model, device, Inputs.tiling(tile, overlap, tile_batch))) {
-			IJ.log(name + ": " + input + " -> " + output + " with " + model.getFileName() + "; " + segmenter.deviceDescription());
-			results = SegmentationJob.run(segmenter, input, output, Inputs.postprocessing(threshold, min_size, fill_holes), outputs, (done, total, r) -> {
+		SegmentationJob.Outcome outcome = SegmentationJob.run(request, new SegmentationJob.Listener() {
+			@Override
+			public void started(Segmenter segmenter) {
+				IJ.log(name + ": " + input + " -> " + output + " with " + request.model().getFileName() + "; " + segmenter.deviceDescription());
+			}
+
+			@Override
+			public void skipped(String reason) {
+				IJ.log("warning: " + reason + " (skipped)");
+			}
+
+			@Override
+			public void imageDone(int done, int total, SegmentationJob.ImageResult r) {
+				results.add(r);
 				progress.step(done, total, name);
-				if (done < total && stopRequested())
-					throw new UnetException("stopped by the user after " + done + " of " + total + " images; their results are in " + output);
 				IJ.log(String.format(Locale.ROOT, "%s: [%d/%d] %s: %d object(s), %d lesion pixels", name, done, total, r.name, r.objects, r.foregroundPixels));
-			});
-		}
-		int objects = 0;
-		for (SegmentationJob.ImageResult r : results)
-			objects += r.objects;
-		String summary = name + ": " + results.size() + " image(s), " + objects + " object(s); results and objects.csv in " + output;
+			}
+
+			@Override
+			public boolean stopRequested() {
+				return SegmentFolderWithUNet.this.stopRequested();
+			}
+		});
+		String summary = name + ": " + outcome.images.size() + " image(s), " + outcome.objectCount() + " object(s); results and objects.csv in " + output;
 		progress.done(summary);
 		IJ.log(summary);
 	}

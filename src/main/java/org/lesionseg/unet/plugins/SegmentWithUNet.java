@@ -6,16 +6,18 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import org.lesionseg.unet.core.data.Sample;
-import org.lesionseg.unet.core.predict.MaskPostprocessing;
-import org.lesionseg.unet.core.predict.SegmentedObject;
 import org.lesionseg.unet.core.predict.Segmenter;
+import org.lesionseg.unet.ij.ImagePlanes;
 import org.lesionseg.unet.ij.ImagePlusConversion;
-import org.lesionseg.unet.ij.ObjectRow;
 import org.lesionseg.unet.ij.Progress;
 import org.lesionseg.unet.ij.ResultsTables;
 import org.lesionseg.unet.ij.RoiConversion;
 import org.lesionseg.unet.ij.RoiSets;
+import org.lesionseg.unet.workflow.SegmentRequest;
+import org.lesionseg.unet.workflow.SegmentationJob;
+import org.lesionseg.unet.workflow.Spelling;
+import org.lesionseg.unet.workflow.sources.ImageSource;
+import org.lesionseg.unet.workflow.sources.SourceImage;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Menu;
@@ -34,7 +36,8 @@ import ij.plugin.frame.RoiManager;
  * Plugins › Segmentation › Segment with UNet: applies a model file to the current image or stack (any size: it is
  * processed in tiles). Every lesion object becomes a ROI named by slice and object ({@code slice003-obj02}) with its
  * area and mean probability as properties; the ROIs go to the ROI Manager and to the image's overlay, and the objects
- * to the "UNet objects" table in calibrated units. Optionally opens the probability map and the binary mask, with
+ * to the "UNet objects" table with the columns of {@code objects.csv} (plus calibrated area and centroid when the image
+ * is calibrated). The image goes through the same job as a folder of files ({@link SegmentationJob}). Optionally opens the probability map and the binary mask, with
  * the image's calibration.
  * <p>
  * Without a display there is no ROI Manager: the overlay still gets the ROIs, and {@code roi_set_file} saves them.
@@ -94,41 +97,48 @@ public class SegmentWithUNet extends UNetCommand {
 	@Override
 	protected void execute() {
 		ImagePlus imp = OpenImages.givenOrCurrent(image);
-		Path model = Inputs.existingModel(model_file, "model_file");
-		MaskPostprocessing.Options options = Inputs.postprocessing(threshold, min_size, fill_holes);
+		ImageSource source = ImageSource.of(imp.getTitle(),
+			Collections.singletonList(new SourceImage(ImagePlanes.of(imp), ImagePlanes.calibration(imp))));
+		SegmentRequest request = SegmentRequest.builder(Inputs.optional(model_file), source, Spelling.MACRO)
+			.postprocessing(threshold, min_size, fill_holes).tiling(tile, overlap, tile_batch).device(device).build();
+		Path model = request.model();
 		Progress progress = Progress.imageJ();
-		List<Sample> planes = ImagePlusConversion.toSamples(imp);
-		int bitDepth = ImagePlusConversion.bitDepth(imp);
-		int w = imp.getWidth(), h = imp.getHeight();
-		List<float[]> probabilities = new ArrayList<>();
-		List<byte[]> masks = new ArrayList<>();
-		List<ObjectRow> rows = new ArrayList<>();
-		List<Roi> found = new ArrayList<>();
-		try (Segmenter segmenter = new Segmenter(model, device, Inputs.tiling(tile, overlap, tile_batch))) {
-			IJ.log(commandName() + ": " + imp.getTitle() + " with " + model.getFileName() + "; " + segmenter.deviceDescription());
-			for (int p = 1; p <= planes.size(); p++) {
-				if (stopRequested()) {
-					cancel("stopped by the user");
-					IJ.log(commandName() + ": stopped after " + (p - 1) + " of " + planes.size() + " slices; nothing was added");
-					return;
+		int planes = ImagePlusConversion.planes(imp);
+		int[] planesDone = { 0 };
+		SegmentationJob.Outcome outcome;
+		try {
+			outcome = SegmentationJob.run(request, new SegmentationJob.Listener() {
+				@Override
+				public void started(Segmenter segmenter) {
+					IJ.log(commandName() + ": " + imp.getTitle() + " with " + model.getFileName() + "; " + segmenter.deviceDescription());
 				}
-				progress.step(p - 1, planes.size(), commandName() + ": " + imp.getTitle());
-				Sample s = planes.get(p - 1);
-				Segmenter.Result r = segmenter.segment(s.name(), s.imageData(), w, h, s.channels(), bitDepth, options);
-				probabilities.add(r.probability);
-				masks.add(r.mask());
-				List<Roi> planeRois = RoiConversion.toRois(r.processed.labels(), r.objects(), planes.size() > 1 ? p : 0, imp.getTitle());
-				for (Roi roi : planeRois) {
-					placeOnPlane(imp, roi, p);
-					roi.setProperty(PROPERTY_MODEL, model.getFileName().toString());
+
+				@Override
+				public void planeStarting(int image, int images, int plane, int planeCount, String name) {
+					planesDone[0] = plane + 1;
+					progress.step(plane, planeCount, commandName() + ": " + imp.getTitle());
 				}
-				found.addAll(planeRois);
-				for (SegmentedObject o : r.objects())
-					rows.add(ObjectRow.of(ImagePlusConversion.imageName(imp), p, o, imp.getCalibration()));
-			}
+
+				@Override
+				public boolean stopRequested() {
+					return SegmentWithUNet.this.stopRequested();
+				}
+			});
+		} catch (SegmentationJob.Stopped stopped) {
+			cancel("stopped by the user");
+			IJ.log(commandName() + ": stopped after " + planesDone[0] + " of " + planes + " slices; nothing was added");
+			return;
+		}
+		SegmentationJob.ImageResult result = outcome.images.get(0);
+		List<Roi> found = new ArrayList<>(result.rois);
+		for (Roi roi : found) {
+			placeOnPlane(imp, roi, roi.getPosition());
+			roi.setProperty(PROPERTY_MODEL, model.getFileName().toString());
+			roi.setProperty(RoiConversion.PROPERTY_IMAGE, imp.getTitle());
 		}
 		rois = found;
-		showObjects(imp, rows);
+		objectsTable = ResultsTables.fromObjects(outcome.objects);
+		ResultsTables.show(objectsTable, ResultsTables.OBJECTS_TITLE);
 		addToOverlay(imp, found);
 		addToManager(imp, found);
 		if (Inputs.given(roi_set_file)) {
@@ -138,30 +148,26 @@ public class SegmentWithUNet extends UNetCommand {
 			IJ.log(commandName() + ": " + found.size() + " ROIs saved to " + zip);
 		}
 		String base = ImagePlusConversion.imageName(imp);
+		int w = imp.getWidth(), h = imp.getHeight();
 		if (probability_map) {
-			probability_image = ImagePlusConversion.probabilityImage(base + "-probability", probabilities, w, h, imp.getCalibration());
+			probability_image = ImagePlusConversion.probabilityImage(base + "-probability", new ArrayList<>(result.probabilities), w, h, imp.getCalibration());
 			ImagePlusConversion.copyPlaneLayout(imp, probability_image);
 		}
 		if (binary_mask) {
-			mask_image = ImagePlusConversion.maskImage(base + "-mask", masks, w, h, imp.getCalibration());
+			mask_image = ImagePlusConversion.maskImage(base + "-mask", new ArrayList<>(result.masks), w, h, imp.getCalibration());
 			ImagePlusConversion.copyPlaneLayout(imp, mask_image);
 		}
-		progress.done(commandName() + ": " + found.size() + " object(s) in " + planes.size() + " slice(s) of " + imp.getTitle());
-		IJ.log(commandName() + ": " + found.size() + " object(s) in " + planes.size() + " slice(s) of " + imp.getTitle());
+		progress.done(commandName() + ": " + found.size() + " object(s) in " + planes + " slice(s) of " + imp.getTitle());
+		IJ.log(commandName() + ": " + found.size() + " object(s) in " + planes + " slice(s) of " + imp.getTitle());
 	}
 
 	/** On a hyperstack the slice number of a plane is a (z, t) position; plain stacks keep the plane number. */
 	private static void placeOnPlane(ImagePlus imp, Roi roi, int plane) {
-		if (!imp.isHyperStack())
+		if (!imp.isHyperStack() || plane < 1)
 			return;
 		int z = (plane - 1) % imp.getNSlices() + 1;
 		int t = (plane - 1) / imp.getNSlices() + 1;
 		roi.setPosition(0, z, t);
-	}
-
-	private void showObjects(ImagePlus imp, List<ObjectRow> rows) {
-		objectsTable = ResultsTables.fromObjects(rows);
-		ResultsTables.show(objectsTable, ResultsTables.OBJECTS_TITLE);
 	}
 
 	/** Replaces the ROIs an earlier run put into the overlay, keeping the user's own. */

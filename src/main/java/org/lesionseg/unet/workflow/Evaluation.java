@@ -1,36 +1,42 @@
 package org.lesionseg.unet.workflow;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.data.Sample;
+import org.lesionseg.unet.core.io.AtomicFiles;
 import org.lesionseg.unet.core.metrics.ConfusionCounts;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.core.metrics.MetricsCsv;
 import org.lesionseg.unet.core.metrics.MetricsSummary;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.Segmenter;
+import org.lesionseg.unet.core.report.Panel;
+import org.lesionseg.unet.core.report.PanelWriter;
 import org.lesionseg.unet.core.report.Panels;
 
 /**
- * Evaluates a model on images with known masks: per-image Dice, IoU, accuracy, precision and recall, the
- * summary (mean, mean over lesion-containing images, pooled), and optionally the image | truth | prediction
- * panels and a CSV.
+ * Evaluates a model on images with known masks: per-image Dice, IoU, accuracy, precision and recall, the summary
+ * (mean, mean over lesion-containing images, pooled), and image | truth | prediction panels as images. Saving is
+ * separate ({@link #writeReport}): a caller that only shows the panels writes nothing.
  */
 public final class Evaluation {
 
-	/** Per-image metrics and their summary. */
+	/** Per-image metrics, their summary and the panels made. */
 	public static final class Outcome {
 		public final List<ImageMetrics> images;
 		public final MetricsSummary summary;
+		/** The panels, lesion-containing images first (only those when there are any). */
+		public final List<Panel> panels;
 
-		Outcome(List<ImageMetrics> images) {
+		Outcome(List<ImageMetrics> images, List<Panel> panels) {
 			this.images = images;
 			this.summary = new MetricsSummary(images);
+			this.panels = Collections.unmodifiableList(panels);
 		}
 	}
 
@@ -39,51 +45,90 @@ public final class Evaluation {
 		void imageDone(int done, int total, String name);
 	}
 
+	/** What the entry point hears while the job runs; every method may be left out. */
+	public interface Listener extends Progress {
+		/** The model is loaded, before the images are read. */
+		default void started(Segmenter segmenter) {
+		}
+
+		/** A warning about the data (a file skipped while pairing, ...). */
+		default void warning(String message) {
+		}
+
+		@Override
+		default void imageDone(int done, int total, String name) {
+		}
+	}
+
 	private Evaluation() {
 	}
 
 	/**
+	 * Prepares the report folder (before the model loads), loads the model, reads the labelled images normalised as the
+	 * model's training data, evaluates, and writes the report and metrics file the request names.
+	 */
+	public static Outcome run(EvaluateRequest request, Listener listener) {
+		request.prepareOutput();
+		Outcome outcome;
+		try (Segmenter segmenter = new Segmenter(request.model(), request.device(), request.tiling())) {
+			listener.started(segmenter);
+			LabelledImages data = request.data().load(Normalization.fromName(segmenter.info().normalization));
+			for (String w : data.warnings)
+				listener.warning(w);
+			outcome = evaluate(segmenter, data.samples, request.postprocessing(), request.panels(), listener);
+		}
+		if (request.report() != null)
+			writeReport(outcome, request.report());
+		if (request.metricsCsv() != null)
+			MetricsCsv.write(request.metricsCsv(), outcome.images);
+		return outcome;
+	}
+
+	/**
+	 * Evaluates and, with a report folder, writes {@code metrics.csv} and the panels there.
+	 *
 	 * @param normalised images normalised like the model's training data, with masks
 	 * @param reportDir where to write {@code metrics.csv} and panels, or null
-	 * @param panels how many image | truth | prediction panels to write (lesion-containing images first)
+	 * @param panels how many image | truth | prediction panels to make (lesion-containing images first)
 	 */
 	public static Outcome run(Segmenter segmenter, List<Sample> normalised, MaskPostprocessing.Options options, Path reportDir, int panels,
 		Progress progress) {
 		if (reportDir != null)
-			org.lesionseg.unet.core.io.AtomicFiles.prepareFolder(reportDir, "report");
+			AtomicFiles.prepareFolder(reportDir, "report");
+		Outcome outcome = evaluate(segmenter, normalised, options, reportDir == null ? 0 : panels, progress);
+		if (reportDir != null)
+			writeReport(outcome, reportDir);
+		return outcome;
+	}
+
+	/** Metrics and panels as images; writes nothing. */
+	public static Outcome evaluate(Segmenter segmenter, List<Sample> normalised, MaskPostprocessing.Options options, int panels, Progress progress) {
 		List<ImageMetrics> metrics = new ArrayList<>();
-		List<Sample> withLesion = new ArrayList<>();
+		List<Panel> made = new ArrayList<>();
+		boolean anyLesion = false;
 		for (Sample s : normalised)
-			if (hasForeground(s.maskData()))
-				withLesion.add(s);
-		int written = 0;
+			anyLesion |= hasForeground(s.maskData());
 		for (int i = 0; i < normalised.size(); i++) {
 			Sample s = normalised.get(i);
 			if (!s.hasMask())
 				throw new UnetException("image " + s.name() + " has no mask to evaluate against");
 			float[] probability = segmenter.probabilityOfNormalised(s);
 			byte[] predicted = MaskPostprocessing.process(probability, s.width(), s.height(), options).mask();
-			ImageMetrics m = new ImageMetrics(s.name(), ConfusionCounts.of(predicted, s.maskData()));
-			metrics.add(m);
-			boolean panelWanted = reportDir != null && written < panels && (withLesion.isEmpty() || withLesion.contains(s));
-			if (panelWanted) {
-				Path png = reportDir.resolve("panels").resolve(s.name() + "_panel.png");
-				Panels.writeComparison(png, firstChannel(s), s.maskData(), predicted, s.width(), s.height(), s.name());
-				written++;
-			}
+			metrics.add(new ImageMetrics(s.name(), ConfusionCounts.of(predicted, s.maskData())));
+			if (made.size() < panels && (!anyLesion || hasForeground(s.maskData())))
+				made.add(new Panel(s.name(), Panels.comparison(firstChannel(s), s.maskData(), predicted, s.width(), s.height(), s.name())));
 			if (progress != null)
 				progress.imageDone(i + 1, normalised.size(), s.name());
 		}
-		Outcome outcome = new Outcome(metrics);
-		if (reportDir != null) {
-			try {
-				Files.createDirectories(reportDir);
-			} catch (IOException e) {
-				throw new UnetException("cannot create the folder " + reportDir + ": " + e.getMessage());
-			}
-			MetricsCsv.write(reportDir.resolve("metrics.csv"), metrics);
-		}
-		return outcome;
+		return new Outcome(metrics, made);
+	}
+
+	/** Writes {@code metrics.csv} and {@code panels/NAME_panel.png} into a report folder. */
+	public static void writeReport(Outcome outcome, Path reportDir) {
+		AtomicFiles.prepareFolder(reportDir, "report");
+		MetricsCsv.write(reportDir.resolve("metrics.csv"), outcome.images);
+		if (!outcome.panels.isEmpty())
+			PanelWriter.write(reportDir.resolve("panels"), outcome.panels);
 	}
 
 	static float[] firstChannel(Sample s) {

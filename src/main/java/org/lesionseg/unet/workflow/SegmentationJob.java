@@ -2,38 +2,36 @@ package org.lesionseg.unet.workflow;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import org.lesionseg.unet.core.UnetException;
-import org.lesionseg.unet.core.data.DatasetFolders;
 import org.lesionseg.unet.core.data.DatasetLoader;
 import org.lesionseg.unet.core.data.ImageFiles;
 import org.lesionseg.unet.core.data.LoadedImage;
-import org.lesionseg.unet.core.predict.MaskPostprocessing;
+import org.lesionseg.unet.core.io.CsvWriter;
+import org.lesionseg.unet.core.predict.ObjectTable;
 import org.lesionseg.unet.core.predict.SegmentedObject;
 import org.lesionseg.unet.core.predict.Segmenter;
-import org.lesionseg.unet.core.io.AtomicFiles;
-import org.lesionseg.unet.core.io.CsvWriter;
 import org.lesionseg.unet.ij.RoiConversion;
 import org.lesionseg.unet.ij.RoiSets;
+import org.lesionseg.unet.workflow.sources.SourceImage;
 
 import ij.gui.Roi;
 
 /**
- * Segments image files with a model and writes, per image, the probability map (32-bit TIFF), the mask
- * (8-bit PNG, 0/255) and the objects as an ImageJ ROI set, plus one {@code objects.csv} for all images. This is
- * the batch job of macros, scripts, servers and the command line: it opens no window.
+ * Segments the images of a {@link SegmentRequest}: image files and open images alike, plane by plane, with one object
+ * schema ({@link ObjectTable}). With an output folder it writes, per plane, the probability map ({@code NAME_prob.tif},
+ * 32-bit) and the mask ({@code NAME_mask.png}, 0/255), per image the ROI set ({@code NAME_rois.zip}), and one
+ * {@code objects.csv}; without one it keeps the planes and ROIs in the results for the caller to show. It opens no
+ * window.
  */
 public final class SegmentationJob {
 
-	/** Which files to write. */
-	public static final class Outputs {
-		public boolean probability = true;
-		public boolean mask = true;
-		public boolean rois = true;
-	}
+	/** The columns of {@code objects.csv} for images without calibration (files always are). */
+	public static final List<String> OBJECTS_HEADER = ObjectTable.PIXEL_COLUMNS;
 
-	/** One image's result summary. */
+	/** One image's result. */
 	public static final class ImageResult {
 		public final String name;
 		public final int slices;
@@ -41,115 +39,207 @@ public final class SegmentationJob {
 		public final long foregroundPixels;
 		/** The image's channels (1 grey, 3 RGB), which the segmenter converts to the model's when they differ. */
 		public final int channels;
+		/** Per plane, when the request has no output folder; empty otherwise. */
+		public final List<float[]> probabilities;
+		/** Per plane 0/1 masks, when the request has no output folder; empty otherwise. */
+		public final List<byte[]> masks;
+		/** One ROI per object, in plane order, when the request has no output folder; empty otherwise. */
+		public final List<Roi> rois;
 
-		ImageResult(String name, int slices, int objects, long foregroundPixels, int channels) {
+		ImageResult(String name, int slices, int objects, long foregroundPixels, int channels, List<float[]> probabilities, List<byte[]> masks,
+			List<Roi> rois) {
 			this.name = name;
 			this.slices = slices;
 			this.objects = objects;
 			this.foregroundPixels = foregroundPixels;
 			this.channels = channels;
+			this.probabilities = Collections.unmodifiableList(probabilities);
+			this.masks = Collections.unmodifiableList(masks);
+			this.rois = Collections.unmodifiableList(rois);
 		}
 	}
 
-	/** Called after each image. */
-	public interface Progress {
-		void imageDone(int done, int total, ImageResult result);
+	/** What a run gives: one result per image segmented, the objects of all, and the files that could not be read. */
+	public static final class Outcome {
+		public final List<ImageResult> images;
+		public final ObjectTable objects;
+		public final List<String> unreadable;
+
+		Outcome(List<ImageResult> images, ObjectTable objects, List<String> unreadable) {
+			this.images = Collections.unmodifiableList(images);
+			this.objects = objects;
+			this.unreadable = Collections.unmodifiableList(unreadable);
+		}
+
+		public int objectCount() {
+			return objects.size();
+		}
 	}
 
-	public static final List<String> OBJECTS_HEADER = java.util.Arrays.asList("image", "slice", "object", "area_px", "centroid_x", "centroid_y",
-		"mean_probability", "max_probability", "bx", "by", "bwidth", "bheight");
+	/** What the entry point hears while the job runs; every method may be left out. */
+	public interface Listener {
+		/** The model is loaded, before the first image. */
+		default void started(Segmenter segmenter) {
+		}
+
+		/** A file could not be read ("file: reason"); it is skipped and the others are segmented. */
+		default void skipped(String reason) {
+		}
+
+		/**
+		 * Before each plane.
+		 *
+		 * @param image 0-based image, of {@code images}
+		 * @param plane 0-based plane of the image, of {@code planes}
+		 */
+		default void planeStarting(int image, int images, int plane, int planes, String name) {
+		}
+
+		/** After each image. */
+		default void imageDone(int done, int total, ImageResult result) {
+		}
+
+		/** True to stop before the next plane; the job then throws {@link Stopped}. */
+		default boolean stopRequested() {
+			return false;
+		}
+	}
+
+	/** Thrown when the listener asked to stop; the results of the images done are written. */
+	public static final class Stopped extends UnetException {
+		private static final long serialVersionUID = 1L;
+		public final int imagesDone;
+
+		Stopped(int imagesDone, int total, Path output) {
+			super("stopped by the user after " + imagesDone + " of " + total + " images" + (output == null ? "" : "; their results are in " + output));
+			this.imagesDone = imagesDone;
+		}
+	}
+
+	/** Thrown after the job when files could not be read; the others were segmented and their results written. */
+	public static final class Unreadable extends UnetException {
+		private static final long serialVersionUID = 1L;
+		/** What was done for the readable images. */
+		public final transient Outcome outcome;
+
+		Unreadable(String message, Outcome outcome) {
+			super(message);
+			this.outcome = outcome;
+		}
+	}
 
 	private SegmentationJob() {
 	}
 
-	public static List<ImageResult> run(Segmenter segmenter, Path input, Path outputDir, MaskPostprocessing.Options options, Outputs outputs,
-		Progress progress) {
-		return run(segmenter, DatasetFolders.listImages(input), outputDir, options, outputs, progress);
-	}
-
-	/** Segments the given files; the first file that cannot be read ends the job (see the overload that skips them). */
-	public static List<ImageResult> run(Segmenter segmenter, List<Path> files, Path outputDir, MaskPostprocessing.Options options, Outputs outputs,
-		Progress progress) {
-		return run(segmenter, files, outputDir, options, outputs, progress, null);
-	}
-
 	/**
-	 * Segments the given files. With {@code unreadable} given, a file that cannot be read (corrupt, truncated, not
-	 * an image) is skipped and its one-line reason added there, so that one bad file among many does not cost the
-	 * results of the others; without it, such a file ends the job. {@code objects.csv} is written for the images
-	 * done even when the job stops on an error.
+	 * Prepares the output folder (before the model is loaded, so a wrong folder costs no time), loads the model and
+	 * segments every image.
 	 *
-	 * @param unreadable receives "file: reason" for each skipped file, or null to stop at the first one
+	 * @throws UnetException for the first fault the user can fix
+	 * @throws Unreadable when files could not be read: they are skipped, the others segmented and {@code objects.csv}
+	 *             written, then one error names the first of them
 	 */
-	public static List<ImageResult> run(Segmenter segmenter, List<Path> files, Path outputDir, MaskPostprocessing.Options options, Outputs outputs,
-		Progress progress, List<String> unreadable) {
-		AtomicFiles.prepareFolder(outputDir, "output");
+	public static Outcome run(SegmentRequest request, Listener listener) {
+		request.prepareOutput();
+		try (Segmenter segmenter = new Segmenter(request.model(), request.device(), request.tiling())) {
+			listener.started(segmenter);
+			return run(segmenter, request, listener);
+		}
+	}
+
+	/** Segments with a model already loaded (the request's model file and device are not used again). */
+	public static Outcome run(Segmenter segmenter, SegmentRequest request, Listener listener) {
+		request.prepareOutput();
+		Path outputDir = request.output();
+		int total = request.source().size();
 		List<ImageResult> results = new ArrayList<>();
-		List<List<Object>> objectRows = new ArrayList<>();
+		ObjectTable objects = new ObjectTable();
+		List<String> unreadable = new ArrayList<>();
 		boolean finished = false;
 		try {
-			for (int i = 0; i < files.size(); i++) {
-				Path file = files.get(i);
-				LoadedImage image;
+			for (int i = 0; i < total; i++) {
+				SourceImage image;
 				try {
-					image = ImageFiles.read(file);
+					image = request.source().read(i);
 				} catch (UnetException e) {
-					if (unreadable == null)
-						throw e;
 					unreadable.add(e.getMessage());
+					listener.skipped(e.getMessage());
 					continue;
 				}
-				ImageResult result = segmentOne(segmenter, image, outputDir, options, outputs, objectRows);
+				ImageResult result = segmentOne(segmenter, image, request, objects, listener, i, total);
 				results.add(result);
-				if (progress != null)
-					progress.imageDone(i + 1, files.size(), result);
+				listener.imageDone(i + 1, total, result);
 			}
 			finished = true;
 		} finally {
-			if (!finished && !objectRows.isEmpty())
-				writeObjectsAfterFailure(outputDir, objectRows);
+			if (!finished && outputDir != null && objects.size() > 0)
+				writeObjectsAfterFailure(outputDir, objects);
 		}
-		CsvWriter.write(outputDir.resolve("objects.csv"), OBJECTS_HEADER, objectRows);
-		return results;
+		if (outputDir != null)
+			CsvWriter.write(outputDir.resolve("objects.csv"), objects.header(), objects.rows());
+		Outcome outcome = new Outcome(results, objects, unreadable);
+		if (!unreadable.isEmpty())
+			throw new Unreadable(unreadable.size() + " of " + total + " images could not be segmented: " + unreadable.get(0)
+				+ (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more, listed above)" : "")
+				+ (outputDir == null ? "" : "; the results of the others are in " + outputDir), outcome);
+		return outcome;
 	}
 
 	/** Keeps the objects of the images done when a later image fails; the original error is what the user must see. */
-	private static void writeObjectsAfterFailure(Path outputDir, List<List<Object>> objectRows) {
+	private static void writeObjectsAfterFailure(Path outputDir, ObjectTable objects) {
 		try {
-			CsvWriter.write(outputDir.resolve("objects.csv"), OBJECTS_HEADER, objectRows);
+			CsvWriter.write(outputDir.resolve("objects.csv"), objects.header(), objects.rows());
 		} catch (RuntimeException ignored) {
 			// the error that stopped the job is reported; this one would hide it
 		}
 	}
 
-	private static ImageResult segmentOne(Segmenter segmenter, LoadedImage image, Path outputDir, MaskPostprocessing.Options options, Outputs outputs,
-		List<List<Object>> objectRows) {
+	private static ImageResult segmentOne(Segmenter segmenter, SourceImage source, SegmentRequest request, ObjectTable objects, Listener listener,
+		int done, int total) {
+		LoadedImage image = source.pixels();
+		Path outputDir = request.output();
+		boolean keep = outputDir == null;
 		int w = image.width(), h = image.height();
 		List<Roi> rois = new ArrayList<>();
-		int objects = 0;
+		List<float[]> probabilities = new ArrayList<>();
+		List<byte[]> masks = new ArrayList<>();
+		int found = 0;
 		long foreground = 0;
 		for (int z = 0; z < image.slices(); z++) {
+			if (listener.stopRequested())
+				throw new Stopped(done, total, outputDir);
 			String sliceName = DatasetLoader.sliceName(image.name(), z, image.slices());
-			Segmenter.Result r = segmenter.segment(sliceName, image.plane(z), w, h, image.channels(), image.bitDepth(), options);
-			if (outputs.probability)
-				ImageFiles.writeTiffFloat(outputDir.resolve(sliceName + "_prob.tif"), r.probability, w, h);
-			byte[] mask255 = new byte[w * h];
-			for (int p = 0; p < mask255.length; p++)
-				if (r.mask()[p] != 0) {
-					mask255[p] = (byte) 255;
+			listener.planeStarting(done, total, z, image.slices(), sliceName);
+			Segmenter.Result r = segmenter.segment(sliceName, image.plane(z), w, h, image.channels(), image.bitDepth(), request.postprocessing());
+			byte[] mask = r.mask();
+			for (byte b : mask)
+				if (b != 0)
 					foreground++;
-				}
-			if (outputs.mask)
-				ImageFiles.writePng8(outputDir.resolve(sliceName + "_mask.png"), mask255, w, h);
+			if (keep) {
+				probabilities.add(r.probability);
+				masks.add(mask);
+			} else {
+				if (request.writeProbability())
+					ImageFiles.writeTiffFloat(outputDir.resolve(sliceName + "_prob.tif"), r.probability, w, h);
+				if (request.writeMask())
+					ImageFiles.writePng8(outputDir.resolve(sliceName + "_mask.png"), mask255(mask), w, h);
+			}
 			rois.addAll(RoiConversion.toRois(r.processed.labels(), r.objects(), image.slices() > 1 ? z + 1 : 0, image.name()));
 			for (SegmentedObject o : r.objects())
-				objectRows.add(java.util.Arrays.asList(image.name(), z + 1, o.label(), o.area(), o.centroidX(), o.centroidY(), o.meanProbability(),
-					o.maxProbability(), o.boundsX(), o.boundsY(), o.boundsWidth(), o.boundsHeight()));
-			objects += r.objects().size();
+				objects.add(image.name(), z + 1, o, source.calibration());
+			found += r.objects().size();
 		}
-		if (outputs.rois)
+		if (!keep && request.writeRois())
 			RoiSets.write(outputDir.resolve(image.name() + "_rois.zip"), rois);
-		return new ImageResult(image.name(), image.slices(), objects, foreground, image.channels());
+		return new ImageResult(image.name(), image.slices(), found, foreground, image.channels(), probabilities, masks,
+			keep ? rois : Collections.<Roi>emptyList());
 	}
 
+	private static byte[] mask255(byte[] mask01) {
+		byte[] mask255 = new byte[mask01.length];
+		for (int p = 0; p < mask255.length; p++)
+			if (mask01[p] != 0)
+				mask255[p] = (byte) 255;
+		return mask255;
+	}
 }

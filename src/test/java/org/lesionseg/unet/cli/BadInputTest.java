@@ -138,9 +138,17 @@ class BadInputTest {
 			dir.resolve("m.zip").toString() }, TINY), extra);
 	}
 
+	/** A predict command; an option in {@code extra} replaces the default one (an option given twice is an error). */
 	private String[] predict(Path model, Path input, String... extra) {
-		return concat(new String[] { "predict", "--model", model.toString(), "--input", input.toString(), "--output", dir.resolve("out").toString(),
-			"--device", "cpu" }, extra);
+		java.util.List<String> args = new java.util.ArrayList<>(java.util.Arrays.asList("predict", "--model", model.toString(), "--input",
+			input.toString()));
+		java.util.List<String> more = java.util.Arrays.asList(extra);
+		if (!more.contains("--output"))
+			args.addAll(java.util.Arrays.asList("--output", dir.resolve("out").toString()));
+		if (!more.contains("--device"))
+			args.addAll(java.util.Arrays.asList("--device", "cpu"));
+		args.addAll(more);
+		return args.toArray(new String[0]);
 	}
 
 	private Path images() {
@@ -474,15 +482,15 @@ class BadInputTest {
 		expectError(new String[] { "train", "--images", images().toString(), "--masks" }, "--masks", "needs a value");
 		expectError(train(images(), masks(), "--resume"), "nothing to resume");
 
-		expectError(predict(greyModel, images(), "--threshold", "1.5"), "--threshold must be between 0 and 1");
-		expectError(predict(greyModel, images(), "--threshold", "0"), "--threshold must be between 0 and 1");
-		expectError(predict(greyModel, images(), "--min-size", "-3"), "--min-size must not be negative");
-		expectError(predict(greyModel, images(), "--tile", "-64"), "--tile must be positive");
-		expectError(predict(greyModel, images(), "--tile-batch", "0"), "--tile-batch at least 1");
+		expectError(predict(greyModel, images(), "--threshold", "1.5"), "--threshold must be between 0 and 1 (exclusive)");
+		expectError(predict(greyModel, images(), "--threshold", "0"), "--threshold must be between 0 and 1 (exclusive)");
+		expectError(predict(greyModel, images(), "--min-size", "-3"), "--min-size must be at least 0");
+		expectError(predict(greyModel, images(), "--tile", "-64"), "--tile must be at least 0");
+		expectError(predict(greyModel, images(), "--tile-batch", "0"), "--tile-batch must be at least 1");
 		expectError(predict(greyModel, images(), "--tile", "64", "--overlap", "64"), "overlap 64 must be smaller than the tile size 64");
 		expectError(predict(greyModel, images(), "--device", "gpu:7"), "GPU");
 		expectError(new String[] { "evaluate", "--model", greyModel.toString(), "--images", images().toString(), "--masks", masks().toString(),
-			"--threshold", "2" }, "--threshold must be between 0 and 1");
+			"--threshold", "2" }, "--threshold must be between 0 and 1 (exclusive)");
 	}
 
 	// ---------------------------------------------------------------- model files

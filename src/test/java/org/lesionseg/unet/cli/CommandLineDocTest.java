@@ -14,12 +14,14 @@ import java.nio.file.Paths;
 
 import org.junit.jupiter.api.Test;
 import org.lesionseg.unet.workflow.options.DemoOptions;
+import org.lesionseg.unet.workflow.options.EvaluateOptions;
 import org.lesionseg.unet.workflow.options.Option;
 import org.lesionseg.unet.workflow.options.OptionSet;
+import org.lesionseg.unet.workflow.options.SegmentOptions;
 import org.lesionseg.unet.workflow.options.TrainOptions;
 
 /**
- * docs/command-line.md lists the options of train and demo as their registries describe them, and {@code --help}
+ * docs/command-line.md lists the options of train, demo, predict and evaluate as their registries describe them, and {@code --help}
  * prints every one; set -Dunet.updateDocs=true to rewrite the tables.
  */
 class CommandLineDocTest {
@@ -28,7 +30,7 @@ class CommandLineDocTest {
 	void trainAndDemoTablesAreTheRegistries() throws IOException {
 		Path doc = Paths.get("docs", "command-line.md");
 		String text = new String(Files.readAllBytes(doc), StandardCharsets.UTF_8);
-		String updated = table(table(text, TrainOptions.SET), DemoOptions.SET);
+		String updated = table(table(table(table(text, TrainOptions.SET), DemoOptions.SET), SegmentOptions.FILES), EvaluateOptions.SET);
 		if (!updated.equals(text)) {
 			if (Boolean.getBoolean("unet.updateDocs")) {
 				Files.write(doc, updated.getBytes(StandardCharsets.UTF_8));
@@ -53,7 +55,7 @@ class CommandLineDocTest {
 
 	@Test
 	void helpListsEveryOptionOfTheCommandLine() {
-		for (OptionSet set : new OptionSet[] { TrainOptions.SET, DemoOptions.SET }) {
+		for (OptionSet set : new OptionSet[] { TrainOptions.SET, DemoOptions.SET, SegmentOptions.FILES, EvaluateOptions.SET }) {
 			ByteArrayOutputStream out = new ByteArrayOutputStream();
 			int code = new UnetCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream())).run(set.job(), "--help");
 			assertEquals(0, code);

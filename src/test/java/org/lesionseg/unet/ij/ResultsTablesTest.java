@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -21,11 +20,14 @@ import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.metrics.ConfusionCounts;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.core.metrics.MetricsSummary;
+import org.lesionseg.unet.core.predict.ObjectTable;
 import org.lesionseg.unet.core.predict.SegmentedObject;
 import org.lesionseg.unet.core.train.EpochRecord;
 
+import ij.ImagePlus;
 import ij.measure.Calibration;
 import ij.measure.ResultsTable;
+import ij.process.ByteProcessor;
 
 class ResultsTablesTest {
 
@@ -91,36 +93,49 @@ class ResultsTablesTest {
 	}
 
 	@Test
-	void objectsTableKeepsTheRowsValues() {
-		List<ObjectRow> rows = Arrays.asList(new ObjectRow("brain", 3, 1, 42, 0.8765, 10.5, 20.25), new ObjectRow("brain", 3, 2, 7, 0.61, 30, 5));
-		ResultsTable rt = ResultsTables.fromObjects(rows);
-		assertArrayEquals(new String[] { "Image", "Slice", "Object", "Area", "Mean probability", "X", "Y" }, rt.getHeadings());
+	void objectsTableHasTheColumnsOfObjectsCsv() {
+		ObjectTable objects = new ObjectTable();
+		objects.add("brain", 3, new SegmentedObject(1, 42, 10.5, 20.25, 5, 15, 12, 11, 0.8765, 0.99), null);
+		objects.add("brain", 3, new SegmentedObject(2, 7, 30, 5, 28, 3, 4, 4, 0.61, 0.7), null);
+		ResultsTable rt = ResultsTables.fromObjects(objects);
+		assertArrayEquals(ObjectTable.PIXEL_COLUMNS.toArray(new String[0]), rt.getHeadings());
 		assertEquals(2, rt.size());
-		assertEquals("brain", rt.getStringValue("Image", 1));
-		assertEquals(3, rt.getValue("Slice", 0));
-		assertEquals(2, rt.getValue("Object", 1));
-		assertEquals(42, rt.getValue("Area", 0));
-		assertEquals(0.8765, rt.getValue("Mean probability", 0), 1e-12);
-		assertEquals(10.5, rt.getValue("X", 0), 1e-12);
-		assertEquals(20.25, rt.getValue("Y", 0), 1e-12);
+		assertEquals("brain", rt.getStringValue("image", 1));
+		assertEquals(3, rt.getValue("slice", 0));
+		assertEquals(2, rt.getValue("object", 1));
+		assertEquals(42, rt.getValue("area_px", 0));
+		assertEquals(0.8765, rt.getValue("mean_probability", 0), 1e-12);
+		assertEquals(10.5, rt.getValue("centroid_x", 0), 1e-12);
+		assertEquals(20.25, rt.getValue("centroid_y", 0), 1e-12);
+		assertEquals(12, rt.getValue("bwidth", 0));
 	}
 
 	@Test
-	void objectRowsTakeTheCalibration() {
+	void calibratedImagesAddCalibratedColumnsAndKeepThePixelOnes() {
 		SegmentedObject o = new SegmentedObject(4, 10, 2.5, 4.5, 1, 3, 3, 3, 0.7, 0.9);
-		ObjectRow pixels = ObjectRow.of("img", 2, o, null);
-		assertEquals(10, pixels.area);
-		assertEquals(2.5, pixels.centroidX);
-		assertEquals(4, pixels.object);
+		ObjectTable objects = new ObjectTable();
+		objects.add("pixels", 1, o, null);
+		assertFalse(objects.calibrated());
 		Calibration cal = new Calibration();
 		cal.pixelWidth = 0.5;
 		cal.pixelHeight = 2;
 		cal.setUnit("mm");
-		ObjectRow mm = ObjectRow.of("img", 2, o, cal);
-		assertEquals(10 * 0.5 * 2, mm.area, 1e-12);
-		assertEquals(1.25, mm.centroidX, 1e-12);
-		assertEquals(9, mm.centroidY, 1e-12);
-		assertEquals(0.7, mm.meanProbability, 1e-12);
+		ImagePlus imp = new ImagePlus("img", new ByteProcessor(8, 8));
+		assertEquals(null, ImagePlanes.calibration(imp), "an image in pixels has no calibration");
+		imp.setCalibration(cal);
+		objects.add("img", 2, o, ImagePlanes.calibration(imp));
+		ResultsTable rt = ResultsTables.fromObjects(objects);
+		List<String> headings = Arrays.asList(rt.getHeadings());
+		assertEquals(objects.header(), headings);
+		assertTrue(headings.containsAll(ObjectTable.PIXEL_COLUMNS) && headings.containsAll(ObjectTable.CALIBRATED_COLUMNS), headings.toString());
+		assertEquals(10, rt.getValue("area_px", 1), 0);
+		assertEquals(2.5, rt.getValue("centroid_x", 1), 0);
+		assertEquals(10 * 0.5 * 2, rt.getValue("area_calibrated", 1), 1e-12);
+		assertEquals(1.25, rt.getValue("centroid_x_calibrated", 1), 1e-12);
+		assertEquals(9, rt.getValue("centroid_y_calibrated", 1), 1e-12);
+		assertEquals("mm", rt.getStringValue("unit", 1));
+		assertTrue(Double.isNaN(rt.getValue("area_calibrated", 0)), "the uncalibrated image has no calibrated area");
+		assertEquals(0.7, rt.getValue("mean_probability", 1), 1e-12);
 	}
 
 	@Test
@@ -140,7 +155,7 @@ class ResultsTablesTest {
 	@Test
 	void emptyTablesSaveAndBadArgumentsAreExplained() throws IOException {
 		Path csv = folder.resolve("empty.csv");
-		ResultsTables.save(ResultsTables.fromObjects(Collections.emptyList()), csv);
+		ResultsTables.save(ResultsTables.fromObjects(new ObjectTable()), csv);
 		assertTrue(Files.exists(csv));
 		assertThrows(UnetException.class, () -> ResultsTables.fromMetrics(null));
 		UnetException e = assertThrows(UnetException.class, () -> ResultsTables.save(null, csv));

@@ -74,9 +74,11 @@ class BatchCommandsTest {
 
 	@Test
 	void theOutputFolderMustDifferFromTheInput(@TempDir Path tmp) throws Exception {
-		CommandModule m = PluginTests.run(context, SegmentFolderWithUNet.class, "model_file", PluginTests.blobModel().toFile(), "input_folder",
-			tmp.toFile(), "output_folder", tmp.toFile());
-		assertTrue(m.getCancelReason().startsWith("output_folder is the input folder"), m.getCancelReason());
+		// refused before the model is read: a file that is no model does not get that far
+		Path notAModel = Files.write(tmp.resolve("model.zip"), "not a model".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		CommandModule m = PluginTests.run(context, SegmentFolderWithUNet.class, "model_file", notAModel.toFile(), "input_folder", tmp.toFile(),
+			"output_folder", tmp.toFile());
+		assertTrue(m.getCancelReason().startsWith("output_folder " + tmp + " is the input folder"), m.getCancelReason());
 	}
 
 	@Test

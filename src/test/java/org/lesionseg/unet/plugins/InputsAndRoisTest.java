@@ -18,17 +18,8 @@ import ij.ImagePlus;
 import ij.gui.Roi;
 import ij.process.ByteProcessor;
 
-/** Messages that name the real fault: a model folder, a missing folder, ROIs that belong to other images. */
+/** Messages that name the real fault: a missing folder, ROIs that belong to other images (a model folder: SegmentGuardsTest). */
 class InputsAndRoisTest {
-
-	@Test
-	void aModelPathThatIsAFolderIsCalledAFolder(@TempDir Path tmp) throws Exception {
-		assertEquals("model_file " + tmp + " is a folder, not a model file: give the model's .zip file written by Train UNet",
-			assertThrows(UnetException.class, () -> Inputs.existingModel(tmp.toFile(), "model_file")).getMessage());
-		Path missing = tmp.resolve("nothing.zip");
-		assertEquals("model_file " + missing + " does not exist: give a model file written by Train UNet",
-			assertThrows(UnetException.class, () -> Inputs.existingModel(missing.toFile(), "model_file")).getMessage());
-	}
 
 	@Test
 	void aMissingFolderAndAFileGivenAsFolderAreToldApart(@TempDir Path tmp) throws Exception {

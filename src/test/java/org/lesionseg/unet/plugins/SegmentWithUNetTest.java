@@ -79,19 +79,21 @@ class SegmentWithUNetTest {
 		assertEquals("slice003-obj01", rois.get(1).getName());
 		assertEquals(3, rois.get(1).getPosition());
 		assertTrue(pictures.get(2).disks.get(0).contains(rois.get(1).getContourCentroid()[0], rois.get(1).getContourCentroid()[1]));
-		// the mask keeps the calibration; the table's area is in mm² (pixels × 0.25)
+		// the mask keeps the calibration; the table has the columns of objects.csv, plus the area in mm² (pixels × 0.25)
 		ImagePlus mask = (ImagePlus) m.getOutput("mask_image");
 		assertEquals(3, mask.getStackSize());
 		assertEquals(0.5, mask.getCalibration().pixelWidth, 0);
 		assertEquals("mm", mask.getCalibration().getUnit());
 		ij.measure.ResultsTable table = command.objectsTable();
-		assertEquals(3, table.getValue("Slice", 1), 0);
+		assertEquals(3, table.getValue("slice", 1), 0);
 		int pixels = 0;
 		byte[] slice3 = (byte[]) mask.getStack().getPixels(3);
 		for (byte b : slice3)
 			if (b != 0)
 				pixels++;
-		assertEquals(pixels * 0.25, table.getValue("Area", 1), 1e-9);
+		assertEquals(pixels, table.getValue("area_px", 1), 0);
+		assertEquals(pixels * 0.25, table.getValue("area_calibrated", 1), 1e-9);
+		assertEquals("mm", table.getStringValue("unit", 1));
 		assertEquals(rois.get(1).getProperty("area"), Integer.toString(pixels));
 	}
 
@@ -119,6 +121,6 @@ class SegmentWithUNetTest {
 		ImagePlus imp = new ImagePlus("x.png", new ByteProcessor(16, 16));
 		CommandModule m = PluginTests.run(context, SegmentWithUNet.class, "image", imp, "model_file", tmp.resolve("nothing.zip").toFile());
 		assertTrue(m.isCanceled());
-		assertEquals("model_file " + tmp.resolve("nothing.zip") + " does not exist: give a model file written by Train UNet", m.getCancelReason());
+		assertEquals("model_file " + tmp.resolve("nothing.zip") + " does not exist; check the folder and the file name.", m.getCancelReason());
 	}
 }

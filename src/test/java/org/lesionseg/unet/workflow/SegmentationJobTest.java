@@ -12,13 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.data.SyntheticSamples;
-import org.lesionseg.unet.core.predict.MaskPostprocessing;
-import org.lesionseg.unet.core.predict.Segmenter;
-import org.lesionseg.unet.core.predict.TiledPredictor;
 import org.lesionseg.unet.core.train.TrainingData;
 import org.lesionseg.unet.core.modelfile.TrainingSettings;
 import org.lesionseg.unet.core.train.UNetTrainer;
 import org.lesionseg.unet.ij.RoiSets;
+import org.lesionseg.unet.workflow.sources.ImageSource;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -65,12 +63,11 @@ class SegmentationJobTest {
 		new FileSaver(new ImagePlus("stack", stack)).saveAsTiffStack(input.resolve("stack.tif").toString());
 
 		Path out = dir.resolve("out");
-		try (Segmenter segmenter = new Segmenter(model, "cpu", new TiledPredictor.Options())) {
-			List<SegmentationJob.ImageResult> results = SegmentationJob.run(segmenter, input, out, new MaskPostprocessing.Options(),
-				new SegmentationJob.Outputs(), null);
-			assertEquals(1, results.size());
-			assertEquals(3, results.get(0).slices);
-		}
+		SegmentRequest request = SegmentRequest.builder(model, ImageSource.files(input), Spelling.COMMAND_LINE).output(out).device("cpu").build();
+		List<SegmentationJob.ImageResult> results = SegmentationJob.run(request, new SegmentationJob.Listener() {
+		}).images;
+		assertEquals(1, results.size());
+		assertEquals(3, results.get(0).slices);
 		for (int z = 1; z <= 3; z++) {
 			assertTrue(Files.isRegularFile(out.resolve(String.format("stack_s%03d_prob.tif", z))));
 			assertTrue(Files.isRegularFile(out.resolve(String.format("stack_s%03d_mask.png", z))));

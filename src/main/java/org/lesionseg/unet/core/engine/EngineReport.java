@@ -5,20 +5,14 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.lesionseg.unet.core.UnetException;
-import org.lesionseg.unet.core.modelfile.ModelFile;
-import org.lesionseg.unet.core.modelfile.ModelInfo;
-import org.lesionseg.unet.core.engine.Devices;
-import org.lesionseg.unet.core.engine.Version;
 
 /**
  * What a user needs to know about the deep-learning engine: its version, the devices it sees, whether a GPU is used,
- * where libtorch came from, and what to do when the GPU is not used. Shared by {@code unet info} and the "UNet Engine
- * Info" command; plain text lines, no UI.
+ * where libtorch came from, and what to do when the GPU is not used. Plain text lines, no UI; {@code unet info} and
+ * the "UNet Engine Info" command both print them (through {@code workflow.InfoReport}, which adds a model's details).
  */
 public final class EngineReport {
 
@@ -28,12 +22,8 @@ public final class EngineReport {
 	private EngineReport() {
 	}
 
-	/**
-	 * The report, one line per fact; never throws for an engine that cannot start (that is reported with advice).
-	 *
-	 * @param modelFile a model file to describe too, or null
-	 */
-	public static List<String> lines(Path modelFile) {
+	/** The report, one line per fact; never throws for an engine that cannot start (that is reported with advice). */
+	public static List<String> lines() {
 		List<String> lines = new ArrayList<>();
 		lines.add("UNet Segmentation " + Version.get());
 		boolean gpuUsed = false;
@@ -63,8 +53,6 @@ public final class EngineReport {
 		lines.add("java: " + System.getProperty("java.version") + ", max heap " + rt.maxMemory() / (1 << 20) + " MiB, " + rt.availableProcessors() + " cores");
 		if (!gpuUsed)
 			lines.addAll(gpuAdvice());
-		if (modelFile != null)
-			lines.addAll(modelLines(modelFile));
 		return lines;
 	}
 
@@ -104,18 +92,5 @@ public final class EngineReport {
 		if (value == null || value.isEmpty())
 			value = System.getProperty(name);
 		return value == null || value.isEmpty() ? null : value;
-	}
-
-	private static List<String> modelLines(Path model) {
-		List<String> lines = new ArrayList<>();
-		ModelInfo info = ModelFile.readInfo(model);
-		lines.add("model: " + model);
-		lines.add("  " + info.summary());
-		lines.add("  trained on: " + info.device);
-		lines.add("  images: " + info.trainImages.size() + " train, " + info.valImages.size() + " val, " + info.testImages.size() + " test (seed "
-			+ info.splitSeed + ")");
-		for (Map.Entry<String, Double> m : info.metrics.entrySet())
-			lines.add(String.format(Locale.ROOT, "  %s = %.4f", m.getKey(), m.getValue()));
-		return lines;
 	}
 }

@@ -37,13 +37,20 @@ public final class MaskPostprocessing {
 		private int minSize = 0;
 		private boolean fillHoles = false;
 
-		/** Probability above which a pixel is foreground; default 0.5. Must lie in [0, 1). */
+		/**
+		 * Probability above which a pixel is foreground; default 0.5. Must lie in (0, 1) ({@link #validThreshold}):
+		 * 0 would mark every pixel and 1 none. Requests check the user's value first and name its key.
+		 */
 		public Options threshold(float value) {
-			if (!(value >= 0f && value < 1f))
-				throw new UnetException(String.format(Locale.ROOT,
-						"Threshold %s is outside [0, 1): choose a probability such as 0.5.", Float.toString(value)));
+			if (!validThreshold(value))
+				throw new UnetException(String.format(Locale.ROOT, "threshold must be between 0 and 1 (exclusive), got %s", Float.toString(value)));
 			threshold = value;
 			return this;
+		}
+
+		/** The one threshold range of every entry point and the core: (0, 1), both ends excluded. */
+		public static boolean validThreshold(double value) {
+			return value > 0 && value < 1;
 		}
 
 		/** Objects with fewer pixels than this are removed; default 0 (keep all). Must not be negative. */

@@ -4,7 +4,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -38,7 +37,7 @@ public final class Panels {
 	}
 
 	/**
-	 * Writes the comparison figure as a PNG (atomically).
+	 * The comparison figure; {@link PanelWriter} saves it.
 	 *
 	 * @param image the grey image, row-major, any range (NaN pixels are drawn black)
 	 * @param truth the 0/1 ground-truth mask, or null when there is none (then only image and prediction
@@ -46,11 +45,6 @@ public final class Panels {
 	 * @param prediction the 0/1 predicted mask
 	 * @param title shown above the tiles, followed by the Dice
 	 */
-	public static void writeComparison(Path png, float[] image, byte[] truth, byte[] prediction, int w, int h, String title) {
-		Figures.writePng(png, comparison(image, truth, prediction, w, h, title));
-	}
-
-	/** The comparison figure as an image, for callers that show it rather than save it. */
 	public static BufferedImage comparison(float[] image, byte[] truth, byte[] prediction, int w, int h, String title) {
 		if (w <= 0 || h <= 0)
 			throw new IllegalArgumentException("image size must be positive, got " + w + "x" + h);

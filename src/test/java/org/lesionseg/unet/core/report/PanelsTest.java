@@ -8,6 +8,8 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Collections;
+import java.util.List;
 
 import javax.imageio.ImageIO;
 
@@ -41,9 +43,13 @@ class PanelsTest {
 			for (int x = 1; x < w; x++)
 				prediction[y * w + x] = truth[y * w + x - 1];
 
-		Path png = folder.resolve("figures/z039.png");
-		Panels.writeComparison(png, pixels, truth, prediction, w, h, "z039");
-		BufferedImage figure = ImageIO.read(png.toFile());
+		BufferedImage made = Panels.comparison(pixels, truth, prediction, w, h, "z039");
+		// the writer saves the panel as it was made, named after its image
+		List<Path> written = PanelWriter.write(folder.resolve("figures"), Collections.singletonList(new Panel("z039", made)));
+		assertEquals(Collections.singletonList(folder.resolve("figures/z039_panel.png")), written);
+		BufferedImage figure = ImageIO.read(written.get(0).toFile());
+		assertEquals(made.getWidth(), figure.getWidth());
+		assertEquals(made.getRGB(400, 200), figure.getRGB(400, 200));
 
 		// 112 px enlarged 3x to 336 px tiles: 16 + 3 * 336 + 2 * 12 + 16 wide, 16 + 34 + 24 + 336 + 16 high
 		assertEquals(1064, figure.getWidth());
@@ -65,9 +71,7 @@ class PanelsTest {
 			ramp[i] = i;
 		byte[] prediction = new byte[ramp.length];
 		prediction[10 * 64 + 10] = 1;
-		Path png = folder.resolve("two.png");
-		Panels.writeComparison(png, ramp, null, prediction, 64, 32, "no truth");
-		BufferedImage figure = ImageIO.read(png.toFile());
+		BufferedImage figure = Panels.comparison(ramp, null, prediction, 64, 32, "no truth");
 		// 64 px enlarged 4x: 256 x 128 tiles
 		assertEquals(16 + 2 * 256 + 12 + 16, figure.getWidth());
 		assertEquals(16 + 34 + 24 + 128 + 16, figure.getHeight());

@@ -1,0 +1,58 @@
+package org.lesionseg.unet.workflow;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.lesionseg.unet.core.engine.EngineReport;
+import org.lesionseg.unet.core.modelfile.ModelFile;
+import org.lesionseg.unet.core.modelfile.ModelInfo;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * What {@code unet info} and UNet Engine Info print, one implementation for both: the {@link EngineReport} and, for a
+ * model file, what it holds, with its weights loaded and checked (a file that only looks right is caught here).
+ */
+public final class InfoReport {
+
+	private InfoReport() {
+	}
+
+	/**
+	 * @param model a model file to describe too, or null
+	 * @throws org.lesionseg.unet.core.UnetException if the model file is missing, a folder, or not a valid model file
+	 */
+	public static List<String> lines(Path model, Spelling spelling) {
+		if (model != null)
+			RequestChecks.modelFile(model, spelling);
+		List<String> lines = new ArrayList<>(EngineReport.lines());
+		if (model != null)
+			lines.addAll(modelLines(model));
+		return lines;
+	}
+
+	private static List<String> modelLines(Path model) {
+		ModelInfo info = ModelFile.readInfo(model);
+		long parameters;
+		try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+			parameters = ModelFile.load(model, manager).block.trainableParameterCount();
+		}
+		List<String> lines = new ArrayList<>();
+		lines.add("model: " + model);
+		lines.add("  " + info.summary());
+		lines.add(String.format(Locale.ROOT, "  weights: %,d trainable parameters, checksums and layout verified", parameters));
+		lines.add("  trained on: " + info.device);
+		lines.add("  images: " + info.trainImages.size() + " train, " + info.valImages.size() + " val, " + info.testImages.size() + " test (seed "
+			+ info.splitSeed + ")");
+		for (Map.Entry<String, Double> m : info.metrics.entrySet())
+			lines.add(String.format(Locale.ROOT, "  %s = %.4f", m.getKey(), m.getValue()));
+		if (info.settings != null)
+			lines.add("  settings: loss " + info.settings.loss + ", optimizer " + info.settings.optimizer + ", lr " + info.settings.learningRate + ", batch "
+				+ info.settings.batchSize + ", epochs " + info.settings.epochs + ", schedule " + info.settings.scheduler);
+		return lines;
+	}
+}

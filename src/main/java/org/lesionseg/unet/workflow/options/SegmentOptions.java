@@ -1,0 +1,53 @@
+package org.lesionseg.unet.workflow.options;
+
+import java.nio.file.Path;
+
+/**
+ * The options of a segmentation: Segment with UNet (an open image, {@link #OPEN_IMAGE}), Segment Folder with UNet and
+ * {@code unet predict} (files, {@link #FILES}). Threshold, sizes, tiling and device are the {@link CommonOptions}.
+ */
+public final class SegmentOptions {
+
+	private SegmentOptions() {
+	}
+
+	public static final Option<Path> MODEL_FILE = Option.file("model_file", "Model file (.zip) written by Train UNet").flag("--model").required()
+		.valueHint("FILE.zip");
+
+	// ---- files: Segment Folder with UNet, unet predict
+
+	public static final Option<Path> INPUT_FOLDER = Option
+		.folder("input_folder", "Folder of images to segment (PNG, TIFF, JPEG, BMP; stacks too); on the command line also one image file").flag("--input")
+		.required().valueHint("DIR|FILE");
+	public static final Option<Path> OUTPUT_FOLDER = Option
+		.folder("output_folder", "Folder for the results, created if missing; not the input folder nor inside it").flag("--output").required();
+	public static final Option<Boolean> NO_PROBABILITY = Option.flag("no_probability", false, "Do not write NAME_prob.tif (32-bit probability maps)");
+	public static final Option<Boolean> NO_MASK = Option.flag("no_mask", false, "Do not write NAME_mask.png (0/255 masks)");
+	public static final Option<Boolean> NO_ROIS = Option.flag("no_rois", false, "Do not write NAME_rois.zip (ROI sets for the ROI Manager)");
+
+	// ---- an open image: Segment with UNet
+
+	/** The open image by title; the Fiji command hands the image itself to the request. */
+	public static final Option<String> IMAGE = Option.text("image", "", "The open image or stack to segment, by title; the current image when not given")
+		.only(Option.Where.FIJI);
+	public static final Option<Boolean> PROBABILITY_MAP = Option.flag("probability_map", false, "Open the 32-bit probability map")
+		.only(Option.Where.FIJI);
+	public static final Option<Boolean> BINARY_MASK = Option.flag("binary_mask", false, "Open the 8-bit mask (255 = lesion)").only(Option.Where.FIJI);
+	public static final Option<Path> ROI_SET_FILE = Option
+		.file("roi_set_file", "ROI set file (.zip) to save the ROIs to, e.g. when headless; empty for none").only(Option.Where.FIJI);
+
+	/** Segment Folder with UNet and {@code unet predict}. */
+	public static final OptionSet FILES = OptionSet.builder("predict")
+		.section("files").add(MODEL_FILE, INPUT_FOLDER, OUTPUT_FOLDER, NO_PROBABILITY, NO_MASK, NO_ROIS)
+		.section("objects").add(CommonOptions.THRESHOLD, CommonOptions.MIN_SIZE, CommonOptions.FILL_HOLES)
+		.section("tiles and device").add(CommonOptions.TILE, CommonOptions.OVERLAP, CommonOptions.TILE_BATCH, CommonOptions.DEVICE)
+		.note("Writes NAME_prob.tif (32-bit), NAME_mask.png (0/255), NAME_rois.zip (ImageJ ROI set) and objects.csv.")
+		.build();
+
+	/** Segment with UNet, on an open image. */
+	public static final OptionSet OPEN_IMAGE = OptionSet.builder("Segment with UNet")
+		.section("image").add(IMAGE, MODEL_FILE, PROBABILITY_MAP, BINARY_MASK, ROI_SET_FILE)
+		.section("objects").add(CommonOptions.THRESHOLD, CommonOptions.MIN_SIZE, CommonOptions.FILL_HOLES)
+		.section("tiles and device").add(CommonOptions.TILE, CommonOptions.OVERLAP, CommonOptions.TILE_BATCH, CommonOptions.DEVICE)
+		.build();
+}
