@@ -16,6 +16,8 @@ import org.lesionseg.unet.core.augment.AugmentSettings;
 import org.lesionseg.unet.core.augment.Augmenter;
 import org.lesionseg.unet.core.modelfile.ModelFileException;
 import org.lesionseg.unet.core.data.Batch;
+import org.lesionseg.unet.core.engine.Devices;
+import org.lesionseg.unet.core.engine.Version;
 import org.lesionseg.unet.core.data.BatchStream;
 import org.lesionseg.unet.core.data.Resizing;
 import org.lesionseg.unet.core.data.Sample;
@@ -95,8 +97,8 @@ public final class UNetTrainer {
 		try (NDManager loadManager = NDManager.newBaseManager(devices[0])) {
 			ModelFile.Loaded start = null;
 			Path checkpoint = checkpointOf(modelFile);
-			int leftovers = org.lesionseg.unet.core.modelfile.ModelBundle.removeLeftoverTemporaryFiles(modelFile)
-				+ org.lesionseg.unet.core.modelfile.ModelBundle.removeLeftoverTemporaryFiles(checkpoint);
+			int leftovers = org.lesionseg.unet.core.io.AtomicFiles.removeLeftoverTemporaryFiles(modelFile)
+				+ org.lesionseg.unet.core.io.AtomicFiles.removeLeftoverTemporaryFiles(checkpoint);
 			if (leftovers > 0)
 				listener.message("removed " + leftovers + " temporary file(s) left beside " + modelFile.getFileName() + " by an interrupted save");
 			if (resume) {
