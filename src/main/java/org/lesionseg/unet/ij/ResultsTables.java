@@ -2,6 +2,8 @@ package org.lesionseg.unet.ij;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.lesionseg.unet.core.UnetException;
@@ -9,6 +11,7 @@ import org.lesionseg.unet.core.metrics.ConfusionCounts;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.core.metrics.MetricsSummary;
 import org.lesionseg.unet.core.io.AtomicFiles;
+import org.lesionseg.unet.core.io.CsvWriter;
 import org.lesionseg.unet.core.train.EpochRecord;
 
 import ij.measure.ResultsTable;
@@ -166,32 +169,19 @@ public final class ResultsTables {
 		AtomicFiles.write(csv, out -> out.write(content));
 	}
 
-	/** The CSV text of a table: header, then one line per row, each line ending with a newline. */
+	/** The CSV text of a table ({@link CsvWriter}'s format, cells as the table shows them). */
 	static String toCsv(ResultsTable table) {
-		String[] headings = table.getHeadings();
-		StringBuilder sb = new StringBuilder();
-		for (int c = 0; c < headings.length; c++) {
-			if (c > 0)
-				sb.append(',');
-			sb.append(quote(headings[c]));
-		}
-		sb.append('\n');
+		List<String> headings = Arrays.asList(table.getHeadings());
+		List<List<String>> rows = new ArrayList<>();
 		for (int row = 0; row < table.size(); row++) {
-			for (int c = 0; c < headings.length; c++) {
-				if (c > 0)
-					sb.append(',');
-				String cell = "Label".equals(headings[c]) ? table.getLabel(row) : table.getStringValue(headings[c], row);
-				sb.append(quote(cell == null ? "" : cell));
+			List<String> cells = new ArrayList<>();
+			for (String heading : headings) {
+				String cell = "Label".equals(heading) ? table.getLabel(row) : table.getStringValue(heading, row);
+				cells.add(cell == null ? "" : cell);
 			}
-			sb.append('\n');
+			rows.add(cells);
 		}
-		return sb.toString();
-	}
-
-	private static String quote(String cell) {
-		if (cell.indexOf(',') < 0 && cell.indexOf('"') < 0 && cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0)
-			return cell;
-		return '"' + cell.replace("\"", "\"\"") + '"';
+		return CsvWriter.text(headings, rows);
 	}
 
 	private static ResultsTable newTable() {
