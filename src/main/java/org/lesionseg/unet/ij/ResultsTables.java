@@ -44,7 +44,7 @@ public final class ResultsTables {
 	 */
 	public static ResultsTable fromMetrics(List<ImageMetrics> images) {
 		if (images == null)
-			throw new UnetException("No image metrics were given for the metrics table.");
+			throw new UnetException("no image metrics were given for the metrics table");
 		ResultsTable rt = newTable();
 		for (ImageMetrics image : images) {
 			ConfusionCounts c = image.counts();
@@ -72,7 +72,7 @@ public final class ResultsTables {
 	 */
 	public static ResultsTable fromSummary(MetricsSummary summary) {
 		if (summary == null)
-			throw new UnetException("No metrics summary was given for the summary table.");
+			throw new UnetException("no metrics summary was given for the summary table");
 		ResultsTable rt = newTable();
 		rt.incrementCounter();
 		rt.addValue("Images", summary.images());
@@ -99,7 +99,7 @@ public final class ResultsTables {
 	 */
 	public static ResultsTable fromHistory(List<EpochRecord> history) {
 		if (history == null)
-			throw new UnetException("No training history was given for the history table.");
+			throw new UnetException("no training history was given for the history table");
 		ResultsTable rt = newTable();
 		for (EpochRecord r : history) {
 			rt.incrementCounter();
@@ -127,7 +127,7 @@ public final class ResultsTables {
 	 */
 	public static ResultsTable fromObjects(List<ObjectRow> objects) {
 		if (objects == null)
-			throw new UnetException("No objects were given for the objects table.");
+			throw new UnetException("no objects were given for the objects table");
 		ResultsTable rt = newTable();
 		for (ObjectRow o : objects) {
 			rt.incrementCounter();
@@ -164,7 +164,7 @@ public final class ResultsTables {
 	 */
 	public static void save(ResultsTable table, Path csv) {
 		if (table == null || csv == null)
-			throw new UnetException("Cannot save the table: no " + (table == null ? "table" : "file") + " given.");
+			throw new UnetException("cannot save the table: no " + (table == null ? "table" : "file") + " given");
 		byte[] content = toCsv(table).getBytes(StandardCharsets.UTF_8);
 		AtomicFiles.write(csv, out -> out.write(content));
 	}

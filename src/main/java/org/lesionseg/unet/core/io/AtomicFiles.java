@@ -72,7 +72,7 @@ public final class AtomicFiles {
 		} catch (IOException | RuntimeException e) {
 			if (e instanceof UnetException)
 				throw (UnetException) e;
-			throw new UnetException("Could not write " + target.toAbsolutePath() + " (" + e + "): check that the folder is writable and the disk is not full.", e);
+			throw new UnetException("could not write " + target.toAbsolutePath() + " (" + e + "): check that the folder is writable and the disk is not full", e);
 		}
 	}
 

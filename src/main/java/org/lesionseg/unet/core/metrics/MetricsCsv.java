@@ -33,8 +33,8 @@ public final class MetricsCsv {
 	 */
 	public static void write(Path csv, List<ImageMetrics> images) {
 		if (csv == null || images == null) {
-			throw new UnetException("Cannot write the metrics table: no " + (csv == null ? "file" : "metrics")
-					+ " given.");
+			throw new UnetException("cannot write the metrics table: no " + (csv == null ? "file" : "metrics")
+					+ " given");
 		}
 		List<List<Object>> rows = new ArrayList<>();
 		for (ImageMetrics image : images)

@@ -51,11 +51,11 @@ final class ModelFileWriter {
 		try {
 			Files.createDirectories(folder);
 		} catch (IOException e) {
-			throw new ModelFileException(Problem.WRITE_FAILED, "Could not create the folder " + folder + " for the model file (" + ModelFileReader.describe(e)
-					+ "); check the path and your write permission.", e);
+			throw new ModelFileException(Problem.WRITE_FAILED, "could not create the folder " + folder + " for the model file (" + ModelFileReader.describe(e)
+					+ "); check the path and your write permission", e);
 		}
 		if (Files.isDirectory(absolute))
-			throw new ModelFileException(Problem.WRITE_FAILED, "Cannot save the model as " + target + ": it is a folder; choose a file name ending in .zip.");
+			throw new ModelFileException(Problem.WRITE_FAILED, "cannot save the model as " + target + ": it is a folder; choose a file name ending in .zip");
 
 		boolean targetExisted = Files.exists(absolute);
 		JsonObject callerMetadata = metadata == null ? new JsonObject() : metadata;
@@ -63,8 +63,8 @@ final class ModelFileWriter {
 			AtomicFiles.writeOrThrow(absolute, out -> writeArchive(out, callerMetadata, weights, texts, created));
 		} catch (IOException e) {
 			String reason = e instanceof AccessDeniedException ? "permission denied" : ModelFileReader.describe(e);
-			throw new ModelFileException(Problem.WRITE_FAILED, "Could not save the model to " + target + " (" + reason + "); check free disk space and write permission"
-					+ (targetExisted ? "; the previous file is unchanged." : "."), e);
+			throw new ModelFileException(Problem.WRITE_FAILED, "could not save the model to " + target + " (" + reason + "); check free disk space and write permission"
+					+ (targetExisted ? "; the previous file is unchanged" : ""), e);
 		}
 	}
 
@@ -179,8 +179,8 @@ final class ModelFileWriter {
 			if (finished)
 				throw new IOException("the weights writer wrote after it returned");
 			if (count + len > ModelBundle.MAX_WEIGHTS_BYTES)
-				throw new ModelFileException(Problem.TOO_LARGE, "The weights have more than " + ModelBundle.MAX_WEIGHTS_BYTES
-						+ " bytes, more than a model file can hold; use a smaller network.");
+				throw new ModelFileException(Problem.TOO_LARGE, "the weights have more than " + ModelBundle.MAX_WEIGHTS_BYTES
+						+ " bytes, more than a model file can hold; use a smaller network");
 		}
 
 		/** Called after the writer returns; an empty weights file means the writer did nothing. */

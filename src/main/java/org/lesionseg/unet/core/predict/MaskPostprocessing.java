@@ -41,7 +41,7 @@ public final class MaskPostprocessing {
 		public Options threshold(float value) {
 			if (!(value >= 0f && value < 1f))
 				throw new UnetException(String.format(Locale.ROOT,
-						"Threshold %s is outside [0, 1): choose a probability such as 0.5.", Float.toString(value)));
+						"threshold %s is outside [0, 1): choose a probability such as 0.5", Float.toString(value)));
 			threshold = value;
 			return this;
 		}
@@ -49,7 +49,7 @@ public final class MaskPostprocessing {
 		/** Objects with fewer pixels than this are removed; default 0 (keep all). Must not be negative. */
 		public Options minSize(int pixels) {
 			if (pixels < 0)
-				throw new UnetException("Minimum object size " + pixels + " is negative: use 0 to keep every object.");
+				throw new UnetException("minimum object size " + pixels + " is negative: use 0 to keep every object");
 			minSize = pixels;
 			return this;
 		}

@@ -225,7 +225,7 @@ class ModelBundleTest {
 			throw new IOException("No space left on device");
 		}, null));
 		assertEquals(Problem.WRITE_FAILED, e.problem());
-		assertEquals("Could not save the model to " + file + " (No space left on device); check free disk space and write permission; the previous file is unchanged.",
+		assertEquals("could not save the model to " + file + " (No space left on device); check free disk space and write permission; the previous file is unchanged",
 				e.getMessage());
 		assertArrayEquals(before, Files.readAllBytes(file));
 		assertEquals(List.of("model.zip"), filesIn(dir));
@@ -247,7 +247,7 @@ class ModelBundleTest {
 		ModelFileException e = assertThrows(ModelFileException.class, () -> ModelBundle.write(file, null, out -> {
 			throw new IOException("disk gone");
 		}, null));
-		assertEquals("Could not save the model to " + file + " (disk gone); check free disk space and write permission.", e.getMessage());
+		assertEquals("could not save the model to " + file + " (disk gone); check free disk space and write permission", e.getMessage());
 		assertEquals(List.of(), filesIn(dir));
 	}
 
@@ -263,7 +263,7 @@ class ModelBundleTest {
 		Path folder = Files.createDirectory(dir.resolve("model.zip"));
 		ModelFileException e = assertThrows(ModelFileException.class, () -> ModelBundle.write(folder, null, new byte[] { 1 }, null));
 		assertEquals(Problem.WRITE_FAILED, e.problem());
-		assertEquals("Cannot save the model as " + folder + ": it is a folder; choose a file name ending in .zip.", e.getMessage());
+		assertEquals("cannot save the model as " + folder + ": it is a folder; choose a file name ending in .zip", e.getMessage());
 
 		Path readOnly = Files.createDirectory(dir.resolve("readonly"));
 		Files.setPosixFilePermissions(readOnly, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_EXECUTE));
@@ -271,7 +271,7 @@ class ModelBundleTest {
 			if (Files.isWritable(readOnly))
 				return; // running as root: permissions are not enforced
 			ModelFileException denied = assertThrows(ModelFileException.class, () -> ModelBundle.write(readOnly.resolve("m.zip"), null, new byte[] { 1 }, null));
-			assertEquals("Could not save the model to " + readOnly.resolve("m.zip") + " (permission denied); check free disk space and write permission.",
+			assertEquals("could not save the model to " + readOnly.resolve("m.zip") + " (permission denied); check free disk space and write permission",
 					denied.getMessage());
 		} finally {
 			Files.setPosixFilePermissions(readOnly, Set.of(PosixFilePermission.values()));
