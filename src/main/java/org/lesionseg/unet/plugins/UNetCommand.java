@@ -8,13 +8,13 @@ import ij.Macro;
 
 /**
  * What every UNet command shares: it runs its work with the plugin's class loader ({@link EngineContext}), reports a
- * problem the user can fix as one clear message (a dialog with a display, a log line without; a running macro is
- * aborted), and can be stopped.
+ * problem the user can fix as one clear message (a dialog with a display; without one a log line, and a running macro
+ * is aborted), and can be stopped.
  * <p>
  * Subclasses only declare their {@code @Parameter} fields (the macro keys) and implement {@link #execute()}, which
- * gathers the parameters and calls the workflow. The plain-ImageJ entry point
- * ({@link org.lesionseg.unet.plugins.ij1.UNetPlugIn}) fills the same fields and calls {@link #run()}, so both run the
- * same code.
+ * gathers the parameters and does the work (through the workflow jobs for training, folder segmentation and
+ * evaluation). The plain-ImageJ entry point ({@link org.lesionseg.unet.plugins.ij1.UNetPlugIn}) fills the same fields
+ * from its own dialog and calls {@link #run()}.
  */
 public abstract class UNetCommand extends ContextCommand {
 
@@ -34,7 +34,7 @@ public abstract class UNetCommand extends ContextCommand {
 		}
 	}
 
-	/** Gathers the parameters and calls the workflow; throws {@link UnetException} for anything the user can fix. */
+	/** Gathers the parameters and does the work; throws {@link UnetException} for anything the user can fix. */
 	protected abstract void execute();
 
 	/** Whether the command runs the network (commands that only handle files and ROIs do not start the engine). */
@@ -49,7 +49,7 @@ public abstract class UNetCommand extends ContextCommand {
 
 	/**
 	 * Stops the command with a message the user can act on: a dialog when ImageJ has a window, otherwise a log line
-	 * (the console when headless). A running macro is aborted, as ImageJ's own commands do.
+	 * (the console when headless) and a running macro is aborted, as ImageJ's own commands do.
 	 */
 	protected void fail(String message) {
 		cancel(message);
