@@ -114,7 +114,7 @@ public final class ModelBundle {
 	 * @throws IllegalArgumentException for an invalid or too large text entry
 	 */
 	public static void write(Path target, JsonObject metadata, WeightsWriter weights, Map<String, String> textEntries) {
-		ModelFileWriter.write(target, metadata, weights, textEntries);
+		ModelBundleWriter.write(target, metadata, weights, textEntries);
 	}
 
 	// ---- reading ------------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ public final class ModelBundle {
 	 * @throws ModelFileException for any problem with the file (and nothing else for bad content)
 	 */
 	public static ModelBundle read(Path file) {
-		return new ModelFileReader(file).read(false);
+		return new ModelBundleReader(file).read(false);
 	}
 
 	/**
@@ -135,7 +135,7 @@ public final class ModelBundle {
 	 * @throws ModelFileException for any problem found on the way
 	 */
 	public static JsonObject peek(Path file) {
-		return new ModelFileReader(file).read(true).metadata();
+		return new ModelBundleReader(file).read(true).metadata();
 	}
 
 	/** The file this model was read from. */

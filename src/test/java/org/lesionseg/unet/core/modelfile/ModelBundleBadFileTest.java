@@ -235,7 +235,7 @@ class ModelBundleBadFileTest {
 		ModelFileException e = refused(Problem.UNSAFE,
 			validWith(Map.of("model.json", ("{\"format\": \"lesionseg-unet-model\", \"x\": " + deep + "}").getBytes(UTF_8))));
 		assertTrue(e.getMessage().contains("nested more than 64 levels deep"), e.getMessage());
-		assertEquals(4, ModelFileReader.nestingDepth("{\"a\": \"[[[{\\\"\", \"b\": [1, {\"c\": []}]}"), "brackets in strings do not count");
+		assertEquals(4, ModelBundleReader.nestingDepth("{\"a\": \"[[[{\\\"\", \"b\": [1, {\"c\": []}]}"), "brackets in strings do not count");
 	}
 
 	@Test

@@ -323,8 +323,8 @@ class ModelBundleTest {
 		Instant created = Instant.parse("2026-01-31T12:00:00Z");
 		Path a = dir.resolve("a.zip");
 		Path b = dir.resolve("b.zip");
-		ModelFileWriter.write(a, sampleMetadata(), out -> out.write(randomBytes(500, 8)), sampleTexts(), created);
-		ModelFileWriter.write(b, sampleMetadata(), out -> out.write(randomBytes(500, 8)), sampleTexts(), created);
+		ModelBundleWriter.write(a, sampleMetadata(), out -> out.write(randomBytes(500, 8)), sampleTexts(), created);
+		ModelBundleWriter.write(b, sampleMetadata(), out -> out.write(randomBytes(500, 8)), sampleTexts(), created);
 		assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
 		assertEquals(created, ModelBundle.read(a).created());
 	}

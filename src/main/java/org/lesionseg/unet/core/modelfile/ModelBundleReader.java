@@ -42,7 +42,8 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 
 /**
- * Reads a model file defensively: the file may be truncated, corrupted, made by another tool or crafted.
+ * Reads a {@link ModelBundle} (the zip format of model files) defensively: the file may be truncated, corrupted,
+ * made by another tool or crafted.
  * <p>
  * It uses {@link ZipFile} (the central directory at the end of the archive is the one source of entry
  * names and sizes), never extracts anything to disk and reads only the entries it knows: model.json,
@@ -50,7 +51,7 @@ import com.google.gson.JsonPrimitive;
  * counter that stops at a limit of our own, whatever sizes the archive declares, and checks the
  * expansion ratio, the declared size and the CRC. Whatever goes wrong becomes a {@link ModelFileException}.
  */
-final class ModelFileReader {
+final class ModelBundleReader {
 
 	/** Below this many expanded bytes any compression ratio is accepted: small files can compress well. */
 	static final long RATIO_GRACE_BYTES = 1 << 20;
@@ -79,7 +80,7 @@ final class ModelFileReader {
 	private final Path file;
 	private long fileSize;
 
-	ModelFileReader(Path file) {
+	ModelBundleReader(Path file) {
 		this.file = Objects.requireNonNull(file, "file");
 	}
 

@@ -27,13 +27,13 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 /**
- * Writes a model file through {@link AtomicFiles}, so that a crash, a full disk or a failing weights writer
- * never leaves a half written file under the target name. model.json is written with {@link Json#GSON}
- * (pretty, for people; NaN and infinities kept, e.g. a diverged loss).
+ * Writes a {@link ModelBundle} (the zip format of model files) through {@link AtomicFiles}, so that a crash, a
+ * full disk or a failing weights writer never leaves a half written file under the target name. model.json is
+ * written with {@link Json#GSON} (pretty, for people; NaN and infinities kept, e.g. a diverged loss).
  */
-final class ModelFileWriter {
+final class ModelBundleWriter {
 
-	private ModelFileWriter() {}
+	private ModelBundleWriter() {}
 
 	static void write(Path target, JsonObject metadata, WeightsWriter weights, Map<String, String> textEntries) {
 		write(target, metadata, weights, textEntries, Instant.now());
@@ -51,7 +51,7 @@ final class ModelFileWriter {
 		try {
 			Files.createDirectories(folder);
 		} catch (IOException e) {
-			throw new ModelFileException(Problem.WRITE_FAILED, "could not create the folder " + folder + " for the model file (" + ModelFileReader.describe(e)
+			throw new ModelFileException(Problem.WRITE_FAILED, "could not create the folder " + folder + " for the model file (" + ModelBundleReader.describe(e)
 					+ "); check the path and your write permission", e);
 		}
 		if (Files.isDirectory(absolute))
@@ -62,7 +62,7 @@ final class ModelFileWriter {
 		try {
 			AtomicFiles.writeOrThrow(absolute, out -> writeArchive(out, callerMetadata, weights, texts, created));
 		} catch (IOException e) {
-			String reason = e instanceof AccessDeniedException ? "permission denied" : ModelFileReader.describe(e);
+			String reason = e instanceof AccessDeniedException ? "permission denied" : ModelBundleReader.describe(e);
 			throw new ModelFileException(Problem.WRITE_FAILED, "could not save the model to " + target + " (" + reason + "); check free disk space and write permission"
 					+ (targetExisted ? "; the previous file is unchanged" : ""), e);
 		}
@@ -71,8 +71,8 @@ final class ModelFileWriter {
 	/** Validates names and encodes the texts once, before anything is written. */
 	private static Map<String, byte[]> encodedTextEntries(Map<String, String> textEntries) {
 		Map<String, byte[]> encoded = new LinkedHashMap<>();
-		if (textEntries.size() > ModelFileReader.MAX_TEXT_ENTRIES)
-			throw new IllegalArgumentException("at most " + ModelFileReader.MAX_TEXT_ENTRIES + " text entries, got " + textEntries.size());
+		if (textEntries.size() > ModelBundleReader.MAX_TEXT_ENTRIES)
+			throw new IllegalArgumentException("at most " + ModelBundleReader.MAX_TEXT_ENTRIES + " text entries, got " + textEntries.size());
 		long total = 0;
 		for (Map.Entry<String, String> entry : textEntries.entrySet()) {
 			String name = entry.getKey();
@@ -83,8 +83,8 @@ final class ModelFileWriter {
 			if (bytes.length > ModelBundle.MAX_TEXT_ENTRY_BYTES)
 				throw new IllegalArgumentException("text entry " + name + " has " + bytes.length + " bytes, at most " + ModelBundle.MAX_TEXT_ENTRY_BYTES + " are allowed");
 			total += bytes.length;
-			if (total > ModelFileReader.MAX_TOTAL_TEXT_BYTES)
-				throw new IllegalArgumentException("text entries have more than " + ModelFileReader.MAX_TOTAL_TEXT_BYTES + " bytes together");
+			if (total > ModelBundleReader.MAX_TOTAL_TEXT_BYTES)
+				throw new IllegalArgumentException("text entries have more than " + ModelBundleReader.MAX_TOTAL_TEXT_BYTES + " bytes together");
 			encoded.put(name, bytes);
 		}
 		return encoded;
