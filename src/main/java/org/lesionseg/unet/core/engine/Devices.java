@@ -74,8 +74,10 @@ public final class Devices {
 	 * PyTorch's gradient recording is switched per thread and is on by default in a new thread; DJL turns it off
 	 * only on the thread that started the engine. Call this on any thread before training or predicting there
 	 * (a command's thread in Fiji, a worker): otherwise in-place weight updates fail and predictions record graphs.
+	 * Also switches libtorch's oneDNN off where it computes wrong gradients ({@link OneDnnSwitch}).
 	 */
 	public static void prepareThread() {
+		OneDnnSwitch.apply();
 		try {
 			if ("PyTorch".equals(Engine.getInstance().getEngineName()))
 				ai.djl.pytorch.jni.JniUtils.setGradMode(false);
@@ -106,6 +108,7 @@ public final class Devices {
 	public static String engineDescription() {
 		try {
 			Engine engine = Engine.getInstance();
+			OneDnnSwitch.apply();
 			return engine.getEngineName() + " " + engine.getVersion() + ", " + gpuCount() + " GPU(s) visible";
 		} catch (RuntimeException e) {
 			throw new UnetException("the PyTorch engine could not start: " + e.getMessage());

@@ -39,6 +39,8 @@ public final class UNetBlock extends AbstractBlock {
 
 	public UNetBlock(UNetConfig config) {
 		super(VERSION);
+		// before any convolution of this network: oneDNN off where it gives NaN gradients (see OneDnnSwitch)
+		org.lesionseg.unet.core.engine.OneDnnSwitch.apply();
 		this.config = config.copy();
 		for (int level = 0; level < config.depth(); level++)
 			encoders.add(addChildBlock("down" + level, DoubleConvBlock.create(config.featuresAt(level), 0f)));

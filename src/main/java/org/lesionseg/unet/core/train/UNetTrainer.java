@@ -22,6 +22,8 @@ import org.lesionseg.unet.core.data.BatchStream;
 import org.lesionseg.unet.core.data.Resizing;
 import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.data.SampleTransform;
+import org.lesionseg.unet.core.engine.Devices;
+import org.lesionseg.unet.core.engine.Version;
 import org.lesionseg.unet.core.loss.Losses;
 import org.lesionseg.unet.core.metrics.ConfusionCounts;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
