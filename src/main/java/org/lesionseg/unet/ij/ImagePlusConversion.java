@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Locale;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.data.DatasetLoader;
+import org.lesionseg.unet.core.data.ImageFiles;
+import org.lesionseg.unet.core.data.MaskPolicy;
 import org.lesionseg.unet.core.data.Sample;
 
 import ij.ImagePlus;
@@ -25,7 +28,7 @@ import ij.process.FloatProcessor;
 public final class ImagePlusConversion {
 
 	/** More distinct values than this in a mask plane mean it is a grey image rather than a mask or a label image. */
-	static final int MAX_MASK_LABELS = 16;
+	static final int MAX_MASK_LABELS = ImageFiles.MAX_LABELS;
 
 	private ImagePlusConversion() {
 	}
@@ -110,10 +113,19 @@ public final class ImagePlusConversion {
 	 *             values (a grey image rather than a mask)
 	 */
 	public static List<byte[]> toMasks(ImagePlus maskImp) {
+		return toMasks(maskImp, MaskPolicy.STRICT);
+	}
+
+	/**
+	 * As {@link #toMasks(ImagePlus)}, with the rule of mask files ({@link ImageFiles#toBinaryMask(float[], String, MaskPolicy, String)})
+	 * for masks with more distinct values: refused ({@link MaskPolicy#STRICT}) or thresholded at half the maximum.
+	 */
+	public static List<byte[]> toMasks(ImagePlus maskImp, MaskPolicy policy) {
 		List<float[]> values = maskValues(maskImp);
 		List<byte[]> masks = new ArrayList<>(values.size());
 		for (int plane = 1; plane <= values.size(); plane++)
-			masks.add(toBinaryMask(values.get(plane - 1), maskPlaneName(maskImp, plane)));
+			masks.add(ImageFiles.toBinaryMask(values.get(plane - 1), maskPlaneName(maskImp, plane), policy, "make it binary first (Image > Adjust > Threshold, then Apply) with 0 for"
+				+ " background and 255 for lesion, or set the mask policy to threshold_half (lesion = at least half the mask's maximum)"));
 		return masks;
 	}
 
@@ -274,26 +286,6 @@ public final class ImagePlusConversion {
 		return imp;
 	}
 
-	/**
-	 * Turns one mask plane into 0/1 with the same rules as the file readers
-	 * ({@link org.lesionseg.unet.core.data.ImageFiles#toBinaryMask(float[], String)}), but with advice for ImageJ users
-	 * in the error: 0 and one other value, or at most
-	 * {@value #MAX_MASK_LABELS} distinct values, are a mask whose non-zero values are foreground; NaN is background.
-	 *
-	 * @param name the mask's name for the error message
-	 * @throws UnetException if there are more distinct values
-	 */
-	static byte[] toBinaryMask(float[] values, String name) {
-		int distinct = countDistinctUpTo(values, MAX_MASK_LABELS + 1);
-		if (distinct > MAX_MASK_LABELS)
-			throw new UnetException("mask " + name + " is not binary (more than " + MAX_MASK_LABELS
-				+ " distinct values; it looks like a grey image): make it binary first (Image > Adjust > Threshold, then Apply), with 0 for background and 255 for lesion");
-		byte[] mask = new byte[values.length];
-		for (int i = 0; i < values.length; i++)
-			mask[i] = (byte) (values[i] > 0 || values[i] < 0 ? 1 : 0);
-		return mask;
-	}
-
 	/** The title without a file extension (.tif, .png, .nii.gz, .ome.tif, ...), as the base of sample names. */
 	static String baseName(String title) {
 		if (title == null || title.isEmpty())
@@ -314,7 +306,7 @@ public final class ImagePlusConversion {
 
 	/** The name of plane {@code plane} (1-based) of {@code planes}: the base name alone for a single plane. */
 	static String planeName(String base, int plane, int planes) {
-		return planes > 1 ? String.format(Locale.ROOT, "%s_s%03d", base, plane) : base;
+		return DatasetLoader.sliceName(base, plane - 1, planes);
 	}
 
 	/** The number of (z, t) planes: the stack size without the channels. */
@@ -376,33 +368,6 @@ public final class ImagePlusConversion {
 			throw new UnetException("unsupported mask pixel type " + (pixels == null ? "null" : pixels.getClass().getSimpleName())
 				+ ": convert the mask to 8-bit");
 		}
-	}
-
-	/** Counts distinct values (by bit pattern), stopping at {@code limit}; a linear list is fastest for 2 values. */
-	private static int countDistinctUpTo(float[] values, int limit) {
-		int[] seen = new int[limit];
-		int count = 0;
-		int last = 0;
-		boolean any = false;
-		for (float v : values) {
-			int bits = Float.floatToIntBits(v);
-			if (any && bits == last)
-				continue;
-			boolean found = false;
-			for (int k = 0; k < count; k++)
-				if (seen[k] == bits) {
-					found = true;
-					break;
-				}
-			if (!found) {
-				seen[count++] = bits;
-				if (count >= limit)
-					return count;
-			}
-			last = bits;
-			any = true;
-		}
-		return count;
 	}
 
 	/** The spatial part of a calibration: density calibration is for the input's values, not for these results. */

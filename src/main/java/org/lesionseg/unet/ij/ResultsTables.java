@@ -2,6 +2,8 @@ package org.lesionseg.unet.ij;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.lesionseg.unet.core.UnetException;
@@ -10,6 +12,7 @@ import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.core.metrics.MetricsSummary;
 import org.lesionseg.unet.core.predict.ObjectTable;
 import org.lesionseg.unet.core.io.AtomicFiles;
+import org.lesionseg.unet.core.io.CsvWriter;
 import org.lesionseg.unet.core.train.EpochRecord;
 
 import ij.measure.ResultsTable;
@@ -43,7 +46,7 @@ public final class ResultsTables {
 	 */
 	public static ResultsTable fromMetrics(List<ImageMetrics> images) {
 		if (images == null)
-			throw new UnetException("No image metrics were given for the metrics table.");
+			throw new UnetException("no image metrics were given for the metrics table");
 		ResultsTable rt = newTable();
 		for (ImageMetrics image : images) {
 			ConfusionCounts c = image.counts();
@@ -71,7 +74,7 @@ public final class ResultsTables {
 	 */
 	public static ResultsTable fromSummary(MetricsSummary summary) {
 		if (summary == null)
-			throw new UnetException("No metrics summary was given for the summary table.");
+			throw new UnetException("no metrics summary was given for the summary table");
 		ResultsTable rt = newTable();
 		rt.incrementCounter();
 		rt.addValue("Images", summary.images());
@@ -98,7 +101,7 @@ public final class ResultsTables {
 	 */
 	public static ResultsTable fromHistory(List<EpochRecord> history) {
 		if (history == null)
-			throw new UnetException("No training history was given for the history table.");
+			throw new UnetException("no training history was given for the history table");
 		ResultsTable rt = newTable();
 		for (EpochRecord r : history) {
 			rt.incrementCounter();
@@ -127,7 +130,7 @@ public final class ResultsTables {
 	 */
 	public static ResultsTable fromObjects(ObjectTable objects) {
 		if (objects == null)
-			throw new UnetException("No objects were given for the objects table.");
+			throw new UnetException("no objects were given for the objects table");
 		ResultsTable rt = newTable();
 		List<String> header = objects.header();
 		for (List<Object> row : objects.rows()) {
@@ -167,37 +170,24 @@ public final class ResultsTables {
 	 */
 	public static void save(ResultsTable table, Path csv) {
 		if (table == null || csv == null)
-			throw new UnetException("Cannot save the table: no " + (table == null ? "table" : "file") + " given.");
+			throw new UnetException("cannot save the table: no " + (table == null ? "table" : "file") + " given");
 		byte[] content = toCsv(table).getBytes(StandardCharsets.UTF_8);
 		AtomicFiles.write(csv, out -> out.write(content));
 	}
 
-	/** The CSV text of a table: header, then one line per row, each line ending with a newline. */
+	/** The CSV text of a table ({@link CsvWriter}'s format, cells as the table shows them). */
 	static String toCsv(ResultsTable table) {
-		String[] headings = table.getHeadings();
-		StringBuilder sb = new StringBuilder();
-		for (int c = 0; c < headings.length; c++) {
-			if (c > 0)
-				sb.append(',');
-			sb.append(quote(headings[c]));
-		}
-		sb.append('\n');
+		List<String> headings = Arrays.asList(table.getHeadings());
+		List<List<String>> rows = new ArrayList<>();
 		for (int row = 0; row < table.size(); row++) {
-			for (int c = 0; c < headings.length; c++) {
-				if (c > 0)
-					sb.append(',');
-				String cell = "Label".equals(headings[c]) ? table.getLabel(row) : table.getStringValue(headings[c], row);
-				sb.append(quote(cell == null ? "" : cell));
+			List<String> cells = new ArrayList<>();
+			for (String heading : headings) {
+				String cell = "Label".equals(heading) ? table.getLabel(row) : table.getStringValue(heading, row);
+				cells.add(cell == null ? "" : cell);
 			}
-			sb.append('\n');
+			rows.add(cells);
 		}
-		return sb.toString();
-	}
-
-	private static String quote(String cell) {
-		if (cell.indexOf(',') < 0 && cell.indexOf('"') < 0 && cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0)
-			return cell;
-		return '"' + cell.replace("\"", "\"\"") + '"';
+		return CsvWriter.text(headings, rows);
 	}
 
 	private static ResultsTable newTable() {

@@ -126,7 +126,7 @@ public final class RoiConversion {
 			int position = stackPosition(roi);
 			if (position > slices)
 				throw new UnetException("ROI \"" + roi.getName() + "\" belongs to slice " + position + " but the image has only " + slices
-						+ " slices: use ROIs made for this image.");
+						+ " slices: use ROIs made for this image");
 			if (position > 0)
 				paint(roi, masks[position - 1], width, height);
 			else

@@ -53,7 +53,7 @@ public final class RoiSets {
 				byte[] bytes = RoiEncoder.saveAsByteArray(copy);
 				if (bytes == null)
 					throw new UnetException("ImageJ could not encode ROI \"" + names.get(i) + "\" (" + copy + ") for " + zip
-							+ ": remove or redraw that ROI.");
+							+ ": remove or redraw that ROI");
 				zos.putNextEntry(new ZipEntry(names.get(i) + ROI_SUFFIX));
 				zos.write(bytes);
 				zos.closeEntry();
@@ -71,14 +71,14 @@ public final class RoiSets {
 	 */
 	public static List<Roi> read(Path file) {
 		if (!Files.isRegularFile(file))
-			throw new UnetException("ROI file " + file + " does not exist: check the path (ROI sets are .zip files saved by the ROI Manager).");
+			throw new UnetException("ROI file " + file + " does not exist: check the path (ROI sets are .zip files saved by the ROI Manager)");
 		String fileName = file.getFileName().toString();
 		List<Roi> rois = new ArrayList<>();
 		if (fileName.toLowerCase(Locale.ROOT).endsWith(ROI_SUFFIX)) {
 			try {
 				rois.add(decode(Files.readAllBytes(file), fileName, file));
 			} catch (IOException e) {
-				throw new UnetException("Could not read ROI file " + file + " (" + e + "): check that it is readable.", e);
+				throw new UnetException("could not read ROI file " + file + " (" + e + "): check that it is readable", e);
 			}
 			return rois;
 		}
@@ -93,7 +93,7 @@ public final class RoiSets {
 				}
 			}
 		} catch (IOException e) {
-			throw new UnetException("Could not read ROI set " + file + " (" + e + "): it must be a .zip of .roi files as saved by the ROI Manager.", e);
+			throw new UnetException("could not read ROI set " + file + " (" + e + "): it must be a .zip of .roi files as saved by the ROI Manager", e);
 		}
 		return rois;
 	}
@@ -106,7 +106,7 @@ public final class RoiSets {
 			roi = null;
 		}
 		if (roi == null)
-			throw new UnetException("Entry " + entryName + " of " + file + " is not a ROI ImageJ can read: open the set in the ROI Manager and save it again.");
+			throw new UnetException("entry " + entryName + " of " + file + " is not a ROI ImageJ can read: open the set in the ROI Manager and save it again");
 		String name = entryName.substring(entryName.lastIndexOf('/') + 1);
 		roi.setName(name.substring(0, name.length() - ROI_SUFFIX.length()));
 		return roi;

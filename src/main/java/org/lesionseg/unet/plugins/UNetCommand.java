@@ -19,9 +19,9 @@ import ij.macro.Interpreter;
  * stopped.
  * <p>
  * Subclasses only declare their {@code @Parameter} fields (the macro keys) and implement {@link #execute()}, which
- * gathers the parameters and calls the workflow. The plain-ImageJ entry point
- * ({@link org.lesionseg.unet.plugins.ij1.UNetPlugIn}) fills the same fields and calls {@link #run()}, so both run the
- * same code.
+ * gathers the parameters and does the work (through the workflow jobs for training, folder segmentation and
+ * evaluation). The plain-ImageJ entry point ({@link org.lesionseg.unet.plugins.ij1.UNetPlugIn}) fills the same fields
+ * from its own dialog and calls {@link #run()}.
  */
 public abstract class UNetCommand extends ContextCommand {
 

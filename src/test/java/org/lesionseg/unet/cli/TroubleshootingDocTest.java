@@ -96,14 +96,14 @@ class TroubleshootingDocTest {
 	@Test
 	void modelFileMessages() throws IOException {
 		Path text = Files.write(dir.resolve("text.zip"), "hello".getBytes(UTF_8));
-		quoted(new String[] { "info", "--model", text.toString() }, " is not a model file (not a zip archive); choose a .zip model saved by UNet Segmentation.");
+		quoted(new String[] { "info", "--model", text.toString() }, " is not a model file (not a zip archive); choose a .zip model saved by UNet Segmentation");
 		Path foreign = dir.resolve("foreign.zip");
 		try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(foreign))) {
 			zip.putNextEntry(new java.util.zip.ZipEntry("readme.txt"));
 			zip.write("hi".getBytes(UTF_8));
 		}
 		quoted(new String[] { "info", "--model", foreign.toString() }, " is a zip file but not a UNet Segmentation model (no model.json); was it made by another tool?");
-		quoted(new String[] { "info", "--model", dir.resolve("missing.zip").toString() }, " does not exist; check the folder and the file name.");
+		quoted(new String[] { "info", "--model", dir.resolve("missing.zip").toString() }, " does not exist; check the folder and the file name");
 	}
 
 	/** Messages of long trainings, out-of-memory errors and kills: their fixed parts are in the code that builds them. */

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.ImageFiles;
+import org.lesionseg.unet.core.data.MaskPolicy;
 import org.lesionseg.unet.core.data.Sample;
 
 import ij.IJ;
@@ -164,6 +165,19 @@ class ImagePlusConversionTest {
 			ramp[i] = (byte) i;
 		UnetException e = assertThrows(UnetException.class, () -> ImagePlusConversion.toMasks(new ImagePlus("grey.jpg", new ByteProcessor(8, 8, ramp))));
 		assertTrue(e.getMessage().startsWith("mask grey.jpg is not binary"), e.getMessage());
+		assertTrue(e.getMessage().contains("Image > Adjust > Threshold") && e.getMessage().contains("threshold_half"), e.getMessage());
+	}
+
+	/** Open masks follow the mask policy as mask files do: one rule, ImageFiles.toBinaryMask. */
+	@Test
+	void greyMaskIsThresholdedAtHalfItsMaximumUnderThresholdHalf() {
+		float[] ramp = new float[64];
+		for (int i = 0; i < ramp.length; i++)
+			ramp[i] = i;
+		byte[] mask = ImagePlusConversion.toMasks(new ImagePlus("grey", new FloatProcessor(8, 8, ramp.clone())), MaskPolicy.THRESHOLD_HALF).get(0);
+		assertArrayEquals(ImageFiles.toBinaryMask(ramp, "grey", MaskPolicy.THRESHOLD_HALF), mask);
+		assertEquals(0, mask[31]);
+		assertEquals(1, mask[32]);
 	}
 
 	@Test

@@ -159,7 +159,7 @@ class ResultsTablesTest {
 		assertTrue(Files.exists(csv));
 		assertThrows(UnetException.class, () -> ResultsTables.fromMetrics(null));
 		UnetException e = assertThrows(UnetException.class, () -> ResultsTables.save(null, csv));
-		assertEquals("Cannot save the table: no table given.", e.getMessage());
+		assertEquals("cannot save the table: no table given", e.getMessage());
 	}
 
 	@Test

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.io.AtomicFiles;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.Masks;
 
@@ -178,7 +179,7 @@ class RoiSetsTest {
 
 	private void assertNoTemporaryFiles() {
 		try (Stream<Path> files = Files.list(folder)) {
-			List<String> left = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).collect(Collectors.toList());
+			List<String> left = files.filter(AtomicFiles::isTemporaryFile).map(p -> p.getFileName().toString()).collect(Collectors.toList());
 			assertEquals(Collections.emptyList(), left);
 		} catch (IOException e) {
 			throw new AssertionError(e);

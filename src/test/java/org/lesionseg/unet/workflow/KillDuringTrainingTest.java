@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesionseg.unet.cli.UnetCli;
+import org.lesionseg.unet.core.io.AtomicFiles;
 import org.lesionseg.unet.core.modelfile.ModelBundle;
 import org.lesionseg.unet.core.modelfile.ModelFile;
 
@@ -82,7 +83,7 @@ class KillDuringTrainingTest {
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
 		while (System.nanoTime() < deadline) {
 			try (Stream<Path> list = Files.list(folder)) {
-				if (list.anyMatch(ModelBundle::isTemporaryFile))
+				if (list.anyMatch(AtomicFiles::isTemporaryFile))
 					return;
 			}
 		}
@@ -143,7 +144,7 @@ class KillDuringTrainingTest {
 						ModelFile.load(f, manager); // complete and consistent, or this throws
 					}
 				} else {
-					assertTrue(ModelBundle.isTemporaryFile(f) && name.startsWith("."), "only hidden temporary files besides the models: " + name);
+					assertTrue(AtomicFiles.isTemporaryFile(f) && name.startsWith("."), "only hidden temporary files besides the models: " + name);
 					temporaryFilesSeen++;
 				}
 			}

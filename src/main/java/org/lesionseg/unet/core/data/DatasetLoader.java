@@ -81,14 +81,6 @@ public final class DatasetLoader {
 		return samples;
 	}
 
-	/** Reads a single-slice image without a mask (for prediction) and normalises it. */
-	public static Sample loadImage(Path file, Normalization normalization) {
-		List<Sample> slices = loadImageSlices(file, normalization);
-		if (slices.size() != 1)
-			throw new UnetException("image " + file + " is a stack of " + slices.size() + " slices: process it slice by slice");
-		return slices.get(0);
-	}
-
 	/** Reads all slices of an image without a mask (for prediction), one normalised sample per slice. */
 	public static List<Sample> loadImageSlices(Path file, Normalization normalization) {
 		LoadedImage image = ImageFiles.read(file);

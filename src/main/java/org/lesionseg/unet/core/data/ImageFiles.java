@@ -10,10 +10,8 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -28,7 +26,6 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageWriter;
 import javax.imageio.event.IIOReadWarningListener;
-import javax.imageio.stream.FileImageOutputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 
@@ -146,6 +143,15 @@ public final class ImageFiles {
 	 * @param name the mask's name, used in the error message
 	 */
 	public static byte[] toBinaryMask(float[] values, String name, MaskPolicy policy) {
+		return toBinaryMask(values, name, policy, "save masks as PNG or TIFF with 0 for background and 255 for lesion,"
+				+ " or set the mask policy to threshold_half (lesion = at least half the mask's maximum)");
+	}
+
+	/**
+	 * As {@link #toBinaryMask(float[], String, MaskPolicy)}: the one mask rule of the project, for files and open
+	 * images alike; {@code howToFix} ends the error for a mask that is not binary (advice fit for where it came from).
+	 */
+	public static byte[] toBinaryMask(float[] values, String name, MaskPolicy policy, String howToFix) {
 		byte[] mask = new byte[values.length];
 		if (countDistinctUpTo(values, MAX_LABELS + 1) <= MAX_LABELS) {
 			for (int i = 0; i < values.length; i++)
@@ -153,9 +159,8 @@ public final class ImageFiles {
 			return mask;
 		}
 		if (policy != MaskPolicy.THRESHOLD_HALF)
-			throw new UnetException("mask " + name + " is not binary (" + countDistinct(values)
-					+ " distinct values; it looks like a JPEG or a grey image): save masks as PNG or TIFF with 0 for background and 255 for lesion,"
-					+ " or set the mask policy to threshold_half (lesion = at least half the mask's maximum)");
+			throw new UnetException("mask " + name + " is not binary (" + countDistinct(values) + " distinct values; it looks like a JPEG or a grey image): "
+					+ howToFix);
 		float max = Float.NEGATIVE_INFINITY;
 		for (float v : values)
 			if (v > max)

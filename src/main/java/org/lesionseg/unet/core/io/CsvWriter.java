@@ -1,8 +1,5 @@
 package org.lesionseg.unet.core.io;
 
-import org.lesionseg.unet.core.io.AtomicFiles;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
@@ -10,13 +7,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Writes small CSV tables (per-image metrics, object lists, training histories) that open the same in
- * ImageJ, spreadsheets and pandas on any machine.
+ * The project's one CSV format, for every table it writes (metrics.csv, objects.csv, history.csv inside and
+ * beside the model, ImageJ tables saved as CSV), so they open the same in ImageJ, spreadsheets and pandas on
+ * any machine.
  * <p>
  * Numbers never depend on the computer's language settings (always a '.' decimal point); floating-point
  * values are written with 6 significant digits ({@code 0.812345}, {@code 1.5e-05} is written
- * {@code 0.000015}), NaN as {@code NaN}. Text containing a comma, quote or line break is quoted.
- * Lines end with '\n' and files are UTF-8, written atomically.
+ * {@code 0.000015}), non-finite ones as Java and ImageJ spell them: {@code NaN}, {@code Infinity},
+ * {@code -Infinity}. Text containing a comma, quote or line break is quoted. Lines end with '\n' and files
+ * are UTF-8, written atomically.
  */
 public final class CsvWriter {
 
@@ -32,16 +31,19 @@ public final class CsvWriter {
 	 *            have as many cells as the header
 	 */
 	public static void write(Path csv, List<String> header, List<? extends List<?>> rows) {
-		for (int r = 0; r < rows.size(); r++)
+		byte[] content = text(header, rows).getBytes(StandardCharsets.UTF_8);
+		AtomicFiles.write(csv, out -> out.write(content));
+	}
+
+	/** The whole table as text, as {@link #write} would save it (for tables kept inside the model file). */
+	public static String text(List<String> header, List<? extends List<?>> rows) {
+		StringBuilder sb = new StringBuilder(line(header));
+		for (int r = 0; r < rows.size(); r++) {
 			if (rows.get(r).size() != header.size())
-				throw new IllegalArgumentException("row " + r + " of " + csv + " has " + rows.get(r).size() + " cells, the header " + header.size());
-		AtomicFiles.write(csv, out -> {
-			Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-			writer.write(line(header));
-			for (List<?> row : rows)
-				writer.write(line(row));
-			writer.flush();
-		});
+				throw new IllegalArgumentException("row " + r + " has " + rows.get(r).size() + " cells, the header " + header.size());
+			sb.append(line(rows.get(r)));
+		}
+		return sb.toString();
 	}
 
 	/** One CSV line with its '\n'. */

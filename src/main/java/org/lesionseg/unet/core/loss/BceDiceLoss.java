@@ -44,7 +44,7 @@ public class BceDiceLoss extends Loss {
 		this.bceWeight = LossInputs.requireAtLeast("bce_dice", "bce_weight", bceWeight, 0.0);
 		this.diceWeight = LossInputs.requireAtLeast("bce_dice", "dice_weight", diceWeight, 0.0);
 		if (bceWeight == 0.0 && diceWeight == 0.0) {
-			throw new UnetException("Loss bce_dice: bce_weight and dice_weight are both 0; make at least one > 0.");
+			throw new UnetException("loss bce_dice: bce_weight and dice_weight are both 0; make at least one > 0");
 		}
 		this.smooth = LossInputs.requireAtLeast("bce_dice", "smooth", smooth, 0.0);
 		this.posWeight = LossInputs.requireAbove("bce_dice", "pos_weight", posWeight, 0.0);

@@ -36,8 +36,8 @@ public class FocalLoss extends Loss {
 		super("focal");
 		this.gamma = LossInputs.requireAtLeast("focal", "gamma", gamma, 0.0);
 		if (!Double.isFinite(alpha) || alpha > 1.0) {
-			throw new org.lesionseg.unet.core.UnetException("Loss focal: parameter alpha must be in [0, 1] (or negative"
-					+ " for no class weighting) but is " + LossInputs.plain(alpha) + ".");
+			throw new org.lesionseg.unet.core.UnetException("loss focal: parameter alpha must be in [0, 1] (or negative"
+					+ " for no class weighting) but is " + LossInputs.plain(alpha));
 		}
 		this.alpha = alpha;
 	}

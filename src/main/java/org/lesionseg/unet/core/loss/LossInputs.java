@@ -34,24 +34,24 @@ final class LossInputs {
 	 */
 	static NDArray[] logitsAndTargets(String lossName, NDList labels, NDList predictions) {
 		if (predictions == null || predictions.size() != 1) {
-			throw new UnetException("Loss " + lossName + " expects exactly one prediction array (logits N,1,H,W) but got "
-					+ (predictions == null ? "none" : predictions.size()) + "; the network must have a single output.");
+			throw new UnetException("loss " + lossName + " expects exactly one prediction array (logits N,1,H,W) but got "
+					+ (predictions == null ? "none" : predictions.size()) + "; the network must have a single output");
 		}
 		if (labels == null || labels.size() != 1) {
-			throw new UnetException("Loss " + lossName + " expects exactly one label array (0/1 mask N,1,H,W) but got "
-					+ (labels == null ? "none" : labels.size()) + "; give one mask per image.");
+			throw new UnetException("loss " + lossName + " expects exactly one label array (0/1 mask N,1,H,W) but got "
+					+ (labels == null ? "none" : labels.size()) + "; give one mask per image");
 		}
 		NDArray logits = predictions.singletonOrThrow();
 		NDArray targets = labels.singletonOrThrow();
 		Shape logitShape = logits.getShape();
 		if (logitShape.dimension() < 2 || logitShape.get(0) < 1 || logitShape.size() == 0) {
-			throw new UnetException("Loss " + lossName + " expects logits of shape (N,1,H,W) but got " + logitShape
-					+ "; check the network output.");
+			throw new UnetException("loss " + lossName + " expects logits of shape (N,1,H,W) but got " + logitShape
+					+ "; check the network output");
 		}
 		if (!logitShape.equals(targets.getShape())) {
-			throw new UnetException("Loss " + lossName + ": the mask shape " + targets.getShape()
+			throw new UnetException("loss " + lossName + ": the mask shape " + targets.getShape()
 					+ " differs from the prediction shape " + logitShape
-					+ "; masks must have the same size as the images.");
+					+ "; masks must have the same size as the images");
 		}
 		if (targets.getDataType() != logits.getDataType()) {
 			targets = targets.toType(logits.getDataType(), false);
@@ -114,8 +114,8 @@ final class LossInputs {
 	/** Checks that a parameter is a finite number not below the minimum; the message names the loss and parameter. */
 	static double requireAtLeast(String lossName, String parameter, double value, double minimum) {
 		if (!Double.isFinite(value) || value < minimum) {
-			throw new UnetException("Loss " + lossName + ": parameter " + parameter + " must be a number >= " + plain(minimum)
-					+ " but is " + plain(value) + ".");
+			throw new UnetException("loss " + lossName + ": parameter " + parameter + " must be a number >= " + plain(minimum)
+					+ " but is " + plain(value));
 		}
 		return value;
 	}
@@ -123,8 +123,8 @@ final class LossInputs {
 	/** Checks that a parameter is a finite number above the minimum. */
 	static double requireAbove(String lossName, String parameter, double value, double minimum) {
 		if (!Double.isFinite(value) || value <= minimum) {
-			throw new UnetException("Loss " + lossName + ": parameter " + parameter + " must be a number > " + plain(minimum)
-					+ " but is " + plain(value) + ".");
+			throw new UnetException("loss " + lossName + ": parameter " + parameter + " must be a number > " + plain(minimum)
+					+ " but is " + plain(value));
 		}
 		return value;
 	}

@@ -73,8 +73,8 @@ public final class Losses {
 		String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
 		key = ALIASES.getOrDefault(key, key);
 		if (!ENTRIES.containsKey(key)) {
-			throw new UnetException("Unknown loss '" + name + "'; valid losses are " + String.join(", ", names())
-					+ " (aliases: bce+dice, iou).");
+			throw new UnetException("unknown loss '" + name + "'; valid losses are " + String.join(", ", names())
+					+ " (aliases: bce+dice, iou)");
 		}
 		return key;
 	}
@@ -121,12 +121,12 @@ public final class Losses {
 				String parameterName = parameter.getKey() == null ? ""
 						: parameter.getKey().trim().toLowerCase(Locale.ROOT);
 				if (!values.containsKey(parameterName)) {
-					throw new UnetException("Loss " + key + " has no parameter '" + parameter.getKey()
-							+ "'; valid parameters: " + validParameters(key) + ".");
+					throw new UnetException("loss " + key + " has no parameter '" + parameter.getKey()
+							+ "'; valid parameters: " + validParameters(key));
 				}
 				if (parameter.getValue() == null) {
-					throw new UnetException("Loss " + key + ": parameter " + parameterName + " has no value; give a"
-							+ " number or leave it out for the default.");
+					throw new UnetException("loss " + key + ": parameter " + parameterName + " has no value; give a"
+							+ " number or leave it out for the default");
 				}
 				values.put(parameterName, parameter.getValue());
 			}
@@ -161,8 +161,8 @@ public final class Losses {
 
 	private static boolean flag(String key, String parameter, double value) {
 		if (value != 0.0 && value != 1.0) {
-			throw new UnetException("Loss " + key + ": parameter " + parameter + " must be 0 or 1 but is "
-					+ LossInputs.plain(value) + ".");
+			throw new UnetException("loss " + key + ": parameter " + parameter + " must be 0 or 1 but is "
+					+ LossInputs.plain(value));
 		}
 		return value == 1.0;
 	}

@@ -28,8 +28,8 @@ public final class ConfusionCounts {
 	 */
 	public ConfusionCounts(long tp, long fp, long fn, long tn) {
 		if (tp < 0 || fp < 0 || fn < 0 || tn < 0) {
-			throw new UnetException("Pixel counts cannot be negative (tp=" + tp + ", fp=" + fp + ", fn=" + fn + ", tn="
-					+ tn + ").");
+			throw new UnetException("pixel counts cannot be negative (tp=" + tp + ", fp=" + fp + ", fn=" + fn + ", tn="
+					+ tn + ")");
 		}
 		this.tp = tp;
 		this.fp = fp;
@@ -78,19 +78,19 @@ public final class ConfusionCounts {
 	public static ConfusionCounts of(float[] probability, float threshold, byte[] truth01) {
 		requireSameLength(probability == null ? -1 : probability.length, truth01);
 		if (Float.isNaN(threshold)) {
-			throw new UnetException("The foreground threshold is not a number; give a value such as 0.5.");
+			throw new UnetException("the foreground threshold is not a number; give a value such as 0.5");
 		}
 		return of(MaskPostprocessing.threshold(probability, threshold), truth01);
 	}
 
 	private static void requireSameLength(int predictedLength, byte[] truth01) {
 		if (predictedLength < 0 || truth01 == null) {
-			throw new UnetException("Cannot compare masks: the " + (truth01 == null ? "ground-truth" : "predicted")
-					+ " mask is missing.");
+			throw new UnetException("cannot compare masks: the " + (truth01 == null ? "ground-truth" : "predicted")
+					+ " mask is missing");
 		}
 		if (predictedLength != truth01.length) {
-			throw new UnetException("Cannot compare masks of different sizes: the prediction has " + predictedLength
-					+ " pixels, the ground truth " + truth01.length + "; resize the prediction to the mask first.");
+			throw new UnetException("cannot compare masks of different sizes: the prediction has " + predictedLength
+					+ " pixels, the ground truth " + truth01.length + "; resize the prediction to the mask first");
 		}
 	}
 

@@ -17,7 +17,7 @@ public final class ImageMetrics {
 	 */
 	public ImageMetrics(String name, ConfusionCounts counts) {
 		if (name == null || counts == null) {
-			throw new UnetException("Image metrics need an image name and pixel counts.");
+			throw new UnetException("image metrics need an image name and pixel counts");
 		}
 		this.name = name;
 		this.counts = counts;

@@ -25,13 +25,13 @@ public final class MetricsSummary {
 	 */
 	public MetricsSummary(List<ImageMetrics> images) {
 		if (images == null) {
-			throw new UnetException("No list of image metrics was given to summarise.");
+			throw new UnetException("no list of image metrics was given to summarise");
 		}
 		List<ImageMetrics> copy = new ArrayList<>(images.size());
 		ConfusionCounts sum = ConfusionCounts.ZERO;
 		for (ImageMetrics image : images) {
 			if (image == null) {
-				throw new UnetException("The list of image metrics has a missing entry.");
+				throw new UnetException("the list of image metrics has a missing entry");
 			}
 			copy.add(image);
 			sum = sum.plus(image.counts());

@@ -99,9 +99,10 @@ public final class ModelBundle {
 	/**
 	 * Saves a model file atomically, streaming the weights so they are never held twice in memory.
 	 * <p>
-	 * The archive goes to a hidden temporary file {@code .<name>.tmp-<random>} in the target's folder, is
-	 * forced to the disk, then renamed over the target in one step. If anything fails (the disk is full,
-	 * or the weights writer throws) the temporary file is deleted and an existing target is unchanged.
+	 * The archive is written through {@link org.lesionseg.unet.core.io.AtomicFiles}: a hidden temporary file
+	 * {@code .<name>.tmp-<random>} in the target's folder, forced to the disk, then renamed over the target in one
+	 * step. If anything fails (the disk is full, or the weights writer throws) the temporary file is deleted and an
+	 * existing target is unchanged.
 	 *
 	 * @param target the .zip file to create or replace; missing parent folders are created
 	 * @param metadata the caller's keys for model.json (copied, not changed); may be null
@@ -113,7 +114,7 @@ public final class ModelBundle {
 	 * @throws IllegalArgumentException for an invalid or too large text entry
 	 */
 	public static void write(Path target, JsonObject metadata, WeightsWriter weights, Map<String, String> textEntries) {
-		ModelFileWriter.write(target, metadata, weights, textEntries);
+		ModelBundleWriter.write(target, metadata, weights, textEntries);
 	}
 
 	// ---- reading ------------------------------------------------------------------------------------
@@ -124,7 +125,7 @@ public final class ModelBundle {
 	 * @throws ModelFileException for any problem with the file (and nothing else for bad content)
 	 */
 	public static ModelBundle read(Path file) {
-		return new ModelFileReader(file).read(false);
+		return new ModelBundleReader(file).read(false);
 	}
 
 	/**
@@ -134,7 +135,7 @@ public final class ModelBundle {
 	 * @throws ModelFileException for any problem found on the way
 	 */
 	public static JsonObject peek(Path file) {
-		return new ModelFileReader(file).read(true).metadata();
+		return new ModelBundleReader(file).read(true).metadata();
 	}
 
 	/** The file this model was read from. */
@@ -205,37 +206,6 @@ public final class ModelBundle {
 		if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".last.zip"))
 			return model.resolveSibling(name.substring(0, name.length() - ".last.zip".length()) + ".zip");
 		return checkpointOf(model);
-	}
-
-	/** Whether a file name is one of the writer's temporary files (left behind only by a crash). */
-	public static boolean isTemporaryFile(Path file) {
-		String name = file.getFileName() == null ? "" : file.getFileName().toString();
-		return name.startsWith(".") && name.matches(".*\\.tmp-[0-9a-f]+");
-	}
-
-	/**
-	 * Deletes the temporary files that saves of {@code target} left behind when the process was killed in the
-	 * middle of writing (hidden {@code .<name>.tmp-<hex>} files beside it; the target itself is never touched).
-	 * Call it before a new series of saves, not while another process may be saving the same file.
-	 *
-	 * @return how many files were deleted
-	 */
-	public static int removeLeftoverTemporaryFiles(Path target) {
-		Path absolute = target.toAbsolutePath();
-		Path folder = absolute.getParent();
-		if (folder == null || !java.nio.file.Files.isDirectory(folder))
-			return 0;
-		String prefix = ModelFileWriter.temporaryName(absolute.getFileName().toString());
-		prefix = prefix.substring(0, prefix.lastIndexOf(".tmp-") + ".tmp-".length());
-		int removed = 0;
-		try (java.nio.file.DirectoryStream<Path> files = java.nio.file.Files.newDirectoryStream(folder)) {
-			for (Path f : files)
-				if (f.getFileName().toString().startsWith(prefix) && isTemporaryFile(f) && java.nio.file.Files.deleteIfExists(f))
-					removed++;
-		} catch (java.io.IOException | RuntimeException e) {
-			// leftovers are harmless (hidden and never read); failing to tidy them must not stop a training
-		}
-		return removed;
 	}
 
 	static MessageDigest newSha256() {

@@ -56,7 +56,7 @@ public final class MaskPostprocessing {
 		/** Objects with fewer pixels than this are removed; default 0 (keep all). Must not be negative. */
 		public Options minSize(int pixels) {
 			if (pixels < 0)
-				throw new UnetException("Minimum object size " + pixels + " is negative: use 0 to keep every object.");
+				throw new UnetException("minimum object size " + pixels + " is negative: use 0 to keep every object");
 			minSize = pixels;
 			return this;
 		}

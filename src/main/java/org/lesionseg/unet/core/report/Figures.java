@@ -29,7 +29,7 @@ final class Figures {
 	static void writePng(Path png, BufferedImage image) {
 		AtomicFiles.write(png, out -> {
 			if (!ImageIO.write(image, "png", out))
-				throw new UnetException("Java has no PNG writer, so " + png + " cannot be written: use a standard Java runtime.");
+				throw new UnetException("Java has no PNG writer, so " + png + " cannot be written: use a standard Java runtime");
 		});
 	}
 

@@ -1,10 +1,11 @@
 package org.lesionseg.unet.core.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.io.CsvWriter;
 
 /** One epoch of a training: losses, validation metrics, learning rate and time. */
 public final class EpochRecord {
@@ -35,16 +36,12 @@ public final class EpochRecord {
 		this.seconds = seconds;
 	}
 
-	public String toCsv() {
-		return String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.3g,%.2f", epoch, trainLoss, valLoss, valDice, valMeanDice, valIou,
-			valAccuracy, learningRate, seconds).replace("NaN", "nan");
-	}
-
+	/** The history as CSV text ({@link CsvWriter}'s format), for history.csv in the model file and the report. */
 	public static String toCsv(List<EpochRecord> history) {
-		StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
+		List<List<Object>> rows = new ArrayList<>();
 		for (EpochRecord r : history)
-			sb.append(r.toCsv()).append('\n');
-		return sb.toString();
+			rows.add(Arrays.asList(r.epoch, r.trainLoss, r.valLoss, r.valDice, r.valMeanDice, r.valIou, r.valAccuracy, r.learningRate, r.seconds));
+		return CsvWriter.text(Arrays.asList(CSV_HEADER.split(",")), rows);
 	}
 
 	/** Parses what {@link #toCsv(List)} wrote (history carried by a checkpoint). */
@@ -68,6 +65,7 @@ public final class EpochRecord {
 		return records;
 	}
 
+	/** "nan" is how histories were written before the project had one CSV format: old checkpoints still resume. */
 	private static double num(String s) {
 		return "nan".equals(s) ? Double.NaN : Double.parseDouble(s);
 	}

@@ -170,6 +170,7 @@ public final class TrainingOptimizer extends Optimizer implements OptimizerState
 	}
 
 	/** The update with NDArray operations, for any device. */
+	@SuppressWarnings("try") // the scope is never named: closing it frees the intermediate arrays
 	private void updateWithArrays(int step, float lr, NDArray weight, NDArray grad, NDArray[] s) {
 		try (NDScope scope = new NDScope()) {
 			NDArray g = grad;

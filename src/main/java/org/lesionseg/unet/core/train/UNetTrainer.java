@@ -21,8 +21,6 @@ import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.engine.Devices;
 import org.lesionseg.unet.core.engine.Version;
 import org.lesionseg.unet.core.data.SampleTransform;
-import org.lesionseg.unet.core.engine.Devices;
-import org.lesionseg.unet.core.engine.Version;
 import org.lesionseg.unet.core.modelfile.ModelFile;
 import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.core.modelfile.TrainingSettings;
@@ -104,8 +102,8 @@ public final class UNetTrainer {
 		try (NDManager loadManager = NDManager.newBaseManager(devices[0])) {
 			ModelFile.Loaded start = null;
 			Path checkpoint = checkpointOf(modelFile);
-			int leftovers = org.lesionseg.unet.core.modelfile.ModelBundle.removeLeftoverTemporaryFiles(modelFile)
-				+ org.lesionseg.unet.core.modelfile.ModelBundle.removeLeftoverTemporaryFiles(checkpoint);
+			int leftovers = org.lesionseg.unet.core.io.AtomicFiles.removeLeftoverTemporaryFiles(modelFile)
+				+ org.lesionseg.unet.core.io.AtomicFiles.removeLeftoverTemporaryFiles(checkpoint);
 			if (leftovers > 0)
 				listener.message("removed " + leftovers + " temporary file(s) left beside " + modelFile.getFileName() + " by an interrupted save");
 			if (resume) {

@@ -1,6 +1,5 @@
 package org.lesionseg.unet.core.io;
 
-import org.lesionseg.unet.core.io.AtomicFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

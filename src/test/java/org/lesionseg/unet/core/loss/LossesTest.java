@@ -84,10 +84,10 @@ class LossesTest {
 	void unknownOrBadParameterIsExplained() {
 		UnetException unknown = assertThrows(UnetException.class,
 				() -> Losses.create("dice", Collections.singletonMap("gamma", 2.0)));
-		assertEquals("Loss dice has no parameter 'gamma'; valid parameters: smooth.", unknown.getMessage());
+		assertEquals("loss dice has no parameter 'gamma'; valid parameters: smooth", unknown.getMessage());
 		UnetException range = assertThrows(UnetException.class,
 				() -> Losses.create("focal", Collections.singletonMap("gamma", -1.0)));
-		assertEquals("Loss focal: parameter gamma must be a number >= 0 but is -1.", range.getMessage());
+		assertEquals("loss focal: parameter gamma must be a number >= 0 but is -1", range.getMessage());
 		UnetException flag = assertThrows(UnetException.class,
 				() -> Losses.create("lovasz", Collections.singletonMap("per_image", 0.5)));
 		assertTrue(flag.getMessage().contains("0 or 1"), flag.getMessage());

@@ -32,9 +32,9 @@ class MetricsCsvTest {
 		List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
 		assertEquals(Arrays.asList(
 				"image,dice,iou,accuracy,precision,recall,truth_pixels,predicted_pixels,tp,fp,fn,tn",
-				"a,0.666667,0.500000,0.666667,0.666667,0.666667,3,3,2,1,1,2",
-				"b,1.000000,1.000000,1.000000,1.000000,1.000000,0,0,0,0,0,6",
-				"c,0.000000,0.000000,0.500000,0.000000,0.000000,3,0,0,0,3,3"), lines);
+				"a,0.666667,0.5,0.666667,0.666667,0.666667,3,3,2,1,1,2",
+				"b,1,1,1,1,1,0,0,0,0,0,6",
+				"c,0,0,0.5,0,0,3,0,0,0,3,3"), lines);
 	}
 
 	@Test
@@ -42,7 +42,7 @@ class MetricsCsvTest {
 		Path csv = folder.resolve("metrics.csv");
 		Files.write(csv, Arrays.asList("old", "content", "here"), StandardCharsets.UTF_8);
 		MetricsCsv.write(csv, Collections.singletonList(new ImageMetrics("x", new ConfusionCounts(1, 0, 0, 0))));
-		assertEquals(Arrays.asList(MetricsCsv.HEADER, "x,1.000000,1.000000,1.000000,1.000000,1.000000,1,1,1,0,0,0"),
+		assertEquals(Arrays.asList(MetricsCsv.HEADER, "x,1,1,1,1,1,1,1,1,0,0,0"),
 				Files.readAllLines(csv, StandardCharsets.UTF_8));
 		try (Stream<Path> files = Files.list(folder)) {
 			assertEquals(Collections.singletonList("metrics.csv"),
@@ -55,7 +55,7 @@ class MetricsCsvTest {
 		Path csv = folder.resolve("new/sub/metrics.csv");
 		MetricsCsv.write(csv, Collections.singletonList(new ImageMetrics("case 1, \"z\"",
 				new ConfusionCounts(0, 0, 0, 1))));
-		assertTrue(Files.readAllLines(csv, StandardCharsets.UTF_8).get(1).startsWith("\"case 1, \"\"z\"\"\",1.000000,"));
+		assertTrue(Files.readAllLines(csv, StandardCharsets.UTF_8).get(1).startsWith("\"case 1, \"\"z\"\"\",1,"));
 	}
 
 	@Test

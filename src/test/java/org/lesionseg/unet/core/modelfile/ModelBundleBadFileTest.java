@@ -42,7 +42,7 @@ class ModelBundleBadFileTest {
 		file = dir.resolve("lesions.zip");
 		ModelBundle.write(file, ModelBundleTest.sampleMetadata(), ModelBundleTest.randomBytes(2000, 11), Map.of("history.csv", "epoch,loss\n1,0.5\n"));
 		valid = Files.readAllBytes(file);
-		restore = "restore it from a backup or retrain the model.";
+		restore = "restore it from a backup or retrain the model";
 	}
 
 	private ModelFileException refused(Problem problem, byte[] content) throws IOException {
@@ -99,26 +99,26 @@ class ModelBundleBadFileTest {
 		Path missing = dir.resolve("nothing-here.zip");
 		ModelFileException e = assertThrows(ModelFileException.class, () -> ModelBundle.read(missing));
 		assertEquals(Problem.NOT_FOUND, e.problem());
-		assertEquals("Model file " + missing + " does not exist; check the folder and the file name.", e.getMessage());
+		assertEquals("model file " + missing + " does not exist; check the folder and the file name", e.getMessage());
 	}
 
 	@Test
 	void folder() {
 		ModelFileException e = assertThrows(ModelFileException.class, () -> ModelBundle.read(dir));
 		assertEquals(Problem.NOT_A_FILE, e.problem());
-		assertEquals("Model file " + dir + " is a folder, not a model file; choose the model's .zip file.", e.getMessage());
+		assertEquals("model file " + dir + " is a folder, not a model file; choose the model's .zip file", e.getMessage());
 	}
 
 	@Test
 	void emptyFile() throws IOException {
 		ModelFileException e = refused(Problem.EMPTY, new byte[0]);
-		assertEquals("Model file " + file + " is empty (0 bytes), probably from an interrupted save; " + restore, e.getMessage());
+		assertEquals("model file " + file + " is empty (0 bytes), probably from an interrupted save; " + restore, e.getMessage());
 	}
 
 	@Test
 	void plainTextFile() throws IOException {
 		ModelFileException e = refused(Problem.NOT_A_ZIP, "epoch,loss\n1,0.5\n".getBytes(UTF_8));
-		assertEquals(file + " is not a model file (not a zip archive); choose a .zip model saved by UNet Segmentation.", e.getMessage());
+		assertEquals(file + " is not a model file (not a zip archive); choose a .zip model saved by UNet Segmentation", e.getMessage());
 		refused(Problem.NOT_A_ZIP, new byte[] { 'P' , 'X' }); // too short to be anything
 	}
 
@@ -129,7 +129,7 @@ class ModelBundleBadFileTest {
 			// running as root, permissions are not enforced: reported as skipped, not as passed
 			org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(file), "running as root: permissions are not enforced");
 			ModelFileException e = refused(Problem.UNREADABLE);
-			assertEquals("Model file " + file + " cannot be read (permission denied); check the file's permissions.", e.getMessage());
+			assertEquals("model file " + file + " cannot be read (permission denied); check the file's permissions", e.getMessage());
 		} finally {
 			Files.setPosixFilePermissions(file, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
 		}
@@ -140,7 +140,7 @@ class ModelBundleBadFileTest {
 		int[] lengths = { 1, 2, 3, 4, 10, 30, 100, valid.length / 2, valid.length - 100, valid.length - 22, valid.length - 10, valid.length - 1 };
 		for (int length : lengths) {
 			ModelFileException e = refused(Problem.DAMAGED, Arrays.copyOf(valid, length));
-			assertTrue(e.getMessage().startsWith("Model file " + file + " is damaged (truncated or corrupted"), e.getMessage());
+			assertTrue(e.getMessage().startsWith("model file " + file + " is damaged (truncated or corrupted"), e.getMessage());
 			assertTrue(e.getMessage().endsWith("); " + restore), e.getMessage());
 		}
 	}
@@ -149,7 +149,7 @@ class ModelBundleBadFileTest {
 	void damagedFilePointsToTheBestCopyWhenThereIsOne() throws IOException {
 		Files.write(dir.resolve("lesions.last.zip"), valid);
 		ModelFileException e = refused(Problem.DAMAGED, Arrays.copyOf(valid, valid.length / 2));
-		assertTrue(e.getMessage().endsWith("); use the copy saved as lesions.last.zip or retrain the model."), e.getMessage());
+		assertTrue(e.getMessage().endsWith("); use the copy saved as lesions.last.zip or retrain the model"), e.getMessage());
 	}
 
 	@Test
@@ -158,35 +158,35 @@ class ModelBundleBadFileTest {
 		int weightsData = 30 + "weights.params".length() + 5; // after the local header and the first deflate block header
 		damaged[weightsData + 100] ^= 0x10;
 		ModelFileException e = refused(Problem.DAMAGED, damaged);
-		assertEquals("Model file " + file + " is damaged (truncated or corrupted: 'weights.params' fails its CRC check); " + restore, e.getMessage());
+		assertEquals("model file " + file + " is damaged (truncated or corrupted: 'weights.params' fails its CRC check); " + restore, e.getMessage());
 	}
 
 	@Test
 	void weightsThatDoNotMatchTheirChecksum() throws IOException {
 		byte[] other = ModelBundleTest.randomBytes(2000, 12); // same length, valid CRC, other bytes
 		ModelFileException e = refused(Problem.DAMAGED, validWith(Map.of("weights.params", other)));
-		assertEquals("Model file " + file + " is damaged (truncated or corrupted: the weights do not match their checksum in model.json); " + restore, e.getMessage());
+		assertEquals("model file " + file + " is damaged (truncated or corrupted: the weights do not match their checksum in model.json); " + restore, e.getMessage());
 	}
 
 	@Test
 	void weightsOfAnotherSizeThanModelJsonSays() throws IOException {
 		ModelFileException e = refused(Problem.DAMAGED, validWith(Map.of("weights.params", new byte[1999])));
-		assertEquals("Model file " + file + " is damaged (truncated or corrupted: weights.params has 1999 bytes but model.json says 2000); " + restore, e.getMessage());
+		assertEquals("model file " + file + " is damaged (truncated or corrupted: weights.params has 1999 bytes but model.json says 2000); " + restore, e.getMessage());
 	}
 
 	@Test
 	void missingWeightsOrListedTextEntry() throws IOException {
 		ModelFileException e = refused(Problem.DAMAGED, validWith(Collections.singletonMap("weights.params", null)));
-		assertEquals("Model file " + file + " is damaged (truncated or corrupted: no weights.params entry); " + restore, e.getMessage());
+		assertEquals("model file " + file + " is damaged (truncated or corrupted: no weights.params entry); " + restore, e.getMessage());
 		e = refused(Problem.DAMAGED, validWith(Collections.singletonMap("history.csv", null)));
-		assertEquals("Model file " + file + " is damaged (truncated or corrupted: the text entry 'history.csv' listed in model.json is missing); " + restore,
+		assertEquals("model file " + file + " is damaged (truncated or corrupted: the text entry 'history.csv' listed in model.json is missing); " + restore,
 				e.getMessage());
 	}
 
 	@Test
 	void textEntryThatIsNotUtf8() throws IOException {
 		ModelFileException e = refused(Problem.DAMAGED, validWith(Map.of("history.csv", new byte[] { 'a', (byte) 0xC3, (byte) 0x28 })));
-		assertEquals("Model file " + file + " is damaged (truncated or corrupted: 'history.csv' is not UTF-8 text); " + restore, e.getMessage());
+		assertEquals("model file " + file + " is damaged (truncated or corrupted: 'history.csv' is not UTF-8 text); " + restore, e.getMessage());
 	}
 
 	@Test
@@ -221,8 +221,8 @@ class ModelBundleBadFileTest {
 	@Test
 	void modelJsonThatIsNotJson() throws IOException {
 		ModelFileException e = refused(Problem.DAMAGED, validWith(Map.of("model.json", "{\"format\": \"lesionseg-unet-model\", ".getBytes(UTF_8))));
-		assertTrue(e.getMessage().startsWith("Model file " + file + " has a model.json that is not valid JSON ("), e.getMessage());
-		assertTrue(e.getMessage().endsWith("); was it edited by hand? Restore it from a backup or retrain the model."), e.getMessage());
+		assertTrue(e.getMessage().startsWith("model file " + file + " has a model.json that is not valid JSON ("), e.getMessage());
+		assertTrue(e.getMessage().endsWith("); was it edited by hand? Restore it from a backup or retrain the model"), e.getMessage());
 		refused(Problem.DAMAGED, validWith(Map.of("model.json", new byte[] { '{', (byte) 0xFF, '}' }))); // not UTF-8
 		// deeply nested JSON must not overflow the stack
 		refused(Problem.DAMAGED, validWith(Map.of("model.json", "[".repeat(1_000_000).getBytes(UTF_8))));
@@ -235,7 +235,7 @@ class ModelBundleBadFileTest {
 		ModelFileException e = refused(Problem.UNSAFE,
 			validWith(Map.of("model.json", ("{\"format\": \"lesionseg-unet-model\", \"x\": " + deep + "}").getBytes(UTF_8))));
 		assertTrue(e.getMessage().contains("nested more than 64 levels deep"), e.getMessage());
-		assertEquals(4, ModelFileReader.nestingDepth("{\"a\": \"[[[{\\\"\", \"b\": [1, {\"c\": []}]}"), "brackets in strings do not count");
+		assertEquals(4, ModelBundleReader.nestingDepth("{\"a\": \"[[[{\\\"\", \"b\": [1, {\"c\": []}]}"), "brackets in strings do not count");
 	}
 
 	@Test
@@ -243,7 +243,7 @@ class ModelBundleBadFileTest {
 		JsonObject meta = validMetadata();
 		meta.addProperty("format_version", 2);
 		ModelFileException e = refused(Problem.NEWER_VERSION, withMetadata(meta));
-		assertEquals("Model file " + file + " was written by a newer version (format 2, this plugin reads up to 1); update the plugin.", e.getMessage());
+		assertEquals("model file " + file + " was written by a newer version (format 2, this plugin reads up to 1); update the plugin", e.getMessage());
 		meta.add("format_version", JsonParser.parseString("123456789012345678901234567890"));
 		e = refused(Problem.NEWER_VERSION, withMetadata(meta));
 		assertTrue(e.getMessage().contains("(format 123456789012..., this plugin reads up to 1)"), e.getMessage());
@@ -270,8 +270,8 @@ class ModelBundleBadFileTest {
 			else
 				meta.add(c[0], JsonParser.parseString(c[1]));
 			ModelFileException e = refused(Problem.DAMAGED, withMetadata(meta));
-			assertEquals("Model file " + file + " has a model.json whose '" + c[0] + "' is missing or not " + c[2]
-					+ "; was it edited by hand? Restore it from a backup or retrain the model.", e.getMessage(), Arrays.toString(c));
+			assertEquals("model file " + file + " has a model.json whose '" + c[0] + "' is missing or not " + c[2]
+					+ "; was it edited by hand? Restore it from a backup or retrain the model", e.getMessage(), Arrays.toString(c));
 		}
 	}
 
@@ -288,7 +288,7 @@ class ModelBundleBadFileTest {
 		JsonObject meta = validMetadata();
 		meta.addProperty("weights_bytes", 5_000_000_000L);
 		ModelFileException e = refused(Problem.TOO_LARGE, withMetadata(meta));
-		assertEquals("Model file " + file + " declares 5000000000 bytes of weights, more than this plugin can load (at most 2147483639); it is damaged or was not made by this plugin.",
+		assertEquals("model file " + file + " declares 5000000000 bytes of weights, more than this plugin can load (at most 2147483639); it is damaged or was not made by this plugin",
 				e.getMessage());
 	}
 
@@ -301,8 +301,8 @@ class ModelBundleBadFileTest {
 		for (String[] c : cases) {
 			RawZip zip = RawZip.copyOf(valid).add(c[0], "evil");
 			ModelFileException e = refused(Problem.UNSAFE, zip.toBytes());
-			assertEquals("Model file " + file + " contains an unsafe entry name " + EntryNames.quote(c[0]) + " (" + c[1]
-					+ "); refusing to open it: it was not made by this plugin.", e.getMessage(), c[0]);
+			assertEquals("model file " + file + " contains an unsafe entry name " + EntryNames.quote(c[0]) + " (" + c[1]
+					+ "); refusing to open it: it was not made by this plugin", e.getMessage(), c[0]);
 		}
 	}
 
@@ -310,7 +310,7 @@ class ModelBundleBadFileTest {
 	void duplicateEntries() throws IOException {
 		RawZip zip = RawZip.copyOf(valid).add("model.json", "{\"format\":\"lesionseg-unet-model\",\"format_version\":1}");
 		ModelFileException e = refused(Problem.UNSAFE, zip.toBytes());
-		assertEquals("Model file " + file + " contains the entry 'model.json' twice; refusing to open it: it was not made by this plugin.", e.getMessage());
+		assertEquals("model file " + file + " contains the entry 'model.json' twice; refusing to open it: it was not made by this plugin", e.getMessage());
 		refused(Problem.UNSAFE, RawZip.copyOf(valid).add("weights.params", new byte[2000]).toBytes());
 	}
 
@@ -319,8 +319,8 @@ class ModelBundleBadFileTest {
 		// valid JSON of 5 MB: refused from its declared size before it is read
 		String big = "{\"format\":\"lesionseg-unet-model\",\"padding\":\"" + "x".repeat(5 << 20) + "\"}";
 		ModelFileException e = refused(Problem.TOO_LARGE, validWith(Map.of("model.json", big.getBytes(UTF_8))));
-		assertEquals("Model file " + file + " has an entry 'model.json' of " + big.length()
-				+ " bytes, more than this plugin accepts (at most 4194304); it is damaged or was not made by this plugin.", e.getMessage());
+		assertEquals("model file " + file + " has an entry 'model.json' of " + big.length()
+				+ " bytes, more than this plugin accepts (at most 4194304); it is damaged or was not made by this plugin", e.getMessage());
 	}
 
 	@Test
@@ -328,8 +328,8 @@ class ModelBundleBadFileTest {
 		RawZip zip = RawZip.copyOf(valid);
 		zip.entry("history.csv").size = 100L << 20; // claims 100 MB
 		ModelFileException e = refused(Problem.TOO_LARGE, zip.toBytes());
-		assertEquals("Model file " + file + " has an entry 'history.csv' of 104857600 bytes, more than this plugin accepts (at most 67108864); "
-				+ "it is damaged or was not made by this plugin.", e.getMessage());
+		assertEquals("model file " + file + " has an entry 'history.csv' of 104857600 bytes, more than this plugin accepts (at most 67108864); "
+				+ "it is damaged or was not made by this plugin", e.getMessage());
 	}
 
 	@Test
@@ -365,7 +365,7 @@ class ModelBundleBadFileTest {
 		history.compressedSize = history.data.length;
 		history.size = 100;
 		ModelFileException e = refused(Problem.DAMAGED, zip.toBytes());
-		assertEquals("Model file " + file + " is damaged (truncated or corrupted: 'history.csv' holds more data than its header says); " + restore, e.getMessage());
+		assertEquals("model file " + file + " is damaged (truncated or corrupted: 'history.csv' holds more data than its header says); " + restore, e.getMessage());
 	}
 
 	@Test
@@ -377,8 +377,8 @@ class ModelBundleBadFileTest {
 		RawZip.Entry bomb = new RawZip.Entry("history.csv", zeros, RawZip.DEFLATED);
 		zip.entries.set(zip.entries.indexOf(history), bomb);
 		ModelFileException e = refused(Problem.UNSAFE, zip.toBytes());
-		assertEquals("Model file " + file + " has an entry 'history.csv' that expands to more than 100 times its stored size (a decompression bomb?); "
-				+ "refusing to open it: it was not made by this plugin.", e.getMessage());
+		assertEquals("model file " + file + " has an entry 'history.csv' that expands to more than 100 times its stored size (a decompression bomb?); "
+				+ "refusing to open it: it was not made by this plugin", e.getMessage());
 
 		// the weights: model.json agrees with the bomb's size, so only the ratio stops it
 		JsonObject meta = validMetadata();

@@ -189,7 +189,7 @@ class ModelBundleFuzzTest {
 			byte[] weights = new byte[weightSizes[i]];
 			random.nextBytes(weights);
 			Path base = dir.resolve("base" + i + ".zip");
-			ModelFileWriter.write(base, meta, out -> out.write(weights), texts, CREATED);
+			ModelBundleWriter.write(base, meta, out -> out.write(weights), texts, CREATED);
 			baseFiles.add(Files.readAllBytes(base));
 			baseContents.add(new Content(ModelBundle.read(base)));
 		}

@@ -42,7 +42,8 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 
 /**
- * Reads a model file defensively: the file may be truncated, corrupted, made by another tool or crafted.
+ * Reads a {@link ModelBundle} (the zip format of model files) defensively: the file may be truncated, corrupted,
+ * made by another tool or crafted.
  * <p>
  * It uses {@link ZipFile} (the central directory at the end of the archive is the one source of entry
  * names and sizes), never extracts anything to disk and reads only the entries it knows: model.json,
@@ -50,7 +51,7 @@ import com.google.gson.JsonPrimitive;
  * counter that stops at a limit of our own, whatever sizes the archive declares, and checks the
  * expansion ratio, the declared size and the CRC. Whatever goes wrong becomes a {@link ModelFileException}.
  */
-final class ModelFileReader {
+final class ModelBundleReader {
 
 	/** Below this many expanded bytes any compression ratio is accepted: small files can compress well. */
 	static final long RATIO_GRACE_BYTES = 1 << 20;
@@ -79,7 +80,7 @@ final class ModelFileReader {
 	private final Path file;
 	private long fileSize;
 
-	ModelFileReader(Path file) {
+	ModelBundleReader(Path file) {
 		this.file = Objects.requireNonNull(file, "file");
 	}
 
@@ -91,13 +92,13 @@ final class ModelFileReader {
 		} catch (ModelFileException e) {
 			throw e;
 		} catch (AccessDeniedException e) {
-			throw new ModelFileException(Problem.UNREADABLE, "Model file " + file + " cannot be read (permission denied); check the file's permissions.", e);
+			throw new ModelFileException(Problem.UNREADABLE, "model file " + file + " cannot be read (permission denied); check the file's permissions", e);
 		} catch (ZipException | EOFException | RuntimeException | InternalError e) {
 			// java.util.zip reports malformed archives with all of these (also IllegalArgumentException,
 			// IndexOutOfBoundsException, ... on crafted headers); InternalError comes from zlib on broken streams.
 			throw damaged(describe(e), e);
 		} catch (IOException e) {
-			throw new ModelFileException(Problem.UNREADABLE, "Model file " + file + " could not be read (" + describe(e) + "); check the disk and that no other program is writing the file.", e);
+			throw new ModelFileException(Problem.UNREADABLE, "model file " + file + " could not be read (" + describe(e) + "); check the disk and that no other program is writing the file", e);
 		}
 	}
 
@@ -105,29 +106,29 @@ final class ModelFileReader {
 
 	private void checkIsNonEmptyZipFile() {
 		if (Files.isDirectory(file))
-			throw new ModelFileException(Problem.NOT_A_FILE, "Model file " + file + " is a folder, not a model file; choose the model's .zip file.");
+			throw new ModelFileException(Problem.NOT_A_FILE, "model file " + file + " is a folder, not a model file; choose the model's .zip file");
 		if (!Files.exists(file))
-			throw new ModelFileException(Problem.NOT_FOUND, "Model file " + file + " does not exist; check the folder and the file name.");
+			throw new ModelFileException(Problem.NOT_FOUND, "model file " + file + " does not exist; check the folder and the file name");
 		if (!Files.isRegularFile(file))
-			throw new ModelFileException(Problem.NOT_A_FILE, "Model file " + file + " is not a regular file; choose the model's .zip file.");
+			throw new ModelFileException(Problem.NOT_A_FILE, "model file " + file + " is not a regular file; choose the model's .zip file");
 		byte[] head;
 		try (InputStream in = Files.newInputStream(file)) {
 			fileSize = Files.size(file);
 			head = in.readNBytes(4);
 		} catch (AccessDeniedException e) {
-			throw new ModelFileException(Problem.UNREADABLE, "Model file " + file + " cannot be read (permission denied); check the file's permissions.", e);
+			throw new ModelFileException(Problem.UNREADABLE, "model file " + file + " cannot be read (permission denied); check the file's permissions", e);
 		} catch (NoSuchFileException e) {
-			throw new ModelFileException(Problem.NOT_FOUND, "Model file " + file + " does not exist; check the folder and the file name.", e);
+			throw new ModelFileException(Problem.NOT_FOUND, "model file " + file + " does not exist; check the folder and the file name", e);
 		} catch (IOException e) {
-			throw new ModelFileException(Problem.UNREADABLE, "Model file " + file + " could not be read (" + describe(e) + "); check the disk and the file's permissions.", e);
+			throw new ModelFileException(Problem.UNREADABLE, "model file " + file + " could not be read (" + describe(e) + "); check the disk and the file's permissions", e);
 		}
 		if (head.length == 0)
-			throw new ModelFileException(Problem.EMPTY, "Model file " + file + " is empty (0 bytes), probably from an interrupted save; " + remedy() + ".");
+			throw new ModelFileException(Problem.EMPTY, "model file " + file + " is empty (0 bytes), probably from an interrupted save; " + remedy());
 		if (Arrays.equals(head, LOCAL_HEADER_MAGIC) || Arrays.equals(head, EMPTY_ARCHIVE_MAGIC))
 			return;
 		if (head.length < 4 && Arrays.equals(head, Arrays.copyOf(LOCAL_HEADER_MAGIC, head.length)))
 			throw damaged("only " + head.length + " bytes long", null);
-		throw new ModelFileException(Problem.NOT_A_ZIP, file + " is not a model file (not a zip archive); choose a .zip model saved by UNet Segmentation.");
+		throw new ModelFileException(Problem.NOT_A_ZIP, file + " is not a model file (not a zip archive); choose a .zip model saved by UNet Segmentation");
 	}
 
 	// ---- the archive --------------------------------------------------------------------------------
@@ -185,11 +186,11 @@ final class ModelFileReader {
 			String name = entry.getName();
 			String reason = EntryNames.unsafeReason(name);
 			if (reason != null)
-				throw new ModelFileException(Problem.UNSAFE, "Model file " + file + " contains an unsafe entry name " + EntryNames.quote(name) + " (" + reason
-						+ "); refusing to open it: it was not made by this plugin.");
+				throw new ModelFileException(Problem.UNSAFE, "model file " + file + " contains an unsafe entry name " + EntryNames.quote(name) + " (" + reason
+						+ "); refusing to open it: it was not made by this plugin");
 			if (byName.put(name, entry) != null)
-				throw new ModelFileException(Problem.UNSAFE, "Model file " + file + " contains the entry " + EntryNames.quote(name)
-						+ " twice; refusing to open it: it was not made by this plugin.");
+				throw new ModelFileException(Problem.UNSAFE, "model file " + file + " contains the entry " + EntryNames.quote(name)
+						+ " twice; refusing to open it: it was not made by this plugin");
 		}
 		return byName;
 	}
@@ -248,13 +249,13 @@ final class ModelFileReader {
 			root = JsonParser.parseString(text);
 		} catch (RuntimeException e) {
 			// The CRC was right, so the file is as written: edited by hand or written by another tool.
-			throw new ModelFileException(Problem.DAMAGED, "Model file " + file + " has a " + ModelBundle.METADATA_ENTRY + " that is not valid JSON (" + describe(e)
-					+ "); was it edited by hand? " + capitalize(remedy()) + ".", e);
+			throw new ModelFileException(Problem.DAMAGED, "model file " + file + " has a " + ModelBundle.METADATA_ENTRY + " that is not valid JSON (" + describe(e)
+					+ "); was it edited by hand? " + capitalize(remedy()), e);
 		}
 		// Gson parses deep nesting without recursion, but copying or mapping the tree recurses once per level
 		if (nestingDepth(text) > MAX_JSON_NESTING)
-			throw new ModelFileException(Problem.UNSAFE, "Model file " + file + " has a " + ModelBundle.METADATA_ENTRY + " nested more than " + MAX_JSON_NESTING
-					+ " levels deep; refusing to open it: it was not made by this plugin.");
+			throw new ModelFileException(Problem.UNSAFE, "model file " + file + " has a " + ModelBundle.METADATA_ENTRY + " nested more than " + MAX_JSON_NESTING
+					+ " levels deep; refusing to open it: it was not made by this plugin");
 		if (!root.isJsonObject())
 			throw new ModelFileException(Problem.NOT_A_MODEL, file + " is a zip file but not a UNet Segmentation model (its " + ModelBundle.METADATA_ENTRY
 					+ " is not a JSON object); was it made by another tool?");
@@ -297,8 +298,8 @@ final class ModelFileReader {
 		if (version == null)
 			throw badKey(ModelBundle.KEY_FORMAT_VERSION, "a whole number");
 		if (version.length() > 9 || Integer.parseInt(version) > ModelBundle.FORMAT_VERSION)
-			throw new ModelFileException(Problem.NEWER_VERSION, "Model file " + file + " was written by a newer version (format "
-					+ (version.length() > 12 ? version.substring(0, 12) + "..." : version) + ", this plugin reads up to " + ModelBundle.FORMAT_VERSION + "); update the plugin.");
+			throw new ModelFileException(Problem.NEWER_VERSION, "model file " + file + " was written by a newer version (format "
+					+ (version.length() > 12 ? version.substring(0, 12) + "..." : version) + ", this plugin reads up to " + ModelBundle.FORMAT_VERSION + "); update the plugin");
 		int parsed = Integer.parseInt(version);
 		if (parsed < 1)
 			throw badKey(ModelBundle.KEY_FORMAT_VERSION, "a whole number from 1");
@@ -317,8 +318,8 @@ final class ModelFileReader {
 		if (literal == null)
 			throw badKey(ModelBundle.KEY_WEIGHTS_BYTES, "a whole number");
 		if (literal.length() > 18 || Long.parseLong(literal) > ModelBundle.MAX_WEIGHTS_BYTES)
-			throw new ModelFileException(Problem.TOO_LARGE, "Model file " + file + " declares " + (literal.length() > 18 ? "more than 10^18" : literal)
-					+ " bytes of weights, more than this plugin can load (at most " + ModelBundle.MAX_WEIGHTS_BYTES + "); it is damaged or was not made by this plugin.");
+			throw new ModelFileException(Problem.TOO_LARGE, "model file " + file + " declares " + (literal.length() > 18 ? "more than 10^18" : literal)
+					+ " bytes of weights, more than this plugin can load (at most " + ModelBundle.MAX_WEIGHTS_BYTES + "); it is damaged or was not made by this plugin");
 		return Long.parseLong(literal);
 	}
 
@@ -384,22 +385,22 @@ final class ModelFileReader {
 	// ---- messages -----------------------------------------------------------------------------------
 
 	private ModelFileException badKey(String key, String expected) {
-		return new ModelFileException(Problem.DAMAGED, "Model file " + file + " has a " + ModelBundle.METADATA_ENTRY + " whose '" + key + "' is missing or not "
-				+ expected + "; was it edited by hand? " + capitalize(remedy()) + ".");
+		return new ModelFileException(Problem.DAMAGED, "model file " + file + " has a " + ModelBundle.METADATA_ENTRY + " whose '" + key + "' is missing or not "
+				+ expected + "; was it edited by hand? " + capitalize(remedy()));
 	}
 
 	private ModelFileException damaged(String detail, Throwable cause) {
-		return new ModelFileException(Problem.DAMAGED, "Model file " + file + " is damaged (truncated or corrupted: " + detail + "); " + remedy() + ".", cause);
+		return new ModelFileException(Problem.DAMAGED, "model file " + file + " is damaged (truncated or corrupted: " + detail + "); " + remedy(), cause);
 	}
 
 	private ModelFileException tooLarge(String entryName, long size, long limit) {
-		return new ModelFileException(Problem.TOO_LARGE, "Model file " + file + " has an entry " + EntryNames.quote(entryName) + " of " + size
-				+ " bytes, more than this plugin accepts (at most " + limit + "); it is damaged or was not made by this plugin.");
+		return new ModelFileException(Problem.TOO_LARGE, "model file " + file + " has an entry " + EntryNames.quote(entryName) + " of " + size
+				+ " bytes, more than this plugin accepts (at most " + limit + "); it is damaged or was not made by this plugin");
 	}
 
 	private ModelFileException bomb(String entryName) {
-		return new ModelFileException(Problem.UNSAFE, "Model file " + file + " has an entry " + EntryNames.quote(entryName) + " that expands to more than "
-				+ MAX_EXPANSION_RATIO + " times its stored size (a decompression bomb?); refusing to open it: it was not made by this plugin.");
+		return new ModelFileException(Problem.UNSAFE, "model file " + file + " has an entry " + EntryNames.quote(entryName) + " that expands to more than "
+				+ MAX_EXPANSION_RATIO + " times its stored size (a decompression bomb?); refusing to open it: it was not made by this plugin");
 	}
 
 	/** What to do about a damaged file: point at the other copy when there is one. */

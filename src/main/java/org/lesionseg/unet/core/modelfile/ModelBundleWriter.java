@@ -2,18 +2,11 @@ package org.lesionseg.unet.core.modelfile;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -21,33 +14,26 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import org.lesionseg.unet.core.io.AtomicFiles;
+import org.lesionseg.unet.core.io.Json;
 import org.lesionseg.unet.core.modelfile.ModelFileException.Problem;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 /**
- * Writes a model file so that a crash, a full disk or a failing weights writer never leaves a half
- * written file under the target name: everything goes to a hidden temporary file in the same folder,
- * is forced to the disk, and only then renamed over the target in one step.
+ * Writes a {@link ModelBundle} (the zip format of model files) through {@link AtomicFiles}, so that a crash, a
+ * full disk or a failing weights writer never leaves a half written file under the target name. model.json is
+ * written with {@link Json#GSON} (pretty, for people; NaN and infinities kept, e.g. a diverged loss).
  */
-final class ModelFileWriter {
+final class ModelBundleWriter {
 
-	/** Pretty JSON (people read model.json); NaN and infinities are kept, e.g. a diverged loss. */
-	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
-
-	/** Temporary names keep at most this much of the target name, so they stay within file name limits. */
-	private static final int MAX_NAME_IN_TEMP = 100;
-
-	private ModelFileWriter() {}
+	private ModelBundleWriter() {}
 
 	static void write(Path target, JsonObject metadata, WeightsWriter weights, Map<String, String> textEntries) {
 		write(target, metadata, weights, textEntries, Instant.now());
@@ -65,46 +51,28 @@ final class ModelFileWriter {
 		try {
 			Files.createDirectories(folder);
 		} catch (IOException e) {
-			throw new ModelFileException(Problem.WRITE_FAILED, "Could not create the folder " + folder + " for the model file (" + ModelFileReader.describe(e)
-					+ "); check the path and your write permission.", e);
+			throw new ModelFileException(Problem.WRITE_FAILED, "could not create the folder " + folder + " for the model file (" + ModelBundleReader.describe(e)
+					+ "); check the path and your write permission", e);
 		}
 		if (Files.isDirectory(absolute))
-			throw new ModelFileException(Problem.WRITE_FAILED, "Cannot save the model as " + target + ": it is a folder; choose a file name ending in .zip.");
+			throw new ModelFileException(Problem.WRITE_FAILED, "cannot save the model as " + target + ": it is a folder; choose a file name ending in .zip");
 
 		boolean targetExisted = Files.exists(absolute);
-		Path temp = null;
-		boolean moved = false;
+		JsonObject callerMetadata = metadata == null ? new JsonObject() : metadata;
 		try {
-			FileChannel channel = null;
-			for (int attempt = 0; channel == null; attempt++) {
-				Path candidate = folder.resolve(temporaryName(absolute.getFileName().toString()));
-				try {
-					channel = FileChannel.open(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-					temp = candidate;
-				} catch (FileAlreadyExistsException e) {
-					if (attempt >= 20)
-						throw e;
-				}
-			}
-			writeArchive(channel, metadata == null ? new JsonObject() : metadata, weights, texts, created);
-			moveOver(temp, absolute);
-			moved = true;
+			AtomicFiles.writeOrThrow(absolute, out -> writeArchive(out, callerMetadata, weights, texts, created));
 		} catch (IOException e) {
-			String reason = e instanceof AccessDeniedException ? "permission denied" : ModelFileReader.describe(e);
-			throw new ModelFileException(Problem.WRITE_FAILED, "Could not save the model to " + target + " (" + reason + "); check free disk space and write permission"
-					+ (targetExisted ? "; the previous file is unchanged." : "."), e);
-		} finally {
-			if (!moved && temp != null)
-				deleteQuietly(temp);
+			String reason = e instanceof AccessDeniedException ? "permission denied" : ModelBundleReader.describe(e);
+			throw new ModelFileException(Problem.WRITE_FAILED, "could not save the model to " + target + " (" + reason + "); check free disk space and write permission"
+					+ (targetExisted ? "; the previous file is unchanged" : ""), e);
 		}
-		syncFolder(folder);
 	}
 
 	/** Validates names and encodes the texts once, before anything is written. */
 	private static Map<String, byte[]> encodedTextEntries(Map<String, String> textEntries) {
 		Map<String, byte[]> encoded = new LinkedHashMap<>();
-		if (textEntries.size() > ModelFileReader.MAX_TEXT_ENTRIES)
-			throw new IllegalArgumentException("at most " + ModelFileReader.MAX_TEXT_ENTRIES + " text entries, got " + textEntries.size());
+		if (textEntries.size() > ModelBundleReader.MAX_TEXT_ENTRIES)
+			throw new IllegalArgumentException("at most " + ModelBundleReader.MAX_TEXT_ENTRIES + " text entries, got " + textEntries.size());
 		long total = 0;
 		for (Map.Entry<String, String> entry : textEntries.entrySet()) {
 			String name = entry.getKey();
@@ -115,8 +83,8 @@ final class ModelFileWriter {
 			if (bytes.length > ModelBundle.MAX_TEXT_ENTRY_BYTES)
 				throw new IllegalArgumentException("text entry " + name + " has " + bytes.length + " bytes, at most " + ModelBundle.MAX_TEXT_ENTRY_BYTES + " are allowed");
 			total += bytes.length;
-			if (total > ModelFileReader.MAX_TOTAL_TEXT_BYTES)
-				throw new IllegalArgumentException("text entries have more than " + ModelFileReader.MAX_TOTAL_TEXT_BYTES + " bytes together");
+			if (total > ModelBundleReader.MAX_TOTAL_TEXT_BYTES)
+				throw new IllegalArgumentException("text entries have more than " + ModelBundleReader.MAX_TOTAL_TEXT_BYTES + " bytes together");
 			encoded.put(name, bytes);
 		}
 		return encoded;
@@ -127,12 +95,10 @@ final class ModelFileWriter {
 	 * texts. Weights are stored without compression: trained float weights barely compress, this is
 	 * faster both ways, and their expansion ratio stays far below the reader's bomb limit.
 	 */
-	private static void writeArchive(FileChannel channel, JsonObject callerMetadata, WeightsWriter weights, Map<String, byte[]> texts, Instant created)
+	private static void writeArchive(OutputStream out, JsonObject callerMetadata, WeightsWriter weights, Map<String, byte[]> texts, Instant created)
 			throws IOException {
 		LocalDateTime entryTime = LocalDateTime.ofInstant(created, ZoneOffset.UTC); // no time zone in the bytes
-		try (FileChannel ch = channel;
-				BufferedOutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-				ZipOutputStream zip = new ZipOutputStream(buffered, UTF_8)) {
+		try (ZipOutputStream zip = new ZipOutputStream(out, UTF_8)) {
 			zip.setLevel(Deflater.NO_COMPRESSION);
 			zip.putNextEntry(newEntry(ModelBundle.WEIGHTS_ENTRY, entryTime));
 			WeightsSink sink = new WeightsSink(zip);
@@ -142,12 +108,10 @@ final class ModelFileWriter {
 
 			zip.setLevel(Deflater.DEFAULT_COMPRESSION);
 			JsonObject metadata = withFormatKeys(callerMetadata, created, ModelBundle.hex(sink.sha256.digest()), sink.count, texts);
-			putEntry(zip, newEntry(ModelBundle.METADATA_ENTRY, entryTime), GSON.toJson(metadata).getBytes(UTF_8));
+			putEntry(zip, newEntry(ModelBundle.METADATA_ENTRY, entryTime), Json.GSON.toJson(metadata).getBytes(UTF_8));
 			for (Map.Entry<String, byte[]> text : texts.entrySet())
 				putEntry(zip, newEntry(text.getKey(), entryTime), text.getValue());
 			zip.finish();
-			buffered.flush();
-			ch.force(true);
 		}
 	}
 
@@ -178,37 +142,6 @@ final class ModelFileWriter {
 		zip.putNextEntry(entry);
 		zip.write(bytes);
 		zip.closeEntry();
-	}
-
-	/** ".model.zip.tmp-1a2b3c4d": hidden, in the same folder (so the rename is atomic), clearly ours. */
-	static String temporaryName(String targetName) {
-		String base = targetName.length() > MAX_NAME_IN_TEMP ? targetName.substring(0, MAX_NAME_IN_TEMP) : targetName;
-		return "." + base + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
-	}
-
-	private static void moveOver(Path temp, Path target) throws IOException {
-		try {
-			Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-		} catch (AtomicMoveNotSupportedException e) {
-			Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-		}
-	}
-
-	/** Makes the rename itself durable where the system allows it (Linux, macOS; not Windows). */
-	private static void syncFolder(Path folder) {
-		try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-			channel.force(true);
-		} catch (IOException | RuntimeException e) {
-			// Not supported here: the file itself was already forced, which is what matters most.
-		}
-	}
-
-	private static void deleteQuietly(Path temp) {
-		try {
-			Files.deleteIfExists(temp);
-		} catch (IOException e) {
-			// Nothing more we can do; the name starts with '.' and says it is temporary.
-		}
 	}
 
 	/**
@@ -246,8 +179,8 @@ final class ModelFileWriter {
 			if (finished)
 				throw new IOException("the weights writer wrote after it returned");
 			if (count + len > ModelBundle.MAX_WEIGHTS_BYTES)
-				throw new ModelFileException(Problem.TOO_LARGE, "The weights have more than " + ModelBundle.MAX_WEIGHTS_BYTES
-						+ " bytes, more than a model file can hold; use a smaller network.");
+				throw new ModelFileException(Problem.TOO_LARGE, "the weights have more than " + ModelBundle.MAX_WEIGHTS_BYTES
+						+ " bytes, more than a model file can hold; use a smaller network");
 		}
 
 		/** Called after the writer returns; an empty weights file means the writer did nothing. */
