@@ -70,7 +70,7 @@ public final class UnetCli {
 		try {
 			switch (command) {
 				case "train":
-					return help ? usage(TRAIN_HELP) : train(new Args(command, rest, flags("resume", "quiet", "no-augment")));
+					return help ? usage(TRAIN_HELP) : train(new Args(command, rest, flags("resume", "quiet", "no-augment", "centered")));
 				case "predict":
 					return help ? usage(PREDICT_HELP) : predict(new Args(command, rest, flags("fill-holes", "no-probability", "no-mask", "no-rois")));
 				case "evaluate":
@@ -78,7 +78,7 @@ public final class UnetCli {
 				case "info":
 					return help ? usage(INFO_HELP) : info(new Args(command, rest, flags()));
 				case "demo":
-					return help ? usage(Demo.HELP) : new Demo(out).run(new Args(command, rest, flags("quick")));
+					return help ? usage(Demo.HELP) : new Demo(out).run(new Args(command, rest, flags("quick", "centered")));
 				case "bench":
 					return help ? usage(Bench.HELP) : new Bench(out).run(new Args(command, rest, flags()));
 				default:
@@ -123,6 +123,7 @@ public final class UnetCli {
 			s.momentum = (float) a.number("momentum", 0);
 		if (a.has("weight-decay"))
 			s.weightDecay = (float) a.number("weight-decay", 0);
+		s.centered = a.flag("centered");
 		s.scheduler = a.string("scheduler", s.scheduler);
 		s.imageSize = a.integer("image-size", s.imageSize);
 		s.inputMode = a.string("input-mode", s.inputMode);
@@ -370,7 +371,7 @@ public final class UnetCli {
 		"  bench     speed and memory of training and inference side by side with the PyTorch reference; data path, tiling, memory");
 
 	static final String TRAIN_HELP = String.join("\n", "usage: unet train --images DIR --masks DIR --model FILE.zip [options]", "",
-		"data:     --pairing by_name|sorted (by_name)  --mask-policy strict|threshold_half  --normalization scale_01|minmax|zscore|none",
+		"data:     --pairing by_name|sorted (by_name)  --mask-policy strict|threshold_half  --normalization scale01|minmax|zscore|none",
 		"          --val-fraction 0.2  --test-fraction 0.2  --group-by REGEX (first group = patient)  --seed 42",
 		"network:  --depth 4  --base-features 64  --dropout 0  --init kaiming|pytorch  --initial-model FILE.zip (fine-tune)",
 		"input:    --image-size 256  --input-mode resize|patch  --patch-foreground 0.5 (share of lesion-centred patches)",
@@ -378,7 +379,7 @@ public final class UnetCli {
 		"          brightness=0.2,contrast=0.2,gamma=0.2,noise=0.02  --no-augment  --loader-threads 2",
 		"training: --epochs 20  --batch-size 16  --learning-rate 1e-4  --loss " + String.join("|", Losses.names()) + " (bce_dice)",
 		"          --loss-params alpha=0.3,beta=0.7  --optimizer sgd|momentum|nesterov|adagrad|rmsprop|adam|adamw|adadelta (adam)",
-		"          --momentum 0.9  --weight-decay 0  --scheduler constant|step:size=10,gamma=0.1|exponential:gamma=0.95|",
+		"          --momentum M  --weight-decay D (the optimizer's defaults)  --centered (rmsprop)  --scheduler constant|step:size=10,gamma=0.1|exponential:gamma=0.95|",
 		"          cosine:warmup=1,min=0|cyclic:base=1e-5,max=1e-3,half=2|plateau:factor=0.5,patience=3",
 		"          --patience 0 (early stop)  --device auto|cpu|gpu|gpu:N  --resume  --report DIR  --quiet",
 		"The best model (by pooled validation Dice) goes to --model; FILE.last.zip keeps the last epoch for --resume.");
