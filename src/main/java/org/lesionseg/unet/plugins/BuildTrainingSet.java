@@ -1,11 +1,13 @@
 package org.lesionseg.unet.plugins;
 
 import java.io.File;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import org.lesionseg.unet.workflow.BuildTrainingSetRequest;
+import org.lesionseg.unet.workflow.TrainingSetJob;
+import org.lesionseg.unet.workflow.options.BuildTrainingSetOptions;
+import org.lesionseg.unet.workflow.options.Option;
 import org.scijava.command.Command;
 import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
@@ -45,25 +47,31 @@ public class BuildTrainingSet extends UNetCommand {
 	@Parameter(label = "Replace existing", persist = false, description = "Replace slices of the same name already in the set; otherwise they stop the command")
 	private boolean replace_existing = false;
 
-	private List<String> added = new ArrayList<>();
+	private List<String> added = Collections.emptyList();
 
 	@Override
 	protected boolean usesEngine() {
 		return false;
 	}
 
+	/** The fields as the registry reads them, and the request they make. */
+	BuildTrainingSetRequest request(ImagePlus imp) {
+		return BuildTrainingSetRequest.of(BuildTrainingSetOptions.SET.parse(MacroKeys.values(this, BuildTrainingSetOptions.SET), Option.Where.FIJI),
+			TrainingSetPlanes.folderOf(imp));
+	}
+
 	@Override
 	protected void execute() {
 		ImagePlus imp = OpenImages.givenOrCurrent(image);
-		Path folder = Inputs.required(output_folder, "output_folder", "the training set folder");
-		TrainingSetFolder set = new TrainingSetFolder(folder, file_format);
-		added = set.add(imp, MaskSources.masks(imp, mask, use_roi_manager), TrainingSetFolder.Slices.fromName(slices), replace_existing);
-		IJ.log(commandName() + ": added " + added.size() + " slice(s) of " + imp.getTitle() + " to " + folder + " (" + set.imageCount()
+		BuildTrainingSetRequest request = request(imp);
+		TrainingSetJob.Outcome outcome = TrainingSetJob.run(request, TrainingSetPlanes.of(imp, MaskSources.masks(imp, mask, request.fromRoiManager)));
+		added = outcome.added;
+		IJ.log(commandName() + ": added " + added.size() + " slice(s) of " + imp.getTitle() + " to " + request.folder + " (" + outcome.imagesInSet
 			+ " images in the set)");
 	}
 
 	/** Names of the slices added by the last run. */
 	public List<String> added() {
-		return Collections.unmodifiableList(added);
+		return added;
 	}
 }

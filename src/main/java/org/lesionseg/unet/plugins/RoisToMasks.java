@@ -1,13 +1,14 @@
 package org.lesionseg.unet.plugins;
 
 import java.io.File;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.ij.ImagePlusConversion;
+import org.lesionseg.unet.workflow.RoisToMasksRequest;
+import org.lesionseg.unet.workflow.TrainingSetJob;
+import org.lesionseg.unet.workflow.options.Option;
+import org.lesionseg.unet.workflow.options.RoisToMasksOptions;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Menu;
@@ -49,25 +50,29 @@ public class RoisToMasks extends UNetCommand {
 	@Parameter(type = ItemIO.OUTPUT, required = false, label = "Mask")
 	private ImagePlus mask_image;
 
-	private List<String> added = new ArrayList<>();
+	private List<String> added = Collections.emptyList();
 
 	@Override
 	protected boolean usesEngine() {
 		return false;
 	}
 
+	/** The fields as the registry reads them, and the request they make. */
+	RoisToMasksRequest request(ImagePlus imp) {
+		return RoisToMasksRequest.of(RoisToMasksOptions.SET.parse(MacroKeys.values(this, RoisToMasksOptions.SET), Option.Where.FIJI),
+			TrainingSetPlanes.folderOf(imp));
+	}
+
 	@Override
 	protected void execute() {
 		ImagePlus imp = OpenImages.givenOrCurrent(image);
-		if (!Inputs.given(output_folder) && !show_mask)
-			throw new UnetException("nothing to do: give output_folder to add the masks to a training set, or show_mask=true to see the mask");
+		RoisToMasksRequest request = request(imp);
 		List<byte[]> masks = MaskSources.fromRois(imp, RoiManagers.roisOf(imp));
-		if (Inputs.given(output_folder)) {
-			Path folder = output_folder.toPath();
-			added = new TrainingSetFolder(folder, file_format).add(imp, masks, TrainingSetFolder.Slices.fromName(slices), true);
-			IJ.log(commandName() + ": added " + added.size() + " slice(s) of " + imp.getTitle() + " with their masks to " + folder);
+		if (request.trainingSet != null) {
+			added = TrainingSetJob.run(request.trainingSet, TrainingSetPlanes.of(imp, masks)).added;
+			IJ.log(commandName() + ": added " + added.size() + " slice(s) of " + imp.getTitle() + " with their masks to " + request.trainingSet.folder);
 		}
-		if (show_mask) {
+		if (request.showMask) {
 			mask_image = ImagePlusConversion.maskImage(ImagePlusConversion.imageName(imp) + "-mask", masks, imp.getWidth(), imp.getHeight(), imp.getCalibration());
 			ImagePlusConversion.copyPlaneLayout(imp, mask_image);
 		}
@@ -75,6 +80,6 @@ public class RoisToMasks extends UNetCommand {
 
 	/** Names of the slices added by the last run. */
 	public List<String> added() {
-		return Collections.unmodifiableList(added);
+		return added;
 	}
 }

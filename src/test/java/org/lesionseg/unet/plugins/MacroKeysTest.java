@@ -27,7 +27,9 @@ import org.lesionseg.unet.core.modelfile.TrainingSettings;
 import org.lesionseg.unet.plugins.ij1.UNetPlugIn;
 import org.lesionseg.unet.workflow.options.CommonOptions;
 import org.lesionseg.unet.workflow.options.Option;
+import org.lesionseg.unet.workflow.options.BuildTrainingSetOptions;
 import org.lesionseg.unet.workflow.options.OptionSet;
+import org.lesionseg.unet.workflow.options.RoisToMasksOptions;
 import org.lesionseg.unet.workflow.options.OptionValues;
 import org.lesionseg.unet.workflow.options.TrainOptions;
 import org.scijava.Context;
@@ -192,6 +194,18 @@ class MacroKeysTest {
 	@Test
 	void trainUNetFieldsMatchTheTrainingRegistry() {
 		assertEquals(new ArrayList<String>(), MacroKeys.differences(TrainUNet.class, TrainOptions.SET));
+	}
+
+	/** Build Training Set's keys, literal defaults, choices and help are those of its option registry. */
+	@Test
+	void buildTrainingSetFieldsMatchItsRegistry() {
+		assertEquals(new ArrayList<String>(), MacroKeys.differences(BuildTrainingSet.class, BuildTrainingSetOptions.SET));
+	}
+
+	/** ROIs to Masks' keys, literal defaults, choices and help are those of its option registry. */
+	@Test
+	void roisToMasksFieldsMatchItsRegistry() {
+		assertEquals(new ArrayList<String>(), MacroKeys.differences(RoisToMasks.class, RoisToMasksOptions.SET));
 	}
 
 	/** A command whose fields drifted from the registry in every way the check knows. */
