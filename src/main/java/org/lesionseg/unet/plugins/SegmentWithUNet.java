@@ -18,6 +18,9 @@ import org.lesionseg.unet.workflow.SegmentationJob;
 import org.lesionseg.unet.workflow.Spelling;
 import org.lesionseg.unet.workflow.sources.ImageSource;
 import org.lesionseg.unet.workflow.sources.SourceImage;
+import org.lesionseg.unet.workflow.options.Option;
+import org.lesionseg.unet.workflow.options.OptionValues;
+import org.lesionseg.unet.workflow.options.SegmentOptions;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Menu;
@@ -94,13 +97,17 @@ public class SegmentWithUNet extends UNetCommand {
 	private List<Roi> rois = new ArrayList<>();
 	private ResultsTable objectsTable;
 
+	/** The fields as the registry reads them: one path for a dialog, a macro and a script alike. */
+	OptionValues values() {
+		return SegmentOptions.OPEN_IMAGE.parse(MacroKeys.values(this, SegmentOptions.OPEN_IMAGE), Option.Where.FIJI);
+	}
+
 	@Override
 	protected void execute() {
 		ImagePlus imp = OpenImages.givenOrCurrent(image);
 		ImageSource source = ImageSource.of(imp.getTitle(),
 			Collections.singletonList(new SourceImage(ImagePlanes.of(imp), ImagePlanes.calibration(imp))));
-		SegmentRequest request = SegmentRequest.builder(Inputs.optional(model_file), source, Spelling.MACRO)
-			.postprocessing(threshold, min_size, fill_holes).tiling(tile, overlap, tile_batch).device(device).build();
+		SegmentRequest request = SegmentRequest.of(values(), source, Spelling.MACRO);
 		Path model = request.model();
 		Progress progress = Progress.imageJ();
 		int planes = ImagePlusConversion.planes(imp);
@@ -149,11 +156,11 @@ public class SegmentWithUNet extends UNetCommand {
 		}
 		String base = ImagePlusConversion.imageName(imp);
 		int w = imp.getWidth(), h = imp.getHeight();
-		if (probability_map) {
+		if (values().get(SegmentOptions.PROBABILITY_MAP)) {
 			probability_image = ImagePlusConversion.probabilityImage(base + "-probability", new ArrayList<>(result.probabilities), w, h, imp.getCalibration());
 			ImagePlusConversion.copyPlaneLayout(imp, probability_image);
 		}
-		if (binary_mask) {
+		if (values().get(SegmentOptions.BINARY_MASK)) {
 			mask_image = ImagePlusConversion.maskImage(base + "-mask", new ArrayList<>(result.masks), w, h, imp.getCalibration());
 			ImagePlusConversion.copyPlaneLayout(imp, mask_image);
 		}
