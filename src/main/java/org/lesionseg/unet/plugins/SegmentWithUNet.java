@@ -107,7 +107,8 @@ public class SegmentWithUNet extends UNetCommand {
 		ImagePlus imp = OpenImages.givenOrCurrent(image);
 		ImageSource source = ImageSource.of(imp.getTitle(),
 			Collections.singletonList(new SourceImage(ImagePlanes.of(imp), ImagePlanes.calibration(imp))));
-		SegmentRequest request = SegmentRequest.of(values(), source, Spelling.MACRO);
+		OptionValues values = values();
+		SegmentRequest request = SegmentRequest.of(values, source, Spelling.MACRO);
 		Path model = request.model();
 		Progress progress = Progress.imageJ();
 		int planes = ImagePlusConversion.planes(imp);
@@ -147,20 +148,20 @@ public class SegmentWithUNet extends UNetCommand {
 		objectsTable = ResultsTables.fromObjects(outcome.objects);
 		ResultsTables.show(objectsTable, ResultsTables.OBJECTS_TITLE);
 		addToOverlay(imp, found);
-		addToManager(imp, found);
-		if (Inputs.given(roi_set_file)) {
-			Path zip = roi_set_file.toPath();
+		Path zip = values.get(SegmentOptions.ROI_SET_FILE);
+		addToManager(imp, found, zip != null);
+		if (zip != null) {
 			Inputs.createParent(zip);
 			RoiSets.write(zip, found);
 			IJ.log(commandName() + ": " + found.size() + " ROIs saved to " + zip);
 		}
 		String base = ImagePlusConversion.imageName(imp);
 		int w = imp.getWidth(), h = imp.getHeight();
-		if (values().get(SegmentOptions.PROBABILITY_MAP)) {
+		if (values.get(SegmentOptions.PROBABILITY_MAP)) {
 			probability_image = ImagePlusConversion.probabilityImage(base + "-probability", new ArrayList<>(result.probabilities), w, h, imp.getCalibration());
 			ImagePlusConversion.copyPlaneLayout(imp, probability_image);
 		}
-		if (values().get(SegmentOptions.BINARY_MASK)) {
+		if (values.get(SegmentOptions.BINARY_MASK)) {
 			mask_image = ImagePlusConversion.maskImage(base + "-mask", new ArrayList<>(result.masks), w, h, imp.getCalibration());
 			ImagePlusConversion.copyPlaneLayout(imp, mask_image);
 		}
@@ -191,11 +192,11 @@ public class SegmentWithUNet extends UNetCommand {
 	}
 
 	/** Replaces the ROIs an earlier run put into the ROI Manager for this image, keeping the user's own and other images'. */
-	private void addToManager(ImagePlus imp, List<Roi> found) {
+	private void addToManager(ImagePlus imp, List<Roi> found, boolean savedToFile) {
 		RoiManager manager = RoiManagers.get(true);
 		if (manager == null) {
 			IJ.log(commandName() + ": no ROI Manager without a display; the ROIs are in the image's overlay"
-				+ (Inputs.given(roi_set_file) ? "" : " (give roi_set_file to save them)"));
+				+ (savedToFile ? "" : " (give roi_set_file to save them)"));
 			return;
 		}
 		RoiManagers.replaceSegmentation(manager, imp, found);
