@@ -105,7 +105,7 @@ public class EvaluateUNet extends UNetCommand {
 		outcome = Evaluation.run(request, new Evaluation.Listener() {
 			@Override
 			public void started(Segmenter segmenter) {
-				IJ.log(name + ": " + request.model().getFileName() + "; " + segmenter.deviceDescription());
+				IJ.log(name + ": " + request.prediction().model().getFileName() + "; " + segmenter.deviceDescription());
 			}
 
 			@Override

@@ -93,7 +93,7 @@ public class SegmentFolderWithUNet extends UNetCommand {
 		SegmentationJob.Outcome outcome = SegmentationJob.run(request, new SegmentationJob.Listener() {
 			@Override
 			public void started(Segmenter segmenter) {
-				IJ.log(name + ": " + input + " -> " + output + " with " + request.model().getFileName() + "; " + segmenter.deviceDescription());
+				IJ.log(name + ": " + input + " -> " + output + " with " + request.prediction().model().getFileName() + "; " + segmenter.deviceDescription());
 			}
 
 			@Override

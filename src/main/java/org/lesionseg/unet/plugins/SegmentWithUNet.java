@@ -109,7 +109,7 @@ public class SegmentWithUNet extends UNetCommand {
 			Collections.singletonList(new SourceImage(ImagePlanes.of(imp), ImagePlanes.calibration(imp))));
 		OptionValues values = values();
 		SegmentRequest request = SegmentRequest.of(values, source, Spelling.MACRO);
-		Path model = request.model();
+		Path model = request.prediction().model();
 		Progress progress = Progress.imageJ();
 		int planes = ImagePlusConversion.planes(imp);
 		int[] planesDone = { 0 };

@@ -12,8 +12,6 @@ import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.data.Pairing;
 import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.io.AtomicFiles;
-import org.lesionseg.unet.core.predict.MaskPostprocessing;
-import org.lesionseg.unet.core.predict.TiledPredictor;
 import org.lesionseg.unet.workflow.options.CommonOptions;
 import org.lesionseg.unet.workflow.options.EvaluateOptions;
 import org.lesionseg.unet.workflow.options.OptionValues;
@@ -85,12 +83,9 @@ public final class EvaluateRequest {
 		return builder(PredictionSettings.modelOf(values), data, spelling).prediction(values).report(report).metricsCsv(metricsCsv).panels(panels).build();
 	}
 
+	/** The model file, post-processing, tiling and device. */
 	public PredictionSettings prediction() {
 		return prediction;
-	}
-
-	public Path model() {
-		return prediction.model();
 	}
 
 	public Data data() {
@@ -110,18 +105,6 @@ public final class EvaluateRequest {
 	/** How many image | truth | prediction panels to make. */
 	public int panels() {
 		return panels;
-	}
-
-	public MaskPostprocessing.Options postprocessing() {
-		return prediction.postprocessing();
-	}
-
-	public TiledPredictor.Options tiling() {
-		return prediction.tiling();
-	}
-
-	public String device() {
-		return prediction.device();
 	}
 
 	/** Creates the report folder and the metrics file's folder, or says why they cannot be used; before the model loads. */

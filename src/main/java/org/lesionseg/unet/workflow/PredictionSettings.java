@@ -3,6 +3,7 @@ package org.lesionseg.unet.workflow;
 import java.nio.file.Path;
 
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
+import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.core.predict.TiledPredictor;
 import org.lesionseg.unet.workflow.options.CommonOptions;
 import org.lesionseg.unet.workflow.options.OptionValues;
@@ -41,6 +42,11 @@ public final class PredictionSettings {
 
 	public String device() {
 		return device;
+	}
+
+	/** Loads the model on the device, tiled as asked. */
+	public Segmenter segmenter() {
+		return new Segmenter(model, device, tiling);
 	}
 
 	/**

@@ -4,8 +4,6 @@ import java.nio.file.Path;
 
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.io.AtomicFiles;
-import org.lesionseg.unet.core.predict.MaskPostprocessing;
-import org.lesionseg.unet.core.predict.TiledPredictor;
 import org.lesionseg.unet.workflow.options.OptionValues;
 import org.lesionseg.unet.workflow.options.SegmentOptions;
 import org.lesionseg.unet.workflow.sources.ImageSource;
@@ -60,12 +58,9 @@ public final class SegmentRequest {
 		return b.build();
 	}
 
+	/** The model file, post-processing, tiling and device. */
 	public PredictionSettings prediction() {
 		return prediction;
-	}
-
-	public Path model() {
-		return prediction.model();
 	}
 
 	public ImageSource source() {
@@ -75,14 +70,6 @@ public final class SegmentRequest {
 	/** The folder for the result files, or null: the results are then kept in memory for the caller. */
 	public Path output() {
 		return output;
-	}
-
-	public MaskPostprocessing.Options postprocessing() {
-		return prediction.postprocessing();
-	}
-
-	public TiledPredictor.Options tiling() {
-		return prediction.tiling();
 	}
 
 	public boolean writeProbability() {
@@ -95,10 +82,6 @@ public final class SegmentRequest {
 
 	public boolean writeRois() {
 		return writeRois;
-	}
-
-	public String device() {
-		return prediction.device();
 	}
 
 	/** Creates the output folder, or says why it cannot be used; called before the model is loaded. */

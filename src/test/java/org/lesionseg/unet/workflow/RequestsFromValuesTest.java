@@ -53,9 +53,10 @@ class RequestsFromValuesTest {
 		SegmentRequest cli = SegmentRequest.of(parse(SegmentOptions.FILES, Option.Where.COMMAND_LINE, "--model", model.toString(), "--input",
 			images.toString(), "--output", out.toString(), "--threshold", "0.3", "--min-size", "4", "--no-mask", "true", "--tile-batch", "2"),
 			Spelling.COMMAND_LINE);
-		for (SegmentRequest r : new SegmentRequest[] { fiji, cli }) {
+		for (SegmentRequest request : new SegmentRequest[] { fiji, cli }) {
+			PredictionSettings r = request.prediction();
 			assertEquals(model, r.model());
-			assertEquals(out, r.output());
+			assertEquals(out, request.output());
 			assertEquals(0.3f, r.postprocessing().threshold(), 0f);
 			assertEquals(4, r.postprocessing().minSize());
 			assertEquals(2, r.tiling().tileBatch);
@@ -63,8 +64,8 @@ class RequestsFromValuesTest {
 			assertEquals(CommonOptions.TILE.defaultValue().intValue(), r.tiling().tile);
 			assertEquals(CommonOptions.OVERLAP.defaultValue().intValue(), r.tiling().overlap);
 			assertEquals(CommonOptions.DEVICE.defaultValue(), r.device());
-			assertEquals(true, r.writeProbability());
-			assertEquals(false, r.writeMask());
+			assertEquals(true, request.writeProbability());
+			assertEquals(false, request.writeMask());
 		}
 	}
 
@@ -92,6 +93,6 @@ class RequestsFromValuesTest {
 			images.toString(), "masks_folder", images.toString()), () -> null, Spelling.MACRO);
 		assertEquals(0, cli.panels());
 		assertEquals(EvaluateOptions.PANEL_COUNT.defaultValue().intValue(), fiji.panels());
-		assertEquals(0.5f, fiji.postprocessing().threshold(), 0f);
+		assertEquals(0.5f, fiji.prediction().postprocessing().threshold(), 0f);
 	}
 }
