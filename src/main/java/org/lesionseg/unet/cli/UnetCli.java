@@ -24,13 +24,11 @@ import org.lesionseg.unet.workflow.SegmentationJob;
 import org.lesionseg.unet.workflow.Spelling;
 import org.lesionseg.unet.workflow.TrainRequest;
 import org.lesionseg.unet.workflow.TrainingJob;
-import org.lesionseg.unet.workflow.options.CommonOptions;
 import org.lesionseg.unet.workflow.options.DemoOptions;
 import org.lesionseg.unet.workflow.options.EvaluateOptions;
 import org.lesionseg.unet.workflow.options.OptionValues;
 import org.lesionseg.unet.workflow.options.SegmentOptions;
 import org.lesionseg.unet.workflow.options.TrainOptions;
-import org.lesionseg.unet.workflow.sources.ImageSource;
 
 /**
  * The command line: {@code unet train|predict|evaluate|info|demo|bench ...}. For servers, scripts, tests and the demo.
@@ -179,13 +177,8 @@ public final class UnetCli {
 	static final int CANCEL_GRACE_SECONDS = 120;
 
 	private int predict(OptionValues v) {
-		Path output = v.get(SegmentOptions.OUTPUT_FOLDER);
-		SegmentRequest request = SegmentRequest.builder(v.get(SegmentOptions.MODEL_FILE), ImageSource.files(v.get(SegmentOptions.INPUT_FOLDER)),
-			Spelling.COMMAND_LINE).output(output)
-			.postprocessing(v.get(CommonOptions.THRESHOLD), v.get(CommonOptions.MIN_SIZE), v.get(CommonOptions.FILL_HOLES))
-			.tiling(v.get(CommonOptions.TILE), v.get(CommonOptions.OVERLAP), v.get(CommonOptions.TILE_BATCH))
-			.files(!v.get(SegmentOptions.NO_PROBABILITY), !v.get(SegmentOptions.NO_MASK), !v.get(SegmentOptions.NO_ROIS)).device(v.get(CommonOptions.DEVICE))
-			.build();
+		SegmentRequest request = SegmentRequest.of(v, Spelling.COMMAND_LINE);
+		Path output = request.output();
 		for (String w : request.source().warnings())
 			out.println("warning: " + w);
 		int[] modelChannels = { 0 };
@@ -225,17 +218,9 @@ public final class UnetCli {
 	}
 
 	private int evaluate(OptionValues v) {
-		Path images = v.get(EvaluateOptions.IMAGES_FOLDER), masks = v.get(EvaluateOptions.MASKS_FOLDER);
-		if (images == null || masks == null)
-			throw new UnetException("'evaluate' needs " + (images == null ? "--images" : "--masks") + "; see unet evaluate --help");
-		Path csv = v.get(EvaluateOptions.METRICS_FILE);
-		Path report = v.get(EvaluateOptions.REPORT_FOLDER);
-		EvaluateRequest.Builder b = EvaluateRequest.builder(v.get(SegmentOptions.MODEL_FILE),
-			EvaluateRequest.folders(images, masks, v.get(CommonOptions.PAIRING), v.get(CommonOptions.MASK_POLICY)), Spelling.COMMAND_LINE)
-			.report(report).metricsCsv(csv).panels(report == null ? 0 : v.get(EvaluateOptions.PANEL_COUNT)) // panels only go to a report here
-			.postprocessing(v.get(CommonOptions.THRESHOLD), v.get(CommonOptions.MIN_SIZE), v.get(CommonOptions.FILL_HOLES))
-			.tiling(v.get(CommonOptions.TILE), v.get(CommonOptions.OVERLAP), v.get(CommonOptions.TILE_BATCH)).device(v.get(CommonOptions.DEVICE));
-		Evaluation.Outcome o = Evaluation.run(b.build(), new Evaluation.Listener() {
+		EvaluateRequest request = EvaluateRequest.of(v, () -> null, Spelling.COMMAND_LINE);
+		Path csv = request.metricsCsv();
+		Evaluation.Outcome o = Evaluation.run(request, new Evaluation.Listener() {
 			@Override
 			public void started(Segmenter segmenter) {
 				out.println(segmenter.deviceDescription());

@@ -4,8 +4,6 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.lesionseg.unet.core.UnetException;
-import org.lesionseg.unet.core.data.Pairing;
 import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.core.report.Panel;
 import org.lesionseg.unet.ij.ImagePlusConversion;
@@ -14,6 +12,9 @@ import org.lesionseg.unet.ij.ResultsTables;
 import org.lesionseg.unet.workflow.EvaluateRequest;
 import org.lesionseg.unet.workflow.Evaluation;
 import org.lesionseg.unet.workflow.Spelling;
+import org.lesionseg.unet.workflow.options.EvaluateOptions;
+import org.lesionseg.unet.workflow.options.Option;
+import org.lesionseg.unet.workflow.options.OptionValues;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Menu;
@@ -97,15 +98,14 @@ public class EvaluateUNet extends UNetCommand {
 
 	@Override
 	protected void execute() {
-		EvaluateRequest request = EvaluateRequest.builder(Inputs.optional(model_file), data(), Spelling.MACRO).report(Inputs.optional(report_folder))
-			.panels(panel_count).postprocessing(threshold, min_size, fill_holes).tiling(tile, overlap, tile_batch).device(device).build();
+		EvaluateRequest request = request();
 		Path report = request.report();
 		Progress progress = Progress.imageJ();
 		String name = commandName();
 		outcome = Evaluation.run(request, new Evaluation.Listener() {
 			@Override
 			public void started(Segmenter segmenter) {
-				IJ.log(name + ": " + request.model().getFileName() + "; " + segmenter.deviceDescription());
+				IJ.log(name + ": " + request.prediction().model().getFileName() + "; " + segmenter.deviceDescription());
 			}
 
 			@Override
@@ -122,24 +122,21 @@ public class EvaluateUNet extends UNetCommand {
 		summaryTable = ResultsTables.fromSummary(outcome.summary);
 		ResultsTables.show(metricsTable, ResultsTables.METRICS_TITLE);
 		ResultsTables.show(summaryTable, ResultsTables.SUMMARY_TITLE);
-		if (panel_count > 0)
+		if (request.panels() > 0)
 			panels_image = panelStack(outcome.panels);
 		progress.done(name + ": " + outcome.summary.summaryLine());
 		IJ.log(name + ": " + outcome.summary.summaryLine() + (report == null ? "" : "; metrics.csv and panels in " + report));
 	}
 
-	/** The images to evaluate on: two folders, or the open image with its mask image or ROIs. */
-	private EvaluateRequest.Data data() {
-		if (Inputs.given(images_folder) || Inputs.given(masks_folder)) {
-			Path images = Inputs.existingFolder(images_folder, "images_folder", "the images");
-			Path masks = Inputs.existingFolder(masks_folder, "masks_folder", "the true masks");
-			return EvaluateRequest.folders(images, masks, Pairing.fromName(pairing), Inputs.maskPolicy(mask_policy));
-		}
-		if (image == null)
-			throw new UnetException("nothing to evaluate on: choose an open image and its mask (image=[title] mask=[title], or use_roi_manager=true), "
-				+ "or give images_folder and masks_folder");
-		List<byte[]> masks = MaskSources.masks(image, mask, use_roi_manager);
-		return EvaluateRequest.samples(MaskSources.labelledSamples(image, masks), ImagePlusConversion.bitDepth(image));
+	/**
+	 * The fields as the registry reads them, and the request they make (two folders, or the open image with its mask
+	 * image or ROIs): the same path as {@code unet evaluate}.
+	 */
+	EvaluateRequest request() {
+		OptionValues values = EvaluateOptions.SET.parse(MacroKeys.values(this, EvaluateOptions.SET), Option.Where.FIJI);
+		return EvaluateRequest.of(values, () -> image == null ? null
+			: EvaluateRequest.samples(MaskSources.labelledSamples(image, MaskSources.masks(image, mask, values.get(EvaluateOptions.USE_ROI_MANAGER))),
+				ImagePlusConversion.bitDepth(image)), Spelling.MACRO);
 	}
 
 	/** The panels as one RGB stack, one slice per image, labelled with the image's name; panels of another size are left out. */

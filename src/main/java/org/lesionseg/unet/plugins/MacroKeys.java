@@ -177,17 +177,8 @@ public final class MacroKeys {
 
 	/** A text form of a default value for the docs and dialogs: numbers as a macro writes them, empty for none. */
 	public static String format(Object value) {
-		if (value == null)
-			return "";
-		if (value instanceof Double || value instanceof Float) {
-			String text = value instanceof Float ? Float.toString((Float) value) : Double.toString(((Number) value).doubleValue());
-			if (text.contains("Infinity") || text.contains("NaN"))
-				return text;
-			return new java.math.BigDecimal(text).stripTrailingZeros().toPlainString();
-		}
-		if (value instanceof File)
-			return ((File) value).getPath();
-		return value.toString();
+		// a File's string is its path; numbers are formatted as the registry formats them
+		return Option.formatValue(value);
 	}
 
 	/**

@@ -12,7 +12,9 @@ import org.lesionseg.unet.ij.Progress;
 import org.lesionseg.unet.workflow.SegmentRequest;
 import org.lesionseg.unet.workflow.SegmentationJob;
 import org.lesionseg.unet.workflow.Spelling;
-import org.lesionseg.unet.workflow.sources.ImageSource;
+import org.lesionseg.unet.workflow.options.Option;
+import org.lesionseg.unet.workflow.options.OptionValues;
+import org.lesionseg.unet.workflow.options.SegmentOptions;
 import org.scijava.command.Command;
 import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
@@ -72,14 +74,18 @@ public class SegmentFolderWithUNet extends UNetCommand {
 
 	private final List<SegmentationJob.ImageResult> results = new ArrayList<>();
 
+	/** The fields as the registry reads them, and the request they make: the same path as {@code unet predict}. */
+	SegmentRequest request() {
+		OptionValues values = SegmentOptions.FILES.parse(MacroKeys.values(this, SegmentOptions.FILES), Option.Where.FIJI);
+		return SegmentRequest.of(values, Spelling.MACRO);
+	}
+
 	@Override
 	protected void execute() {
 		results.clear();
-		Path input = Inputs.existingFolder(input_folder, "input_folder", "the images to segment");
-		Path output = Inputs.required(output_folder, "output_folder", "the folder for the results");
-		SegmentRequest request = SegmentRequest.builder(Inputs.optional(model_file), ImageSource.files(input), Spelling.MACRO).output(output)
-			.postprocessing(threshold, min_size, fill_holes).tiling(tile, overlap, tile_batch).files(!no_probability, !no_mask, !no_rois)
-			.device(device).build();
+		SegmentRequest request = request();
+		String input = request.source().description();
+		Path output = request.output();
 		for (String w : request.source().warnings())
 			IJ.log("warning: " + w);
 		Progress progress = Progress.imageJ();
@@ -87,7 +93,7 @@ public class SegmentFolderWithUNet extends UNetCommand {
 		SegmentationJob.Outcome outcome = SegmentationJob.run(request, new SegmentationJob.Listener() {
 			@Override
 			public void started(Segmenter segmenter) {
-				IJ.log(name + ": " + input + " -> " + output + " with " + request.model().getFileName() + "; " + segmenter.deviceDescription());
+				IJ.log(name + ": " + input + " -> " + output + " with " + request.prediction().model().getFileName() + "; " + segmenter.deviceDescription());
 			}
 
 			@Override

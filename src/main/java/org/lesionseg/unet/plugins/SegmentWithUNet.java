@@ -18,6 +18,9 @@ import org.lesionseg.unet.workflow.SegmentationJob;
 import org.lesionseg.unet.workflow.Spelling;
 import org.lesionseg.unet.workflow.sources.ImageSource;
 import org.lesionseg.unet.workflow.sources.SourceImage;
+import org.lesionseg.unet.workflow.options.Option;
+import org.lesionseg.unet.workflow.options.OptionValues;
+import org.lesionseg.unet.workflow.options.SegmentOptions;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Menu;
@@ -94,14 +97,19 @@ public class SegmentWithUNet extends UNetCommand {
 	private List<Roi> rois = new ArrayList<>();
 	private ResultsTable objectsTable;
 
+	/** The fields as the registry reads them: one path for a dialog, a macro and a script alike. */
+	OptionValues values() {
+		return SegmentOptions.OPEN_IMAGE.parse(MacroKeys.values(this, SegmentOptions.OPEN_IMAGE), Option.Where.FIJI);
+	}
+
 	@Override
 	protected void execute() {
 		ImagePlus imp = OpenImages.givenOrCurrent(image);
 		ImageSource source = ImageSource.of(imp.getTitle(),
 			Collections.singletonList(new SourceImage(ImagePlanes.of(imp), ImagePlanes.calibration(imp))));
-		SegmentRequest request = SegmentRequest.builder(Inputs.optional(model_file), source, Spelling.MACRO)
-			.postprocessing(threshold, min_size, fill_holes).tiling(tile, overlap, tile_batch).device(device).build();
-		Path model = request.model();
+		OptionValues values = values();
+		SegmentRequest request = SegmentRequest.of(values, source, Spelling.MACRO);
+		Path model = request.prediction().model();
 		Progress progress = Progress.imageJ();
 		int planes = ImagePlusConversion.planes(imp);
 		int[] planesDone = { 0 };
@@ -140,20 +148,20 @@ public class SegmentWithUNet extends UNetCommand {
 		objectsTable = ResultsTables.fromObjects(outcome.objects);
 		ResultsTables.show(objectsTable, ResultsTables.OBJECTS_TITLE);
 		addToOverlay(imp, found);
-		addToManager(imp, found);
-		if (Inputs.given(roi_set_file)) {
-			Path zip = roi_set_file.toPath();
+		Path zip = values.get(SegmentOptions.ROI_SET_FILE);
+		addToManager(imp, found, zip != null);
+		if (zip != null) {
 			Inputs.createParent(zip);
 			RoiSets.write(zip, found);
 			IJ.log(commandName() + ": " + found.size() + " ROIs saved to " + zip);
 		}
 		String base = ImagePlusConversion.imageName(imp);
 		int w = imp.getWidth(), h = imp.getHeight();
-		if (probability_map) {
+		if (values.get(SegmentOptions.PROBABILITY_MAP)) {
 			probability_image = ImagePlusConversion.probabilityImage(base + "-probability", new ArrayList<>(result.probabilities), w, h, imp.getCalibration());
 			ImagePlusConversion.copyPlaneLayout(imp, probability_image);
 		}
-		if (binary_mask) {
+		if (values.get(SegmentOptions.BINARY_MASK)) {
 			mask_image = ImagePlusConversion.maskImage(base + "-mask", new ArrayList<>(result.masks), w, h, imp.getCalibration());
 			ImagePlusConversion.copyPlaneLayout(imp, mask_image);
 		}
@@ -184,11 +192,11 @@ public class SegmentWithUNet extends UNetCommand {
 	}
 
 	/** Replaces the ROIs an earlier run put into the ROI Manager for this image, keeping the user's own and other images'. */
-	private void addToManager(ImagePlus imp, List<Roi> found) {
+	private void addToManager(ImagePlus imp, List<Roi> found, boolean savedToFile) {
 		RoiManager manager = RoiManagers.get(true);
 		if (manager == null) {
 			IJ.log(commandName() + ": no ROI Manager without a display; the ROIs are in the image's overlay"
-				+ (Inputs.given(roi_set_file) ? "" : " (give roi_set_file to save them)"));
+				+ (savedToFile ? "" : " (give roi_set_file to save them)"));
 			return;
 		}
 		RoiManagers.replaceSegmentation(manager, imp, found);

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.MaskPolicy;
@@ -11,10 +12,9 @@ import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.data.Pairing;
 import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.io.AtomicFiles;
-import org.lesionseg.unet.core.predict.MaskPostprocessing;
-import org.lesionseg.unet.core.predict.TiledPredictor;
 import org.lesionseg.unet.workflow.options.CommonOptions;
 import org.lesionseg.unet.workflow.options.EvaluateOptions;
+import org.lesionseg.unet.workflow.options.OptionValues;
 
 /**
  * Everything an evaluation needs, typed and checked once, whichever entry point asked for it (Evaluate UNet,
@@ -29,24 +29,18 @@ public final class EvaluateRequest {
 		LabelledImages load(Normalization normalization);
 	}
 
-	private final Path model;
+	private final PredictionSettings prediction;
 	private final Data data;
 	private final Path report;
 	private final Path metricsCsv;
 	private final int panels;
-	private final MaskPostprocessing.Options postprocessing;
-	private final TiledPredictor.Options tiling;
-	private final String device;
 
-	private EvaluateRequest(Builder b, MaskPostprocessing.Options postprocessing, TiledPredictor.Options tiling) {
-		this.model = b.model;
+	private EvaluateRequest(Builder b, PredictionSettings prediction) {
+		this.prediction = prediction;
 		this.data = b.data;
 		this.report = b.report;
 		this.metricsCsv = b.metricsCsv;
 		this.panels = b.panels;
-		this.postprocessing = postprocessing;
-		this.tiling = tiling;
-		this.device = b.device;
 	}
 
 	/** The image and mask files of two folders. */
@@ -64,8 +58,34 @@ public final class EvaluateRequest {
 		return new Builder(model, data, spelling);
 	}
 
-	public Path model() {
-		return model;
+	/**
+	 * The evaluation the values give: on the two folders they name or, without folders, on the open images.
+	 *
+	 * @param openImages the open images with their masks (made by the Fiji command from the ImageJ layer), or null for
+	 *            none; asked only when no folder is given
+	 */
+	public static EvaluateRequest of(OptionValues values, Supplier<Data> openImages, Spelling spelling) {
+		Path images = values.get(EvaluateOptions.IMAGES_FOLDER), masks = values.get(EvaluateOptions.MASKS_FOLDER);
+		Data data;
+		if (images != null || masks != null) {
+			if (images == null || masks == null)
+				throw new UnetException("evaluate needs " + spelling.of(images == null ? EvaluateOptions.IMAGES_FOLDER : EvaluateOptions.MASKS_FOLDER)
+					+ ": the folder of the " + (images == null ? "images whose true masks are in " + masks : "true masks of the images in " + images));
+			data = folders(images, masks, values.get(CommonOptions.PAIRING), values.get(CommonOptions.MASK_POLICY));
+		} else if ((data = openImages.get()) == null) {
+			throw new UnetException("nothing to evaluate on: " + (spelling == Spelling.COMMAND_LINE ? "give --images and --masks"
+				: "choose an open image and its mask (image=[title] mask=[title], or use_roi_manager=true), or give images_folder and masks_folder"));
+		}
+		Path report = values.get(EvaluateOptions.REPORT_FOLDER);
+		// the command line shows no panels: they are made only for a report there; Fiji also opens them as a stack
+		int panels = report == null && spelling == Spelling.COMMAND_LINE ? 0 : values.get(EvaluateOptions.PANEL_COUNT);
+		Path metricsCsv = values.set().options().contains(EvaluateOptions.METRICS_FILE) ? values.get(EvaluateOptions.METRICS_FILE) : null;
+		return builder(PredictionSettings.modelOf(values), data, spelling).prediction(values).report(report).metricsCsv(metricsCsv).panels(panels).build();
+	}
+
+	/** The model file, post-processing, tiling and device. */
+	public PredictionSettings prediction() {
+		return prediction;
 	}
 
 	public Data data() {
@@ -87,18 +107,6 @@ public final class EvaluateRequest {
 		return panels;
 	}
 
-	public MaskPostprocessing.Options postprocessing() {
-		return postprocessing;
-	}
-
-	public TiledPredictor.Options tiling() {
-		return tiling;
-	}
-
-	public String device() {
-		return device;
-	}
-
 	/** Creates the report folder and the metrics file's folder, or says why they cannot be used; before the model loads. */
 	void prepareOutput() {
 		if (report != null)
@@ -108,26 +116,20 @@ public final class EvaluateRequest {
 	}
 
 	/** Collects the values; {@link #build()} checks them all. */
-	public static final class Builder {
-		private final Path model;
+	public static final class Builder extends PredictionSettings.Builder<Builder> {
 		private final Data data;
-		private final Spelling spelling;
 		private Path report;
 		private Path metricsCsv;
 		private int panels = EvaluateOptions.PANEL_COUNT.defaultValue();
-		// the registry's defaults, not copies of them
-		private double threshold = CommonOptions.THRESHOLD.defaultValue();
-		private int minSize = CommonOptions.MIN_SIZE.defaultValue();
-		private boolean fillHoles = CommonOptions.FILL_HOLES.defaultValue();
-		private int tile = CommonOptions.TILE.defaultValue();
-		private int overlap = CommonOptions.OVERLAP.defaultValue();
-		private int tileBatch = CommonOptions.TILE_BATCH.defaultValue();
-		private String device = CommonOptions.DEVICE.defaultValue();
 
 		private Builder(Path model, Data data, Spelling spelling) {
-			this.model = model;
+			super(model, spelling);
 			this.data = data;
-			this.spelling = spelling;
+		}
+
+		@Override
+		Builder self() {
+			return this;
 		}
 
 		public Builder report(Path folder) {
@@ -145,25 +147,6 @@ public final class EvaluateRequest {
 			return this;
 		}
 
-		public Builder postprocessing(double threshold, int minSize, boolean fillHoles) {
-			this.threshold = threshold;
-			this.minSize = minSize;
-			this.fillHoles = fillHoles;
-			return this;
-		}
-
-		public Builder tiling(int tile, int overlap, int tileBatch) {
-			this.tile = tile;
-			this.overlap = overlap;
-			this.tileBatch = tileBatch;
-			return this;
-		}
-
-		public Builder device(String device) {
-			this.device = device;
-			return this;
-		}
-
 		/**
 		 * Checks everything that can be checked without loading the model.
 		 *
@@ -171,17 +154,14 @@ public final class EvaluateRequest {
 		 */
 		public EvaluateRequest build() {
 			RequestChecks.folderPossible(report, "report");
-			RequestChecks.modelFile(model, spelling);
+			PredictionSettings prediction = settings();
 			if (data == null)
 				throw new UnetException("nothing to evaluate on was given");
 			if (panels < 0)
 				throw new UnetException(spelling.of(EvaluateOptions.PANEL_COUNT) + " must not be negative, got " + panels);
 			if (metricsCsv != null && Files.isDirectory(metricsCsv))
 				throw new UnetException(spelling.of(EvaluateOptions.METRICS_FILE) + " " + metricsCsv + " is a folder: give a file name such as metrics.csv");
-			MaskPostprocessing.Options post = RequestChecks.postprocessing(threshold, minSize, fillHoles);
-			TiledPredictor.Options tiles = RequestChecks.tiling(tile, overlap, tileBatch);
-			device = RequestChecks.device(device);
-			return new EvaluateRequest(this, post, tiles);
+			return new EvaluateRequest(this, prediction);
 		}
 	}
 }

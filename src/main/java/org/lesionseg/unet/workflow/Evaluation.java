@@ -70,12 +70,12 @@ public final class Evaluation {
 	public static Outcome run(EvaluateRequest request, Listener listener) {
 		request.prepareOutput();
 		Outcome outcome;
-		try (Segmenter segmenter = new Segmenter(request.model(), request.device(), request.tiling())) {
+		try (Segmenter segmenter = request.prediction().segmenter()) {
 			listener.started(segmenter);
 			LabelledImages data = request.data().load(Normalization.fromName(segmenter.info().normalization));
 			for (String w : data.warnings)
 				listener.warning(w);
-			outcome = evaluate(segmenter, data.samples, request.postprocessing(), request.panels(), listener);
+			outcome = evaluate(segmenter, data.samples, request.prediction().postprocessing(), request.panels(), listener);
 		}
 		if (request.report() != null)
 			writeReport(outcome, request.report());

@@ -4,9 +4,8 @@ import java.nio.file.Path;
 
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.io.AtomicFiles;
-import org.lesionseg.unet.core.predict.MaskPostprocessing;
-import org.lesionseg.unet.core.predict.TiledPredictor;
-import org.lesionseg.unet.workflow.options.CommonOptions;
+import org.lesionseg.unet.workflow.options.OptionValues;
+import org.lesionseg.unet.workflow.options.SegmentOptions;
 import org.lesionseg.unet.workflow.sources.ImageSource;
 
 /**
@@ -18,26 +17,20 @@ import org.lesionseg.unet.workflow.sources.ImageSource;
  */
 public final class SegmentRequest {
 
-	private final Path model;
+	private final PredictionSettings prediction;
 	private final ImageSource source;
 	private final Path output;
-	private final MaskPostprocessing.Options postprocessing;
-	private final TiledPredictor.Options tiling;
 	private final boolean writeProbability;
 	private final boolean writeMask;
 	private final boolean writeRois;
-	private final String device;
 
-	private SegmentRequest(Builder b, MaskPostprocessing.Options postprocessing, TiledPredictor.Options tiling) {
-		this.model = b.model;
+	private SegmentRequest(Builder b, PredictionSettings prediction) {
+		this.prediction = prediction;
 		this.source = b.source;
 		this.output = b.output;
-		this.postprocessing = postprocessing;
-		this.tiling = tiling;
 		this.writeProbability = b.writeProbability;
 		this.writeMask = b.writeMask;
 		this.writeRois = b.writeRois;
-		this.device = b.device;
 	}
 
 	/** Starts a request for these images with this model; messages will name keys as {@code spelling} spells them. */
@@ -45,8 +38,29 @@ public final class SegmentRequest {
 		return new Builder(model, source, spelling);
 	}
 
-	public Path model() {
-		return model;
+	/**
+	 * The segmentation of the files the values give ({@link SegmentOptions#FILES}: Segment Folder with UNet,
+	 * {@code unet predict}).
+	 */
+	public static SegmentRequest of(OptionValues values, Spelling spelling) {
+		return of(values, ImageSource.files(values.get(SegmentOptions.INPUT_FOLDER)), spelling);
+	}
+
+	/**
+	 * The segmentation of these images with the values' model, post-processing, tiling and device; with the output
+	 * folder and the files to write when the values' set has them ({@link SegmentOptions#FILES}).
+	 */
+	public static SegmentRequest of(OptionValues values, ImageSource source, Spelling spelling) {
+		Builder b = builder(PredictionSettings.modelOf(values), source, spelling).prediction(values);
+		if (values.set().options().contains(SegmentOptions.OUTPUT_FOLDER))
+			b.output(values.get(SegmentOptions.OUTPUT_FOLDER)).files(!values.get(SegmentOptions.NO_PROBABILITY), !values.get(SegmentOptions.NO_MASK),
+				!values.get(SegmentOptions.NO_ROIS));
+		return b.build();
+	}
+
+	/** The model file, post-processing, tiling and device. */
+	public PredictionSettings prediction() {
+		return prediction;
 	}
 
 	public ImageSource source() {
@@ -56,14 +70,6 @@ public final class SegmentRequest {
 	/** The folder for the result files, or null: the results are then kept in memory for the caller. */
 	public Path output() {
 		return output;
-	}
-
-	public MaskPostprocessing.Options postprocessing() {
-		return postprocessing;
-	}
-
-	public TiledPredictor.Options tiling() {
-		return tiling;
 	}
 
 	public boolean writeProbability() {
@@ -78,10 +84,6 @@ public final class SegmentRequest {
 		return writeRois;
 	}
 
-	public String device() {
-		return device;
-	}
-
 	/** Creates the output folder, or says why it cannot be used; called before the model is loaded. */
 	void prepareOutput() {
 		if (output != null)
@@ -89,27 +91,21 @@ public final class SegmentRequest {
 	}
 
 	/** Collects the values; {@link #build()} checks them all. */
-	public static final class Builder {
-		private final Path model;
+	public static final class Builder extends PredictionSettings.Builder<Builder> {
 		private final ImageSource source;
-		private final Spelling spelling;
 		private Path output;
-		// the registry's defaults, not copies of them
-		private double threshold = CommonOptions.THRESHOLD.defaultValue();
-		private int minSize = CommonOptions.MIN_SIZE.defaultValue();
-		private boolean fillHoles = CommonOptions.FILL_HOLES.defaultValue();
-		private int tile = CommonOptions.TILE.defaultValue();
-		private int overlap = CommonOptions.OVERLAP.defaultValue();
-		private int tileBatch = CommonOptions.TILE_BATCH.defaultValue();
 		private boolean writeProbability = true;
 		private boolean writeMask = true;
 		private boolean writeRois = true;
-		private String device = CommonOptions.DEVICE.defaultValue();
 
 		private Builder(Path model, ImageSource source, Spelling spelling) {
-			this.model = model;
+			super(model, spelling);
 			this.source = source;
-			this.spelling = spelling;
+		}
+
+		@Override
+		Builder self() {
+			return this;
 		}
 
 		/** The folder for the result files; null keeps the results in memory. */
@@ -118,30 +114,11 @@ public final class SegmentRequest {
 			return this;
 		}
 
-		public Builder postprocessing(double threshold, int minSize, boolean fillHoles) {
-			this.threshold = threshold;
-			this.minSize = minSize;
-			this.fillHoles = fillHoles;
-			return this;
-		}
-
-		public Builder tiling(int tile, int overlap, int tileBatch) {
-			this.tile = tile;
-			this.overlap = overlap;
-			this.tileBatch = tileBatch;
-			return this;
-		}
-
 		/** Which files to write into the output folder. */
 		public Builder files(boolean probability, boolean mask, boolean rois) {
 			this.writeProbability = probability;
 			this.writeMask = mask;
 			this.writeRois = rois;
-			return this;
-		}
-
-		public Builder device(String device) {
-			this.device = device;
 			return this;
 		}
 
@@ -156,12 +133,9 @@ public final class SegmentRequest {
 			// where results go first: a wrong output folder is told before anything is read
 			RequestChecks.outputOutsideInput(output, source.folder(), spelling);
 			RequestChecks.folderPossible(output, "output");
-			RequestChecks.modelFile(model, spelling);
-			MaskPostprocessing.Options post = RequestChecks.postprocessing(threshold, minSize, fillHoles);
-			TiledPredictor.Options tiles = RequestChecks.tiling(tile, overlap, tileBatch);
-			device = RequestChecks.device(device);
+			PredictionSettings prediction = settings();
 			source.size(); // a folder without images, or a path that does not exist, is told now
-			return new SegmentRequest(this, post, tiles);
+			return new SegmentRequest(this, prediction);
 		}
 	}
 }

@@ -141,7 +141,7 @@ public final class SegmentationJob {
 	 */
 	public static Outcome run(SegmentRequest request, Listener listener) {
 		request.prepareOutput();
-		try (Segmenter segmenter = new Segmenter(request.model(), request.device(), request.tiling())) {
+		try (Segmenter segmenter = request.prediction().segmenter()) {
 			listener.started(segmenter);
 			return run(segmenter, request, listener);
 		}
@@ -210,7 +210,7 @@ public final class SegmentationJob {
 				throw new Stopped(done, total, outputDir);
 			String sliceName = DatasetLoader.sliceName(image.name(), z, image.slices());
 			listener.planeStarting(done, total, z, image.slices(), sliceName);
-			Segmenter.Result r = segmenter.segment(sliceName, image.plane(z), w, h, image.channels(), image.bitDepth(), request.postprocessing());
+			Segmenter.Result r = segmenter.segment(sliceName, image.plane(z), w, h, image.channels(), image.bitDepth(), request.prediction().postprocessing());
 			byte[] mask = r.mask();
 			for (byte b : mask)
 				if (b != 0)
