@@ -4,10 +4,8 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 import org.lesionseg.unet.core.UnetException;
-import org.lesionseg.unet.core.data.MaskPolicy;
 
 /** Turns the commands' parameter values into the core's options, with messages that name the macro key. */
 final class Inputs {
@@ -51,13 +49,5 @@ final class Inputs {
 		} catch (IOException e) {
 			throw new UnetException("cannot create the folder " + parent + " for " + file.getFileName() + ": " + e.getMessage());
 		}
-	}
-
-	static MaskPolicy maskPolicy(String name) {
-		String n = name == null ? "" : name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-		for (MaskPolicy p : MaskPolicy.values())
-			if (p.name().equals(n))
-				return p;
-		throw new UnetException("unknown mask_policy '" + name + "': use strict or threshold_half");
 	}
 }
