@@ -5,35 +5,44 @@ import java.util.Locale;
 import org.lesionseg.unet.core.data.MaskPolicy;
 import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.data.Pairing;
+import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.engine.DeviceChoice;
 import org.lesionseg.unet.core.modelfile.TrainingSettings;
+import org.lesionseg.unet.core.predict.MaskPostprocessing;
+import org.lesionseg.unet.core.predict.TiledPredictor;
 
 /**
  * Options that several jobs share, each defined once here: the device, the mask post-processing, the tiling of
- * prediction, how folders pair images with masks and how masks and pixel values are read.
+ * prediction, how folders pair images with masks and how masks and pixel values are read. Where the core has a default
+ * of its own (post-processing, tiling, the training settings), the option takes it from there, so that each default
+ * is written once; the Fiji commands' literal defaults are checked against these by tests.
  */
 public final class CommonOptions {
 
 	private CommonOptions() {
 	}
 
-	public static final Option<String> DEVICE = Option.text("device", "auto", "auto (every GPU PyTorch sees, else the CPU), cpu, gpu or gpu:N")
-		.check(d -> d.trim().toLowerCase(Locale.ROOT).matches("auto|cpu|gpu|cuda|(gpu|cuda):\\d+"), d -> "unknown device '" + d + "': use auto, cpu, gpu or gpu:N").valueHint("auto|cpu|gpu|gpu:N");
+	private static final MaskPostprocessing.Options POSTPROCESSING = new MaskPostprocessing.Options();
+	private static final TiledPredictor.Options TILING = new TiledPredictor.Options();
+
+	public static final Option<String> DEVICE = Option.text("device", new TrainingSettings().device, "auto (every GPU PyTorch sees, else the CPU), cpu, gpu or gpu:N")
+		.check(CommonOptions::isDevice, d -> "unknown device '" + d + "': use auto, cpu, gpu or gpu:N").valueHint("auto|cpu|gpu|gpu:N");
 
 	/** One range for every entry point: 0 would make every pixel a lesion, 1 none. */
-	public static final Option<Double> THRESHOLD = Option.number("threshold", 0.5, "Probability above which a pixel is lesion").above(0).below(1);
+	public static final Option<Double> THRESHOLD = Option.number("threshold", (double) POSTPROCESSING.threshold(), "Probability above which a pixel is lesion").above(0).below(1);
 
-	public static final Option<Integer> MIN_SIZE = Option.integer("min_size", 0, "Objects smaller than this many pixels are removed; 0 keeps all").min(0);
+	public static final Option<Integer> MIN_SIZE = Option.integer("min_size", POSTPROCESSING.minSize(), "Objects smaller than this many pixels are removed; 0 keeps all").min(0);
 
-	public static final Option<Boolean> FILL_HOLES = Option.flag("fill_holes", false, "Fill holes inside objects");
+	public static final Option<Boolean> FILL_HOLES = Option.flag("fill_holes", POSTPROCESSING.fillHoles(), "Fill holes inside objects");
 
-	public static final Option<Integer> TILE = Option.integer("tile", 0, "Side of the tiles an image is cut into; 0 for the training size").min(0)
+	public static final Option<Integer> TILE = Option.integer("tile", TILING.tile, "Side of the tiles an image is cut into; 0 for the training size").min(0)
 		.advanced();
 
-	public static final Option<Integer> OVERLAP = Option.integer("overlap", -1, "Overlap of neighbouring tiles in pixels; -1 for a quarter tile")
+	public static final Option<Integer> OVERLAP = Option.integer("overlap", TILING.overlap, "Overlap of neighbouring tiles in pixels; -1 for a quarter tile")
 		.min(-1).advanced();
 
 	public static final Option<Integer> TILE_BATCH = Option
-		.integer("tile_batch", 4, "Tiles run through the network at once; lower it when memory runs out").min(1).advanced();
+		.integer("tile_batch", TILING.tileBatch, "Tiles run through the network at once; lower it when memory runs out").min(1).advanced();
 
 	public static final Option<Pairing> PAIRING = Option.choice("pairing", Pairing.BY_NAME,
 		"How folder images find their masks: by_name (same name, optional _mask suffix) or sorted (n-th with n-th)", p -> p.name().toLowerCase(Locale.ROOT));
@@ -47,4 +56,14 @@ public final class CommonOptions {
 		.choice("normalization", Normalization.fromName(new TrainingSettings().normalization),
 			"How pixel values become network input (stored in the model): scale01 divides by the type's maximum", Normalization::key)
 		.choiceAlias("scale_01", "scale01").choiceAlias("min_max", "minmax").choiceAlias("z_score", "zscore");
+
+	/** The device rule is the core's ({@link DeviceChoice#parse}): one spelling of what a device may be. */
+	private static boolean isDevice(String text) {
+		try {
+			DeviceChoice.parse(text);
+			return true;
+		} catch (UnetException e) {
+			return false;
+		}
+	}
 }
