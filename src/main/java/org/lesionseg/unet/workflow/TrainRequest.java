@@ -2,15 +2,14 @@ package org.lesionseg.unet.workflow;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.lesionseg.unet.core.KeyValues;
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.MaskPolicy;
 import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.io.AtomicFiles;
-import org.lesionseg.unet.core.loss.Losses;
 import org.lesionseg.unet.core.model.UNetConfig;
 import org.lesionseg.unet.core.modelfile.ModelBundle;
 import org.lesionseg.unet.core.modelfile.TrainingSettings;
@@ -137,22 +136,9 @@ public final class TrainRequest {
 		return s;
 	}
 
-	/** Loss parameters such as {@code alpha=0.3,beta=0.7}; empty for the loss's defaults. */
+	/** Loss parameters such as {@code alpha=0.3,beta=0.7}; empty for the loss's defaults (the loss checks the names). */
 	static Map<String, Double> lossParams(String text) {
-		Map<String, Double> params = new LinkedHashMap<>();
-		if (text == null || text.trim().isEmpty())
-			return params;
-		for (String part : text.split(",")) {
-			String[] kv = part.split("=", 2);
-			if (kv.length != 2 || kv[0].trim().isEmpty())
-				throw new UnetException("loss_params takes name=value pairs separated by commas, such as alpha=0.3,beta=0.7; got '" + part.trim() + "'");
-			try {
-				params.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
-			} catch (NumberFormatException e) {
-				throw new UnetException("loss parameter " + kv[0].trim() + " needs a number, got '" + kv[1].trim() + "'");
-			}
-		}
-		return params;
+		return KeyValues.parse(text, null, "loss_params", "alpha=0.3,beta=0.7");
 	}
 
 	/** Everything that can be known to fail before the images are read and the network is built. */

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 
+import org.lesionseg.unet.core.KeyValues;
 import org.lesionseg.unet.core.UnetException;
 
 /**
