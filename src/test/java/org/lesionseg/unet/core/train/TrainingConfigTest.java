@@ -35,7 +35,7 @@ class TrainingConfigTest {
 		assertEquals("input mode must be resize or patch, got tiles", error(s -> s.inputMode = "tiles"));
 		assertTrue(error(s -> s.scheduler = "warp").contains("unknown learning-rate schedule 'warp'"));
 		assertTrue(error(s -> s.optimizer = "lion").contains("unknown optimizer 'lion'"));
-		assertTrue(error(s -> s.loss = "hinge").contains("Unknown loss 'hinge'"));
+		assertTrue(error(s -> s.loss = "hinge").contains("unknown loss 'hinge'"));
 		assertTrue(error(s -> s.device = "tpu").contains("unknown device 'tpu'"));
 		assertTrue(error(s -> s.normalization = "percentile").contains("unknown normalisation"));
 		assertTrue(error(s -> s.augment = "flip,blur=3").contains("blur"));
