@@ -60,7 +60,9 @@ final class BenchModel implements AutoCloseable {
 	double step(Batch batch, StepTimes times) {
 		long t0 = System.nanoTime(), tData, t1, t2;
 		double value;
-		try (NDManager batchManager = trainer.getManager().newSubManager()) {
+		// as the trainer's step: oneDNN off for the step where its backward pass is wrong (OneDnnSwitch)
+		try (org.lesionseg.unet.core.engine.OneDnnSwitch.Scope cpuKernels = org.lesionseg.unet.core.engine.OneDnnSwitch.trainingStep();
+			NDManager batchManager = trainer.getManager().newSubManager()) {
 			NDArray x = batchManager.create(batch.images(), new Shape(batch.imageShape()));
 			NDArray y = batchManager.create(batch.masks(), new Shape(batch.maskShape()));
 			tData = System.nanoTime();

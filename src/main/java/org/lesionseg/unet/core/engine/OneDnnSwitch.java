@@ -25,33 +25,39 @@ import ai.djl.engine.Engine;
  * libtorch has no environment variable for this and DJL no API, so the two {@code at::Context} setters that
  * Python uses are called through JNA. Override with the system property or environment variable
  * {@code unet.onednn} / {@code UNET_ONEDNN}: {@code auto} (default), {@code on} (leave libtorch alone) or
- * {@code off}. Nothing here ever throws: on failure oneDNN stays as it was and {@link #state()} says why.
+ * {@code off}. With {@code auto} on such a CPU oneDNN is switched off only around training steps
+ * ({@link #trainingStep}): its forward kernels are exact there and inference keeps their speed. Nothing here ever
+ * throws: on failure oneDNN stays as it was and {@link #state()} says why.
  */
 public final class OneDnnSwitch {
 
 	private static String state;
+	/** Set where oneDNN goes off only around training steps (auto on an affected CPU); null otherwise. */
+	private static Switch duringTraining;
+	/** Training steps running now (several trainings may run in one JVM, e.g. in Fiji). */
+	private static int trainingSteps;
 
 	private OneDnnSwitch() {
 	}
 
-	/** Applies the setting once per JVM (later calls return at once); call before the first convolution. */
+	/**
+	 * Decides once per JVM (later calls return at once); call before the first convolution. {@code off} switches
+	 * oneDNN off for good; {@code auto} on an affected CPU keeps it for inference, whose kernels are exact there and
+	 * about five times faster than the fallback, and switches it off around each training step
+	 * ({@link #trainingStep}), where its backward pass goes wrong.
+	 */
 	public static synchronized void apply() {
 		if (state != null)
 			return;
 		String choice = choice();
-		boolean off;
-		if ("off".equals(choice) || "false".equals(choice))
-			off = true;
-		else if ("on".equals(choice) || "true".equals(choice))
-			off = false;
-		else
-			off = cacheTopologyHidden();
-		if (!off) {
+		boolean always = "off".equals(choice) || "false".equals(choice);
+		boolean training = !always && !("on".equals(choice) || "true".equals(choice)) && cacheTopologyHidden();
+		if (!always && !training) {
 			state = "oneDNN on (libtorch default)";
 			return;
 		}
-		String why = "auto".equals(choice) ? "the CPU hides its cache sizes (no /sys/devices/system/cpu/cpu0/cache), where oneDNN's "
-			+ "multi-threaded convolution backward gives NaN" : "unet.onednn=" + choice;
+		String why = always ? "unet.onednn=" + choice
+			: "the CPU hides its cache sizes (no /sys/devices/system/cpu/cpu0/cache), where oneDNN's multi-threaded convolution backward gives NaN";
 		try {
 			if (!"PyTorch".equals(Engine.getInstance().getEngineName())) {
 				state = "oneDNN left alone (engine " + Engine.getInstance().getEngineName() + ")";
@@ -62,25 +68,85 @@ public final class OneDnnSwitch {
 				state = "oneDNN on: could not find the loaded libtorch_cpu to switch it off (" + why + ")";
 				return;
 			}
-			com.sun.jna.NativeLibrary torch = com.sun.jna.NativeLibrary.getInstance(library.toString());
-			com.sun.jna.Pointer context = torch.getFunction("_ZN2at13globalContextEv").invokePointer(new Object[0]);
-			torch.getFunction("_ZN2at7Context20setUserEnabledMkldnnEb").invokeVoid(new Object[] { context, Boolean.FALSE });
-			torch.getFunction("_ZN2at7Context20setUserEnabledNNPACKEb").invokeVoid(new Object[] { context, Boolean.FALSE });
-			boolean stillOn = torch.getFunction("_ZNK2at7Context17userEnabledMkldnnEv").invokeInt(new Object[] { context }) != 0;
-			state = stillOn ? "oneDNN on: switching it off had no effect (" + why + ")" : "oneDNN off: " + why;
+			Switch mkldnn = new Switch(com.sun.jna.NativeLibrary.getInstance(library.toString()));
+			mkldnn.nnpack(false); // NNPACK refuses these CPUs anyway and would be retried on every convolution
+			mkldnn.set(false);
+			if (mkldnn.enabled()) {
+				state = "oneDNN on: switching it off had no effect (" + why + ")";
+				return;
+			}
+			if (always) {
+				state = "oneDNN off: " + why;
+				return;
+			}
+			mkldnn.set(true);
+			duringTraining = mkldnn;
+			state = "oneDNN off during training steps, on for inference: " + why;
 		} catch (RuntimeException | LinkageError e) {
 			state = "oneDNN on: could not switch it off (" + e + "; " + why + ")";
 		}
 	}
+
+	/**
+	 * Marks a training step (forward and backward): where {@link #apply} chose so, oneDNN is off until the last
+	 * running step closes its scope. Use as {@code try (OneDnnSwitch.Scope s = OneDnnSwitch.trainingStep()) {...}}.
+	 */
+	public static Scope trainingStep() {
+		apply();
+		synchronized (OneDnnSwitch.class) {
+			if (duringTraining == null)
+				return NOTHING;
+			if (trainingSteps++ == 0)
+				duringTraining.set(false);
+		}
+		return () -> {
+			synchronized (OneDnnSwitch.class) {
+				if (--trainingSteps == 0)
+					duringTraining.set(true);
+			}
+		};
+	}
+
+	/** The end of a training step; closing it throws nothing. */
+	public interface Scope extends AutoCloseable {
+		@Override
+		void close();
+	}
+
+	private static final Scope NOTHING = () -> {
+	};
 
 	/** What {@link #apply} did, for reports and tests (null before it ran). */
 	public static synchronized String state() {
 		return state;
 	}
 
-	/** Whether libtorch's oneDNN kernels are switched off in this JVM. */
-	public static synchronized boolean isOff() {
-		return state != null && state.startsWith("oneDNN off");
+	/** Whether training steps in this JVM run without oneDNN (always, or only during the steps). */
+	public static synchronized boolean isOffForTraining() {
+		return state != null && (state.startsWith("oneDNN off"));
+	}
+
+	/** libtorch's global switches, called through JNA as Python's torch.backends.mkldnn.enabled does. */
+	private static final class Switch {
+		private final com.sun.jna.NativeLibrary torch;
+		private final com.sun.jna.Pointer context;
+
+		Switch(com.sun.jna.NativeLibrary torch) {
+			this.torch = torch;
+			this.context = torch.getFunction("_ZN2at13globalContextEv").invokePointer(new Object[0]);
+		}
+
+		void set(boolean enabled) {
+			torch.getFunction("_ZN2at7Context20setUserEnabledMkldnnEb").invokeVoid(new Object[] { context, enabled });
+		}
+
+		void nnpack(boolean enabled) {
+			torch.getFunction("_ZN2at7Context20setUserEnabledNNPACKEb").invokeVoid(new Object[] { context, enabled });
+		}
+
+		boolean enabled() {
+			return torch.getFunction("_ZNK2at7Context17userEnabledMkldnnEv").invokeInt(new Object[] { context }) != 0;
+		}
 	}
 
 	private static String choice() {

@@ -19,6 +19,7 @@ import org.lesionseg.unet.core.data.BatchStream;
 import org.lesionseg.unet.core.data.Resizing;
 import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.engine.Devices;
+import org.lesionseg.unet.core.engine.OneDnnSwitch;
 import org.lesionseg.unet.core.engine.Version;
 import org.lesionseg.unet.core.data.SampleTransform;
 import org.lesionseg.unet.core.modelfile.ModelFile;
@@ -257,7 +258,8 @@ public final class UNetTrainer {
 	 * @return the batch's loss
 	 */
 	static double step(Trainer trainer, Loss loss, TrainingOptimizer optimizer, Batch batch, DataParallel parallel) {
-		try (NDManager batchManager = trainer.getManager().newSubManager()) {
+		// oneDNN off for the step where its backward pass is wrong (OneDnnSwitch); validation and prediction keep it
+		try (OneDnnSwitch.Scope cpuKernels = OneDnnSwitch.trainingStep(); NDManager batchManager = trainer.getManager().newSubManager()) {
 			NDArray x = Staging.array(batchManager, 0, batch.images(), new Shape(batch.imageShape()));
 			NDArray y = Staging.array(batchManager, 1, batch.masks(), new Shape(batch.maskShape()));
 			double value;
