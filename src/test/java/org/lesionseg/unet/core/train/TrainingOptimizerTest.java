@@ -236,7 +236,9 @@ class TrainingOptimizerTest {
 			t.setValues(start);
 			for (int s = 0; s < 3; s++) {
 				Batch b = batch(s);
-				try (NDManager m = t.trainer.getManager().newSubManager(); ai.djl.training.GradientCollector c = t.trainer.newGradientCollector()) {
+				// a training step of DJL's own: oneDNN off around it where the trainer's steps have it off
+				try (org.lesionseg.unet.core.engine.OneDnnSwitch.Scope step = org.lesionseg.unet.core.engine.OneDnnSwitch.trainingStep();
+					NDManager m = t.trainer.getManager().newSubManager(); ai.djl.training.GradientCollector c = t.trainer.newGradientCollector()) {
 					NDArray x = m.create(b.images, new Shape(b.imageShape()));
 					NDArray y = m.create(b.masks, new Shape(b.maskShape()));
 					c.backward(loss.evaluate(new ai.djl.ndarray.NDList(y), t.trainer.forward(new ai.djl.ndarray.NDList(x))));
