@@ -57,7 +57,7 @@ class ModelFileTest {
 			try (ai.djl.training.Trainer trainer = model.newTrainer(new ai.djl.training.DefaultTrainingConfig(loss).optOptimizer(sgd))) {
 				for (int step = 0; step < 3; step++)
 					// a training step: oneDNN off around it where the trainer's steps have it off (OneDnnSwitch)
-					try (org.lesionseg.unet.core.engine.OneDnnSwitch.Scope step = org.lesionseg.unet.core.engine.OneDnnSwitch.trainingStep();
+					try (org.lesionseg.unet.core.engine.OneDnnSwitch.Scope cpuKernels = org.lesionseg.unet.core.engine.OneDnnSwitch.trainingStep();
 						NDManager m = trainer.getManager().newSubManager(); ai.djl.training.GradientCollector c = trainer.newGradientCollector()) {
 						NDArray x = m.create(input, new Shape(1, 1, 32, 32)).mul(step + 2).add(step);
 						NDArray y = x.gt(0.5f).toType(DataType.FLOAT32, false);
