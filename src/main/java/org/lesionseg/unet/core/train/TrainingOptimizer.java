@@ -77,7 +77,6 @@ public final class TrainingOptimizer extends Optimizer implements OptimizerState
 	private final Map<String, Integer> stepsByName = new HashMap<>();
 
 	private final Map<String, Boolean> inPlaceByName = new HashMap<>();
-	private ai.djl.Device primaryDevice;
 	private boolean fusedCpu = true;
 	private long fusedUpdates;
 
@@ -131,7 +130,7 @@ public final class TrainingOptimizer extends Optimizer implements OptimizerState
 	}
 
 	/**
-	 * DJL's entry point (used by {@code trainer.step()}, e.g. on several GPUs). DJL passes a copy of the gradient,
+	 * DJL's entry point (used by {@code trainer.step()}). DJL passes a copy of the gradient,
 	 * so the parameter's own gradient is cleared here as well; PyTorch's autograd would otherwise keep adding to it.
 	 */
 	@Override
@@ -150,11 +149,8 @@ public final class TrainingOptimizer extends Optimizer implements OptimizerState
 	}
 
 	private void apply(String parameterId, NDArray weight, NDArray grad, boolean gradIsParametersOwn) {
-		// On several GPUs DJL updates one copy of each weight per device: keep a state per copy.
-		if (primaryDevice == null)
-			primaryDevice = weight.getDevice();
-		String name = namesById.getOrDefault(parameterId, parameterId)
-			+ (weight.getDevice().equals(primaryDevice) ? "" : "@" + weight.getDevice());
+		// one state per parameter: several devices are trained through DataParallel, which updates the block's own weights only
+		String name = namesById.getOrDefault(parameterId, parameterId);
 		int step = stepsByName.merge(name, 1, Integer::sum);
 		float lr = learningRate.current();
 		NDArray[] s = stateCount() == 0 ? new NDArray[0] : state(name, weight, stateCount());
@@ -295,12 +291,8 @@ public final class TrainingOptimizer extends Optimizer implements OptimizerState
 	@Override
 	public void saveState(DataOutputStream out) throws IOException {
 		out.writeUTF(kind.name());
-		Map<String, NDArray[]> primary = new LinkedHashMap<>();
-		for (Map.Entry<String, NDArray[]> e : stateByName.entrySet())
-			if (!e.getKey().contains("@"))
-				primary.put(e.getKey(), e.getValue());
-		out.writeInt(primary.size());
-		for (Map.Entry<String, NDArray[]> e : primary.entrySet()) {
+		out.writeInt(stateByName.size());
+		for (Map.Entry<String, NDArray[]> e : stateByName.entrySet()) {
 			out.writeUTF(e.getKey());
 			out.writeInt(stepsByName.getOrDefault(e.getKey(), 0));
 			out.writeInt(e.getValue().length);
