@@ -45,11 +45,16 @@ public final class Segmenter implements AutoCloseable {
 		this.manager = NDManager.newBaseManager(device);
 		try {
 			this.model = ModelFile.load(modelFile, manager);
-			this.predictor = new TiledPredictor(model.block, model.info, manager, tiling);
+			this.predictor = new TiledPredictor(networkFor(model, manager), model.info, tiling);
 		} catch (RuntimeException e) {
 			manager.close();
 			throw e;
 		}
+	}
+
+	/** What runs on the tiles for this model file (the place where other kinds of network plug in). */
+	private static TileNetwork networkFor(ModelFile.Loaded model, NDManager manager) {
+		return new UNetTileNetwork(model.block, manager);
 	}
 
 	/** The loaded model (description, network, file). */

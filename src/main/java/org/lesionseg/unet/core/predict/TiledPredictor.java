@@ -2,7 +2,6 @@ package org.lesionseg.unet.core.predict;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,21 +13,17 @@ import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.core.model.UNetBlock;
 
 import ai.djl.engine.EngineException;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 
 /**
- * Predicts a probability map for an image of any size with a trained U-Net.
+ * Predicts a probability map (and any further maps the network gives) for an image of any size.
  * <p>
  * The image is first scaled as the training images were ({@link ModelInfo#inputScale}), then cut into
  * overlapping tiles of the training size (or a chosen size), which run through the network in small batches.
  * Overlaps are blended with a smooth window so that tile borders leave no seams, and the map is scaled back to
  * the image's own size. Network memory depends on the tile batch, not on the image; an out-of-memory error
- * retries with fewer and then smaller tiles.
+ * retries with fewer and then smaller tiles. What runs on the tiles is a {@link TileNetwork}: the engine's U-Net
+ * here, or any other network with the same geometry (input channels, size multiple, training size, input scale).
  */
 public final class TiledPredictor {
 
@@ -42,9 +37,8 @@ public final class TiledPredictor {
 	/** Test hook: how many of the next tile batches fail as a device out of memory would (always 0 outside tests). */
 	static final java.util.concurrent.atomic.AtomicInteger SIMULATED_OUT_OF_MEMORY = new java.util.concurrent.atomic.AtomicInteger();
 
-	private final UNetBlock block;
+	private final TileNetwork network;
 	private final ModelInfo info;
-	private final NDManager manager;
 	private final int multiple;
 	private int tile;
 	private int overlap;
@@ -52,9 +46,16 @@ public final class TiledPredictor {
 
 	/** @param manager the manager (and device) that holds the block's weights */
 	public TiledPredictor(UNetBlock block, ModelInfo info, NDManager manager, Options options) {
-		this.block = block;
+		this(new UNetTileNetwork(block, manager), info, options);
+	}
+
+	/**
+	 * @param info the geometry: input channels, depth (tiles are multiples of 2^depth), training size (the default
+	 *             tile) and input scale
+	 */
+	public TiledPredictor(TileNetwork network, ModelInfo info, Options options) {
+		this.network = network;
 		this.info = info;
-		this.manager = manager;
 		this.multiple = 1 << info.depth;
 		int requested = options.tile > 0 ? options.tile : info.trainingSize;
 		this.tile = Math.max(multiple, (requested + multiple - 1) / multiple * multiple);
@@ -78,6 +79,11 @@ public final class TiledPredictor {
 	 * normalised like the training data.
 	 */
 	public float[] probability(Sample sample) {
+		return maps(sample)[0];
+	}
+
+	/** Every map of the network ({@link TileNetwork#outputMaps()}, map 0 the probability), each H × W at the sample's size. */
+	public float[][] maps(Sample sample) {
 		if (sample.channels() != info.inputChannels)
 			throw new UnetException("image " + sample.name() + " has " + sample.channels() + " channel(s) but the model was trained on "
 				+ info.inputChannels + (info.inputChannels == 1 ? " (grey); convert it to 8-bit or 16-bit grey" : "; convert it to RGB"));
@@ -90,8 +96,11 @@ public final class TiledPredictor {
 			scaled = Resizing.resize(sample, sw, sh);
 		while (true) {
 			try {
-				float[] map = predictScaled(scaled);
-				return sw == w && sh == h ? map : Resizing.resizeImage(map, sw, sh, 1, w, h);
+				float[][] maps = predictScaled(scaled);
+				if (sw != w || sh != h)
+					for (int k = 0; k < maps.length; k++)
+						maps[k] = Resizing.resizeImage(maps[k], sw, sh, 1, w, h);
+				return maps;
 			} catch (EngineException | OutOfMemoryError e) {
 				if (!isOutOfMemory(e))
 					throw new UnetException("the PyTorch engine failed on " + sample.name() + ": " + e.getMessage(), e);
@@ -111,35 +120,38 @@ public final class TiledPredictor {
 		return e instanceof OutOfMemoryError || m.contains("out of memory") || m.contains("can't allocate") || m.contains("defaultcpuallocator");
 	}
 
-	private float[] predictScaled(Sample s) {
+	private float[][] predictScaled(Sample s) {
 		int w = s.width(), h = s.height(), c = s.channels();
 		int tw = Math.min(tile, roundUp(w)), th = Math.min(tile, roundUp(h));
 		int[] xs = positions(w, tw), ys = positions(h, th);
 		float[] windowX = window(tw), windowY = window(th);
-		float[] sum = new float[w * h];
+		int maps = network.outputMaps();
+		float[][] sum = new float[maps][w * h];
 		float[] weight = new float[w * h];
 		float[] pixels = s.imageData();
-		// one input array and one direct buffer for all batches of this image: no garbage per batch
+		// one input array, one direct buffer and one output array for all batches of this image: no garbage per batch
 		float[] input = new float[tileBatch * c * th * tw];
 		ByteBuffer staging = ByteBuffer.allocateDirect(input.length * Float.BYTES).order(ByteOrder.nativeOrder());
+		float[] output = new float[tileBatch * maps * th * tw];
 		List<int[]> pending = new ArrayList<>();
 		for (int y0 : ys)
 			for (int x0 : xs) {
 				pending.add(new int[] { x0, y0 });
 				if (pending.size() == tileBatch) {
-					runTiles(pending, pixels, w, h, c, tw, th, windowX, windowY, sum, weight, input, staging);
+					runTiles(pending, pixels, w, h, c, tw, th, windowX, windowY, sum, weight, input, staging, output);
 					pending.clear();
 				}
 			}
 		if (!pending.isEmpty())
-			runTiles(pending, pixels, w, h, c, tw, th, windowX, windowY, sum, weight, input, staging);
-		for (int i = 0; i < sum.length; i++)
-			sum[i] /= weight[i];
+			runTiles(pending, pixels, w, h, c, tw, th, windowX, windowY, sum, weight, input, staging, output);
+		for (float[] map : sum)
+			for (int i = 0; i < map.length; i++)
+				map[i] /= weight[i];
 		return sum;
 	}
 
-	private void runTiles(List<int[]> tiles, float[] pixels, int w, int h, int c, int tw, int th, float[] windowX, float[] windowY, float[] sum,
-		float[] weight, float[] input, ByteBuffer staging) {
+	private void runTiles(List<int[]> tiles, float[] pixels, int w, int h, int c, int tw, int th, float[] windowX, float[] windowY, float[][] sum,
+		float[] weight, float[] input, ByteBuffer staging, float[] output) {
 		int n = tiles.size();
 		int values = n * c * th * tw;
 		for (int t = 0; t < n; t++) {
@@ -160,23 +172,18 @@ public final class TiledPredictor {
 			throw new EngineException("CUDA out of memory. Tried to allocate 2.00 GiB (simulated)");
 		staging.clear();
 		staging.asFloatBuffer().put(input, 0, values);
-		try (NDManager batchManager = manager.newSubManager()) {
-			// the tensor reads the staging buffer itself; it is closed with batchManager before the next batch refills it
-			NDArray batchInput = batchManager.create(staging, new Shape(n, c, th, tw), DataType.FLOAT32);
-			NDArray logits = block.forward(new ParameterStore(batchManager, false), new NDList(batchInput), false).singletonOrThrow();
-			NDArray p = logits.getNDArrayInternal().sigmoid();
-			// on the CPU a view of the tensor's memory, elsewhere a copy to the host
-			FloatBuffer probabilities = p.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
-			for (int t = 0; t < n; t++) {
-				int x0 = tiles.get(t)[0], y0 = tiles.get(t)[1];
-				for (int y = 0; y < th && y0 + y < h; y++)
-					for (int x = 0; x < tw && x0 + x < w; x++) {
-						float wgt = windowY[y] * windowX[x];
-						int i = (y0 + y) * w + x0 + x;
-						sum[i] += wgt * probabilities.get((t * th + y) * tw + x);
-						weight[i] += wgt;
-					}
-			}
+		network.run(staging, n, c, th, tw, output);
+		int maps = sum.length;
+		for (int t = 0; t < n; t++) {
+			int x0 = tiles.get(t)[0], y0 = tiles.get(t)[1];
+			for (int y = 0; y < th && y0 + y < h; y++)
+				for (int x = 0; x < tw && x0 + x < w; x++) {
+					float wgt = windowY[y] * windowX[x];
+					int i = (y0 + y) * w + x0 + x;
+					for (int k = 0; k < maps; k++)
+						sum[k][i] += wgt * output[((t * maps + k) * th + y) * tw + x];
+					weight[i] += wgt;
+				}
 		}
 	}
 
