@@ -62,7 +62,7 @@ public final class DeviceChoice {
 					if ((indices[i] = Integer.parseInt(numbers[i].trim())) < 0)
 						throw new NumberFormatException();
 			} catch (NumberFormatException e) {
-				throw new UnetException("device '" + text + "' needs GPU numbers after the colon, e.g. gpu:0 or gpu:0,1");
+				throw new UnetException("device '" + text + "' needs a GPU number after the colon, or several separated by commas: e.g. gpu:0 or gpu:0,1");
 			}
 			if (indices.length == 1)
 				return gpu(indices[0]);

@@ -20,6 +20,7 @@ public final class Devices {
 	}
 
 	public static Device[] resolve(DeviceChoice choice) {
+		engine(); // a libtorch that cannot load is reported here, in one line, before anything else uses it
 		return choice.kind() == DeviceChoice.Kind.CPU ? new Device[] { Device.cpu() } : resolve(choice, gpuCount(), System.getenv("CUDA_VISIBLE_DEVICES"));
 	}
 
@@ -61,10 +62,11 @@ public final class Devices {
 		String first = String.valueOf(message).trim().split("\\R", 2)[0];
 		if (first.length() > 300)
 			first = first.substring(0, 300) + "...";
-		if (first.contains("doesn't have storage") || first.contains("undefined symbol") || first.contains("UnsatisfiedLinkError")
-			|| first.contains("version `") || first.contains("invalid ELF header"))
-			first += " (the libtorch in use does not fit DJL's JNI library, which needs libtorch " + LIBTORCH_VERSION
-				+ ": see docs/gpu.md)";
+		if (first.contains("doesn't have storage") || first.contains("undefined symbol") || first.contains("version `"))
+			first += " (the libtorch in use does not fit DJL's JNI library, which needs libtorch " + LIBTORCH_VERSION + ": see docs/gpu.md)";
+		else if (first.contains("UnsatisfiedLinkError") || first.contains("file too short") || first.contains("invalid ELF header")
+			|| first.contains("cannot open shared object file"))
+			first += " (a library of the libtorch in use cannot be loaded: its folder is incomplete or damaged, or a CUDA library it needs is missing)";
 		return first;
 	}
 
@@ -166,10 +168,19 @@ public final class Devices {
 	}
 
 	public static String engineDescription() {
+		Engine engine = engine();
+		OneDnnSwitch.apply();
+		return engine.getEngineName() + " " + engine.getVersion() + ", " + gpuCount() + " GPU(s) visible";
+	}
+
+	/**
+	 * The engine, started if needed.
+	 *
+	 * @throws UnetException in one line when it cannot start (a libtorch that is missing, damaged or of another version)
+	 */
+	public static Engine engine() {
 		try {
-			Engine engine = Engine.getInstance();
-			OneDnnSwitch.apply();
-			return engine.getEngineName() + " " + engine.getVersion() + ", " + gpuCount() + " GPU(s) visible";
+			return Engine.getInstance();
 		} catch (RuntimeException | LinkageError e) {
 			throw new UnetException("the PyTorch engine could not start: " + startFailure(e));
 		}
