@@ -30,9 +30,10 @@ public final class EngineReport {
 		lines.add("libtorch choice: " + choice.source);
 		if (choice.warning != null)
 			lines.add("WARNING: " + choice.warning);
-		boolean gpuUsed = false;
+		boolean gpuUsed = false, started = false;
 		try {
 			lines.add("engine: " + Devices.engineDescription());
+			started = true;
 			lines.add("auto " + Devices.describe(Devices.resolve(DeviceChoice.AUTO)));
 			gpuUsed = Devices.gpuCount() > 0;
 			lines.add("GPU used: " + (gpuUsed ? "yes (device auto takes every GPU; choose one with gpu:N, some with gpu:N,M)" : "no, the CPU is used"));
@@ -41,7 +42,11 @@ public final class EngineReport {
 			if (choice.fromFile)
 				lines.add("The libtorch chosen with UNet GPU Setup did not start: go back to the built-in CPU engine with UNet GPU Setup (reset) or ./unet gpu-setup --reset");
 		}
-		lines.add("libtorch: " + libtorchLocation());
+		String loaded = started ? loadedLibtorch() : null;
+		lines.add("libtorch: " + (loaded != null ? loaded + " (loaded, libtorch " + ai.djl.pytorch.jni.LibUtils.getVersion() + ")" : libtorchLocation()));
+		if (loaded != null && choice.fromFile && !java.nio.file.Paths.get(loaded).toAbsolutePath().normalize()
+			.equals(java.nio.file.Paths.get(System.getProperty(EngineSettings.LIBRARY_PATH)).toAbsolutePath().normalize()))
+			lines.add("WARNING: the engine was started before the GPU set-up was applied (by another plugin?), so the libtorch above is used: restart Fiji");
 		if (OneDnnSwitch.state() != null)
 			lines.add("CPU kernels: " + OneDnnSwitch.state() + " (set unet.onednn or UNET_ONEDNN to auto, on or off)");
 		for (String name : new String[] { "PYTORCH_FLAVOR", "PYTORCH_VERSION", "PYTORCH_LIBRARY_PATH", "DJL_CACHE_DIR" }) {
@@ -60,6 +65,15 @@ public final class EngineReport {
 		if (!gpuUsed)
 			lines.addAll(gpuAdvice());
 		return lines;
+	}
+
+	/** The folder DJL loaded libtorch from, once the PyTorch engine runs; null otherwise. */
+	static String loadedLibtorch() {
+		try {
+			return ai.djl.pytorch.jni.LibUtils.getLibtorchPath();
+		} catch (RuntimeException | LinkageError e) {
+			return null;
+		}
 	}
 
 	/** What to do when the GPU is not used (see docs/gpu.md). */
