@@ -257,12 +257,14 @@ public final class UnetCli {
 
 	private int gpuSetup(OptionValues v) {
 		GpuSetupRequest request = GpuSetupRequest.of(v, Spelling.COMMAND_LINE);
-		int[] lastPercent = { -1 };
+		long[] shown = { -1 };
 		for (String line : GpuSetupJob.run(request, (what, done, total) -> {
-			int percent = total > 0 ? (int) (100 * done / total) : -1;
-			if (percent != lastPercent[0] && (percent < 0 || percent / 5 != lastPercent[0] / 5 || percent == 100)) {
-				lastPercent[0] = percent;
-				out.println(what + ": " + (percent >= 0 ? percent + "% of " : "") + String.format(Locale.ROOT, "%.1f MB", (total > 0 ? total : done) / 1e6));
+			// a line per tenth of a known size, else per 100 MB
+			long step = total > 0 ? done * 10 / total : done / 100_000_000;
+			if (step != shown[0]) {
+				shown[0] = step;
+				out.println(what + ": " + (total > 0 ? String.format(Locale.ROOT, "%d%% of %.0f MB", 100 * done / total, total / 1e6)
+					: String.format(Locale.ROOT, "%.0f MB", done / 1e6)));
 			}
 		}))
 			out.println(line);
