@@ -13,9 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Enumeration;
-import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -23,6 +21,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.io.Checksums;
 
 /**
  * Puts a CUDA libtorch {@value EngineReport#LIBTORCH_VERSION} where the settings file can name it: unpacks a libtorch
@@ -165,12 +164,7 @@ public final class LibtorchInstall {
 	 */
 	public static Downloaded download(URI url, Path target, String expectedSha256, Progress progress) {
 		Path part = target.resolveSibling(target.getFileName() + ".part");
-		MessageDigest sha;
-		try {
-			sha = MessageDigest.getInstance("SHA-256");
-		} catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException(e);
-		}
+		MessageDigest sha = Checksums.newSha256();
 		boolean done = false;
 		try {
 			Files.createDirectories(target.toAbsolutePath().getParent());
@@ -193,7 +187,7 @@ public final class LibtorchInstall {
 			progress.update("downloading " + url, count, total);
 			if (total > 0 && count != total)
 				throw new UnetException("the download of " + url + " stopped after " + count + " of " + total + " bytes: try again");
-			String actual = hex(sha.digest());
+			String actual = Checksums.hex(sha.digest());
 			if (expectedSha256 != null && !expectedSha256.trim().isEmpty() && !actual.equalsIgnoreCase(expectedSha256.trim()))
 				throw new UnetException("the download of " + url + " has SHA-256 " + actual + ", not the expected " + expectedSha256.trim() + ": it was deleted");
 			Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
@@ -209,13 +203,6 @@ public final class LibtorchInstall {
 					// the part file stays; the next attempt overwrites it
 				}
 		}
-	}
-
-	static String hex(byte[] bytes) {
-		StringBuilder sb = new StringBuilder();
-		for (byte b : bytes)
-			sb.append(String.format(Locale.ROOT, "%02x", b & 0xff));
-		return sb.toString();
 	}
 
 	static void deleteTree(Path folder) {

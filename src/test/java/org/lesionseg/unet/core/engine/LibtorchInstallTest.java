@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -16,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.io.Checksums;
 
 /** Unpacking a libtorch zip and downloading one, on small fake zips and file: URLs (nothing leaves the machine). */
 class LibtorchInstallTest {
@@ -83,7 +83,7 @@ class LibtorchInstallTest {
 	@Test
 	void aDownloadIsCheckedAgainstItsChecksum() throws Exception {
 		Path source = FakeLibtorch.zip(dir.resolve("source.zip"), "2.7.1+cu128", true, null);
-		String sha = LibtorchInstall.hex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(source)));
+		String sha = Checksums.hex(Checksums.newSha256().digest(Files.readAllBytes(source)));
 		Path target = dir.resolve("downloads").resolve("libtorch.zip");
 		String other = sha.replace(sha.charAt(0), sha.charAt(0) == 'a' ? 'b' : 'a');
 		String message = assertThrows(UnetException.class, () -> LibtorchInstall.download(source.toUri(), target, other, this::record)).getMessage();
