@@ -43,11 +43,15 @@ class GpuSetupSessionsTest {
 
 	/** {@code ./unet ARGS} in a new JVM with the settings file given by -Dunet.settings (or, when asked, UNET_SETTINGS). */
 	private Run unet(Path settings, boolean byVariable, String... args) throws IOException, InterruptedException {
+		return java(settings, byVariable, UnetCli.class.getName(), args);
+	}
+
+	private Run java(Path settings, boolean byVariable, String mainClass, String... args) throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>(Arrays.asList(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
 			"-Djava.awt.headless=true", "-Dai.djl.offline=true", "-Dslf4j.internal.verbosity=ERROR"));
 		if (!byVariable)
 			command.add("-Dunet.settings=" + settings);
-		command.addAll(Arrays.asList("-cp", System.getProperty("java.class.path"), UnetCli.class.getName()));
+		command.addAll(Arrays.asList("-cp", System.getProperty("java.class.path"), mainClass));
 		command.addAll(Arrays.asList(args));
 		ProcessBuilder builder = new ProcessBuilder(command);
 		Map<String, String> env = builder.environment();
@@ -103,6 +107,11 @@ class GpuSetupSessionsTest {
 		assertEquals(1, errors.size(), train.err);
 		assertTrue(errors.get(0).startsWith("error: the PyTorch engine could not start: ") && errors.get(0).contains(lib + "/libc10.so")
 			&& errors.get(0).contains("chosen with UNet GPU Setup: ./unet gpu-setup --reset goes back to the built-in CPU engine"), errors.get(0));
+
+		// a Fiji command: its work runs through EngineContext, which applies the file before the engine starts
+		Run fiji = java(settings, false, "org.lesionseg.unet.plugins.FijiSessionProbe");
+		assertEquals(0, fiji.code, fiji.err);
+		assertEquals(Arrays.asList("PYTORCH_LIBRARY_PATH=" + lib, "PYTORCH_VERSION=2.7.1", "PYTORCH_FLAVOR=cu128"), Arrays.asList(fiji.out.trim().split("\\R")));
 
 		Run reset = unet(settings, false, "gpu-setup", "--reset");
 		assertEquals(0, reset.code, reset.err);
