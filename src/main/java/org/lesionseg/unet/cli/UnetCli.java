@@ -16,7 +16,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
+import org.lesionseg.unet.core.engine.EngineSettings;
 import org.lesionseg.unet.workflow.EvaluateRequest;
+import org.lesionseg.unet.workflow.GpuSetupJob;
+import org.lesionseg.unet.workflow.GpuSetupRequest;
 import org.lesionseg.unet.workflow.Evaluation;
 import org.lesionseg.unet.workflow.InfoReport;
 import org.lesionseg.unet.workflow.SegmentRequest;
@@ -26,6 +29,7 @@ import org.lesionseg.unet.workflow.TrainRequest;
 import org.lesionseg.unet.workflow.TrainingJob;
 import org.lesionseg.unet.workflow.options.DemoOptions;
 import org.lesionseg.unet.workflow.options.EvaluateOptions;
+import org.lesionseg.unet.workflow.options.GpuSetupOptions;
 import org.lesionseg.unet.workflow.options.OptionValues;
 import org.lesionseg.unet.workflow.options.SegmentOptions;
 import org.lesionseg.unet.workflow.options.TrainOptions;
@@ -45,6 +49,7 @@ public final class UnetCli {
 	}
 
 	public static void main(String[] args) {
+		EngineSettings.apply(); // the libtorch chosen with gpu-setup, before anything starts the engine
 		System.exit(new UnetCli(System.out, System.err).run(args));
 	}
 
@@ -69,10 +74,12 @@ public final class UnetCli {
 					return help ? usage(INFO_HELP) : info(new Args(command, rest, flags()));
 				case "demo":
 					return help ? usage(DemoOptions.SET.help(Demo.USAGE)) : new Demo(out).run(Args.parse(command, rest, DemoOptions.SET));
+				case "gpu-setup":
+					return help ? usage(GpuSetupOptions.SET.help(GPU_SETUP_USAGE)) : gpuSetup(Args.parse(command, rest, GpuSetupOptions.SET));
 				case "bench":
 					return bench(rest);
 				default:
-					err.println("error: unknown command '" + command + "'; use train, predict, evaluate, info, demo or bench (unet --help)");
+					err.println("error: unknown command '" + command + "'; use train, predict, evaluate, info, gpu-setup, demo or bench (unet --help)");
 					return 2;
 			}
 		} catch (UnetException e) {
@@ -248,12 +255,29 @@ public final class UnetCli {
 		return 0;
 	}
 
+	private int gpuSetup(OptionValues v) {
+		GpuSetupRequest request = GpuSetupRequest.of(v, Spelling.COMMAND_LINE);
+		long[] shown = { -1 };
+		for (String line : GpuSetupJob.run(request, (what, done, total) -> {
+			// a line per tenth of a known size, else per 100 MB
+			long step = total > 0 ? done * 10 / total : done / 100_000_000;
+			if (step != shown[0]) {
+				shown[0] = step;
+				out.println(what + ": " + (total > 0 ? String.format(Locale.ROOT, "%d%% of %.0f MB", 100 * done / total, total / 1e6)
+					: String.format(Locale.ROOT, "%.0f MB", done / 1e6)));
+			}
+		}))
+			out.println(line);
+		return 0;
+	}
+
 	static final String USAGE = String.join("\n", "usage: unet <command> [options]   (unet <command> --help for its options)", "",
 		"  demo      train on sample-data/, predict and evaluate the held-back slices, write demo-output/",
 		"  train     train a U-Net on image and mask folders and write a model file",
 		"  predict   segment an image or a folder with a model: probability maps, masks, ROI sets, objects.csv",
 		"  evaluate  compare a model's segmentation with known masks (Dice, IoU, accuracy, precision, recall)",
 		"  info      engine, devices and libtorch in use; with --model, what a model file holds",
+		"  gpu-setup use a CUDA build of libtorch 2.7.1 (--folder DIR, --archive ZIP or --download) in every later session; --reset for the CPU",
 		"  bench     speed and memory of training and inference side by side with the PyTorch reference; data path, tiling, memory");
 
 	static final String TRAIN_USAGE = "usage: unet train --images DIR --masks DIR --model FILE.zip [options]";
@@ -261,6 +285,8 @@ public final class UnetCli {
 	static final String PREDICT_USAGE = "usage: unet predict --model FILE.zip --input DIR|FILE --output DIR [options]";
 
 	static final String EVALUATE_USAGE = "usage: unet evaluate --model FILE.zip --images DIR --masks DIR [--output FILE.csv] [options]";
+
+	static final String GPU_SETUP_USAGE = "usage: unet gpu-setup [--folder DIR | --archive ZIP | --download | --reset]   (no option: show the current choice)";
 
 	static final String INFO_HELP = "usage: unet info [--model FILE.zip]\nEngine, version, devices, libtorch location; with --model, the model's description and metrics.";
 

@@ -1,6 +1,7 @@
 package org.lesionseg.unet.plugins;
 
 import org.lesionseg.unet.core.engine.Devices;
+import org.lesionseg.unet.core.engine.EngineSettings;
 
 import java.util.function.Supplier;
 
@@ -44,6 +45,8 @@ public final class EngineContext {
 	/** Like {@link #run(Runnable)}, returning the work's result. */
 	public static <T> T call(Supplier<T> work) {
 		configureDownloads();
+		EngineSettings.apply(); // the libtorch chosen with UNet GPU Setup, before the engine starts
+
 		Thread thread = Thread.currentThread();
 		ClassLoader previous = thread.getContextClassLoader();
 		thread.setContextClassLoader(pluginClassLoader());

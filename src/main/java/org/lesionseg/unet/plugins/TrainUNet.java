@@ -158,7 +158,7 @@ public class TrainUNet extends UNetCommand {
 	@Parameter(label = "Group by", required = false, persist = false, description = "Regular expression whose first group names the patient of a file, so that its slices stay in one part of the split; empty for none")
 	private String group_by = "";
 
-	@Parameter(label = "Device", persist = false, description = "auto (every GPU PyTorch sees, else the CPU), cpu, gpu or gpu:N")
+	@Parameter(label = "Device", persist = false, description = "auto (every GPU PyTorch sees, else the CPU), cpu, gpu, gpu:N or gpu:N,M (training splits each batch over those GPUs)")
 	private String device = "auto";
 
 	private TrainingJob.Outcome outcome;

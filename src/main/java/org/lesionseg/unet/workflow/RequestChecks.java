@@ -47,7 +47,7 @@ final class RequestChecks {
 	/** A device name the engine knows. */
 	static String device(String device) {
 		if (device == null || device.trim().isEmpty())
-			throw new UnetException(CommonOptions.DEVICE.name() + " is empty: use auto, cpu, gpu or gpu:N");
+			throw new UnetException(CommonOptions.DEVICE.name() + " is empty: use auto, cpu, gpu, gpu:N or gpu:N,M");
 		return CommonOptions.DEVICE.checked(device.trim());
 	}
 

@@ -90,7 +90,7 @@ class TroubleshootingDocTest {
 			"--threshold must be between 0 and 1 (exclusive), got ");
 		if (Devices.gpuCount() == 0)
 			quoted(train(images, masks, "--device", "gpu"), "a GPU was asked for, but PyTorch sees none (",
-				"). Use device auto or cpu, or install a CUDA build of libtorch: see docs/gpu.md");
+				"). Use device auto or cpu, or set up a CUDA build of libtorch with UNet GPU Setup: see docs/gpu.md");
 	}
 
 	@Test

@@ -6,8 +6,9 @@ import org.lesionseg.unet.core.UnetException;
 
 /**
  * The user's device choice, parsed once: {@code auto} (every GPU PyTorch sees, else the CPU), {@code cpu},
- * {@code gpu} (every GPU, and a GPU is required) or {@code gpu:N} (one GPU). {@code cuda} and {@code cuda:N} are
- * accepted for {@code gpu}. Which devices it means on this machine is {@link Devices#resolve}'s job.
+ * {@code gpu} (every GPU, and a GPU is required), {@code gpu:N} (one GPU) or {@code gpu:N,M,...} (those GPUs: a
+ * training splits each batch over them). {@code cuda} is accepted for {@code gpu}. GPUs are numbered as PyTorch
+ * sees them, that is after {@code CUDA_VISIBLE_DEVICES}. Which devices it means here is {@link Devices#resolve}'s job.
  */
 public final class DeviceChoice {
 
@@ -20,21 +21,31 @@ public final class DeviceChoice {
 	public static final DeviceChoice CPU = new DeviceChoice(Kind.CPU, -1);
 
 	private final Kind kind;
-	private final int gpuIndex;
+	/** The GPUs asked for, in order; empty for every GPU (and for auto and cpu). */
+	private final int[] gpuIndices;
 
-	private DeviceChoice(Kind kind, int gpuIndex) {
+	private DeviceChoice(Kind kind, int... gpuIndices) {
 		this.kind = kind;
-		this.gpuIndex = gpuIndex;
+		this.gpuIndices = gpuIndices;
 	}
 
 	/** Every GPU (index -1) or one GPU. */
 	public static DeviceChoice gpu(int index) {
 		if (index < -1)
 			throw new UnetException("GPU number must not be negative, got " + index);
-		return new DeviceChoice(Kind.GPU, index);
+		return index < 0 ? new DeviceChoice(Kind.GPU) : new DeviceChoice(Kind.GPU, index);
 	}
 
-	/** @throws UnetException for anything but auto, cpu, gpu or gpu:N (null or empty means auto) */
+	/** Several GPUs, each once. */
+	public static DeviceChoice gpus(int... indices) {
+		java.util.Set<Integer> seen = new java.util.HashSet<>();
+		for (int i : indices)
+			if (i < 0 || !seen.add(i))
+				throw new UnetException("GPU numbers must be different and not negative, got " + java.util.Arrays.toString(indices));
+		return indices.length == 0 ? gpu(-1) : new DeviceChoice(Kind.GPU, indices.clone());
+	}
+
+	/** @throws UnetException for anything but auto, cpu, gpu, gpu:N or gpu:N,M,... (null or empty means auto) */
 	public static DeviceChoice parse(String text) {
 		String c = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
 		if (c.isEmpty() || c.equals("auto"))
@@ -44,29 +55,37 @@ public final class DeviceChoice {
 		if (c.equals("gpu") || c.equals("cuda"))
 			return gpu(-1);
 		if (c.startsWith("gpu:") || c.startsWith("cuda:")) {
-			String number = c.substring(c.indexOf(':') + 1);
+			String[] numbers = c.substring(c.indexOf(':') + 1).split(",", -1);
+			int[] indices = new int[numbers.length];
 			try {
-				int index = Integer.parseInt(number);
-				if (index >= 0)
-					return gpu(index);
+				for (int i = 0; i < numbers.length; i++)
+					if ((indices[i] = Integer.parseInt(numbers[i].trim())) < 0)
+						throw new NumberFormatException();
 			} catch (NumberFormatException e) {
-				// the message below
+				throw new UnetException("device '" + text + "' needs a GPU number after the colon, or several separated by commas: e.g. gpu:0 or gpu:0,1");
 			}
-			throw new UnetException("device '" + text + "' needs a GPU number after the colon, e.g. gpu:0");
+			if (indices.length == 1)
+				return gpu(indices[0]);
+			return gpus(indices);
 		}
-		throw new UnetException("unknown device '" + text + "': use auto, cpu, gpu or gpu:N");
+		throw new UnetException("unknown device '" + text + "': use auto, cpu, gpu, gpu:N or gpu:N,M");
 	}
 
 	public Kind kind() {
 		return kind;
 	}
 
-	/** The GPU asked for, or -1 for every GPU (and for auto and cpu). */
+	/** The (first) GPU asked for, or -1 for every GPU (and for auto and cpu). */
 	public int gpuIndex() {
-		return gpuIndex;
+		return gpuIndices.length == 0 ? -1 : gpuIndices[0];
 	}
 
-	/** The spelling {@link #parse} reads back: auto, cpu, gpu or gpu:N. */
+	/** The GPUs asked for, in order; empty for every GPU (and for auto and cpu). */
+	public int[] gpuIndices() {
+		return gpuIndices.clone();
+	}
+
+	/** The spelling {@link #parse} reads back: auto, cpu, gpu, gpu:N or gpu:N,M. */
 	@Override
 	public String toString() {
 		switch (kind) {
@@ -75,17 +94,20 @@ public final class DeviceChoice {
 			case CPU:
 				return "cpu";
 			default:
-				return gpuIndex < 0 ? "gpu" : "gpu:" + gpuIndex;
+				StringBuilder sb = new StringBuilder("gpu");
+				for (int i = 0; i < gpuIndices.length; i++)
+					sb.append(i == 0 ? ':' : ',').append(gpuIndices[i]);
+				return sb.toString();
 		}
 	}
 
 	@Override
 	public boolean equals(Object o) {
-		return o instanceof DeviceChoice && ((DeviceChoice) o).kind == kind && ((DeviceChoice) o).gpuIndex == gpuIndex;
+		return o instanceof DeviceChoice && ((DeviceChoice) o).kind == kind && java.util.Arrays.equals(((DeviceChoice) o).gpuIndices, gpuIndices);
 	}
 
 	@Override
 	public int hashCode() {
-		return kind.hashCode() * 31 + gpuIndex;
+		return kind.hashCode() * 31 + java.util.Arrays.hashCode(gpuIndices);
 	}
 }

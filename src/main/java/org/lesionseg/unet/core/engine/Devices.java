@@ -20,7 +20,17 @@ public final class Devices {
 	}
 
 	public static Device[] resolve(DeviceChoice choice) {
-		int gpus = gpuCount();
+		engine(); // a libtorch that cannot load is reported here, in one line, before anything else uses it
+		return choice.kind() == DeviceChoice.Kind.CPU ? new Device[] { Device.cpu() } : resolve(choice, gpuCount(), System.getenv("CUDA_VISIBLE_DEVICES"));
+	}
+
+	/**
+	 * The devices of a choice on a machine where PyTorch sees {@code gpus} GPUs (the seam for tests without a GPU).
+	 *
+	 * @param visible CUDA_VISIBLE_DEVICES, or null: named in the message when a GPU number does not exist, since it
+	 *        renumbers the GPUs from 0 (under SLURM's --gres=gpu:1 the job's GPU is always gpu:0)
+	 */
+	static Device[] resolve(DeviceChoice choice, int gpus, String visible) {
 		switch (choice.kind()) {
 			case CPU:
 				return new Device[] { Device.cpu() };
@@ -29,13 +39,18 @@ public final class Devices {
 			default:
 				if (gpus == 0)
 					throw new UnetException("a GPU was asked for, but PyTorch sees none (" + engineDescription()
-						+ "). Use device auto or cpu, or install a CUDA build of libtorch: see docs/gpu.md");
-				int index = choice.gpuIndex();
-				if (index < 0)
+						+ "). Use device auto or cpu, or set up a CUDA build of libtorch with UNet GPU Setup: see docs/gpu.md");
+				int[] indices = choice.gpuIndices();
+				if (indices.length == 0)
 					return allGpus(gpus);
-				if (index >= gpus)
-					throw new UnetException("GPU " + index + " does not exist: PyTorch sees " + gpus + " GPU(s), numbered 0 to " + (gpus - 1));
-				return new Device[] { Device.gpu(index) };
+				Device[] devices = new Device[indices.length];
+				for (int i = 0; i < indices.length; i++) {
+					if (indices[i] >= gpus)
+						throw new UnetException("GPU " + indices[i] + " does not exist: PyTorch sees " + gpus + " GPU(s), numbered 0 to " + (gpus - 1)
+							+ (visible != null && !visible.trim().isEmpty() ? " (CUDA_VISIBLE_DEVICES=" + visible.trim() + " renumbers the GPUs it lists from 0)" : ""));
+					devices[i] = Device.gpu(indices[i]);
+				}
+				return devices;
 		}
 	}
 
@@ -47,10 +62,30 @@ public final class Devices {
 		String first = String.valueOf(message).trim().split("\\R", 2)[0];
 		if (first.length() > 300)
 			first = first.substring(0, 300) + "...";
-		if (first.contains("doesn't have storage") || first.contains("undefined symbol") || first.contains("UnsatisfiedLinkError"))
-			first += " (the libtorch in use does not fit DJL's JNI library, which needs libtorch " + LIBTORCH_VERSION
-				+ ": see docs/gpu.md)";
+		if (first.contains("doesn't have storage") || first.contains("undefined symbol") || first.contains("version `"))
+			first += " (the libtorch in use does not fit DJL's JNI library, which needs libtorch " + LIBTORCH_VERSION + ": see docs/gpu.md)";
+		else if (first.contains("UnsatisfiedLinkError") || first.contains("file too short") || first.contains("invalid ELF header")
+			|| first.contains("cannot open shared object file"))
+			first += " (a library of the libtorch in use cannot be loaded: its folder is incomplete or damaged, or a CUDA library it needs is missing)";
 		return first;
+	}
+
+	/**
+	 * Why the engine did not start, in one line: DJL wraps the loader's error ("Failed to load PyTorch native
+	 * library"), so the innermost cause names the real fault (a missing or foreign library); with the libtorch the
+	 * user chose, what to do.
+	 */
+	static String startFailure(Throwable e) {
+		Throwable root = e;
+		while (root.getCause() != null && root.getCause() != root)
+			root = root.getCause();
+		String message = root == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root;
+		String line = describeEngineFailure(message);
+		String path = EngineReport.setting(EngineSettings.LIBRARY_PATH);
+		if (path != null)
+			line += " (libtorch from " + path + (EngineSettings.apply().fromFile ? ", chosen with UNet GPU Setup: ./unet gpu-setup --reset goes back to the built-in CPU engine"
+				: ", set by PYTORCH_LIBRARY_PATH") + ")";
+		return line;
 	}
 
 	/** The libtorch version the bundled JNI library (pytorch-jni 2.7.1-0.36.0) was built for. */
@@ -82,12 +117,15 @@ public final class Devices {
 	public static int gpuCount() {
 		try {
 			return Engine.getInstance().getGpuCount();
-		} catch (RuntimeException e) {
+		} catch (RuntimeException | LinkageError e) {
 			return 0;
 		}
 	}
 
-	/** One loud line: the device(s) used, and for a CPU on a machine meant to have a GPU, why. */
+	/**
+	 * One loud line: the device(s) used, and for a CPU on a machine meant to have a GPU, why; on a shared node also which
+	 * physical GPUs these are and which node and SLURM job ran it (the line is stored in the model file).
+	 */
 	public static String describe(Device[] devices) {
 		StringBuilder sb = new StringBuilder("device: ");
 		for (int i = 0; i < devices.length; i++)
@@ -95,16 +133,56 @@ public final class Devices {
 		sb.append(" (").append(engineDescription()).append(')');
 		if (!devices[0].isGpu())
 			sb.append(gpuCount() == 0 ? " - no GPU visible to PyTorch, running on the CPU" : " - CPU chosen although a GPU is visible");
+		sb.append(placement(devices, System.getenv()));
+		return sb.toString();
+	}
+
+	/**
+	 * Where the work runs, from the environment: CUDA_VISIBLE_DEVICES renumbers the GPUs PyTorch sees (so "GPU 0" of a
+	 * task may be the node's GPU 3), and a SLURM task names its node and job. Empty outside both.
+	 */
+	static String placement(Device[] devices, java.util.Map<String, String> env) {
+		StringBuilder sb = new StringBuilder();
+		String visible = env.get("CUDA_VISIBLE_DEVICES");
+		if (visible != null && !visible.trim().isEmpty()) {
+			String[] listed = visible.trim().split(",");
+			sb.append("; CUDA_VISIBLE_DEVICES=").append(visible.trim());
+			String sep = ": ";
+			for (Device d : devices)
+				if (d.isGpu() && d.getDeviceId() < listed.length) {
+					sb.append(sep).append("GPU ").append(d.getDeviceId()).append(" is the node's GPU ").append(listed[d.getDeviceId()].trim());
+					sep = ", ";
+				}
+		}
+		String node = env.get("SLURMD_NODENAME"), job = env.get("SLURM_JOB_ID");
+		if (node != null || job != null) {
+			sb.append("; SLURM");
+			if (node != null)
+				sb.append(" node ").append(node);
+			if (job != null) {
+				String arrayJob = env.get("SLURM_ARRAY_JOB_ID"), task = env.get("SLURM_ARRAY_TASK_ID");
+				sb.append(" job ").append(arrayJob != null && task != null ? arrayJob + "_" + task : job);
+			}
+		}
 		return sb.toString();
 	}
 
 	public static String engineDescription() {
+		Engine engine = engine();
+		OneDnnSwitch.apply();
+		return engine.getEngineName() + " " + engine.getVersion() + ", " + gpuCount() + " GPU(s) visible";
+	}
+
+	/**
+	 * The engine, started if needed.
+	 *
+	 * @throws UnetException in one line when it cannot start (a libtorch that is missing, damaged or of another version)
+	 */
+	public static Engine engine() {
 		try {
-			Engine engine = Engine.getInstance();
-			OneDnnSwitch.apply();
-			return engine.getEngineName() + " " + engine.getVersion() + ", " + gpuCount() + " GPU(s) visible";
-		} catch (RuntimeException e) {
-			throw new UnetException("the PyTorch engine could not start: " + e.getMessage());
+			return Engine.getInstance();
+		} catch (RuntimeException | LinkageError e) {
+			throw new UnetException("the PyTorch engine could not start: " + startFailure(e));
 		}
 	}
 }

@@ -26,16 +26,27 @@ public final class EngineReport {
 	public static List<String> lines() {
 		List<String> lines = new ArrayList<>();
 		lines.add("UNet Segmentation " + Version.get());
-		boolean gpuUsed = false;
+		EngineSettings.Applied choice = EngineSettings.apply();
+		lines.add("libtorch choice: " + choice.source);
+		if (choice.warning != null)
+			lines.add("WARNING: " + choice.warning);
+		boolean gpuUsed = false, started = false;
 		try {
 			lines.add("engine: " + Devices.engineDescription());
+			started = true;
 			lines.add("auto " + Devices.describe(Devices.resolve(DeviceChoice.AUTO)));
 			gpuUsed = Devices.gpuCount() > 0;
-			lines.add("GPU used: " + (gpuUsed ? "yes (device auto takes every GPU; choose one with gpu:N)" : "no, the CPU is used"));
+			lines.add("GPU used: " + (gpuUsed ? "yes (device auto takes every GPU; choose one with gpu:N, some with gpu:N,M)" : "no, the CPU is used"));
 		} catch (UnetException | LinkageError e) {
 			lines.add("engine: could not start (" + e.getMessage() + ")");
+			if (choice.fromFile)
+				lines.add("The libtorch chosen with UNet GPU Setup did not start: go back to the built-in CPU engine with UNet GPU Setup (reset) or ./unet gpu-setup --reset");
 		}
-		lines.add("libtorch: " + libtorchLocation());
+		String loaded = started ? loadedLibtorch() : null;
+		lines.add("libtorch: " + (loaded != null ? loaded + " (loaded, libtorch " + ai.djl.pytorch.jni.LibUtils.getVersion() + ")" : libtorchLocation()));
+		if (loaded != null && choice.fromFile && !java.nio.file.Paths.get(loaded).toAbsolutePath().normalize()
+			.equals(java.nio.file.Paths.get(System.getProperty(EngineSettings.LIBRARY_PATH)).toAbsolutePath().normalize()))
+			lines.add("WARNING: the engine was started before the GPU set-up was applied (by another plugin?), so the libtorch above is used: restart Fiji");
 		if (OneDnnSwitch.state() != null)
 			lines.add("CPU kernels: " + OneDnnSwitch.state() + " (set unet.onednn or UNET_ONEDNN to auto, on or off)");
 		for (String name : new String[] { "PYTORCH_FLAVOR", "PYTORCH_VERSION", "PYTORCH_LIBRARY_PATH", "DJL_CACHE_DIR" }) {
@@ -56,10 +67,20 @@ public final class EngineReport {
 		return lines;
 	}
 
+	/** The folder DJL loaded libtorch from, once the PyTorch engine runs; null otherwise. */
+	static String loadedLibtorch() {
+		try {
+			return ai.djl.pytorch.jni.LibUtils.getLibtorchPath();
+		} catch (RuntimeException | LinkageError e) {
+			return null;
+		}
+	}
+
 	/** What to do when the GPU is not used (see docs/gpu.md). */
 	public static List<String> gpuAdvice() {
 		List<String> advice = new ArrayList<>();
-		advice.add("To use an NVIDIA GPU (see docs/gpu.md), start ImageJ/Fiji or the command line with either");
+		advice.add("To use an NVIDIA GPU (see docs/gpu.md): run Plugins > Segmentation > UNet GPU Setup (or ./unet gpu-setup --folder DIR | --archive ZIP | --download)");
+		advice.add("  with a CUDA build of libtorch " + LIBTORCH_VERSION + ", then restart; or start ImageJ/Fiji or the command line with either");
 		advice.add("  a) PYTORCH_FLAVOR=cu128 and downloads allowed (UNET_ALLOW_DOWNLOAD=1, or -Dai.djl.offline=false): DJL fetches the CUDA build of libtorch "
 			+ LIBTORCH_VERSION + " once into its cache, or");
 		advice.add("  b) an existing CUDA libtorch " + LIBTORCH_VERSION + ": PYTORCH_LIBRARY_PATH=/path/to/libtorch/lib PYTORCH_VERSION=" + LIBTORCH_VERSION

@@ -45,7 +45,7 @@ public final class TrainingSettings {
 	/** A regex whose first group names the patient/volume of a file, so that its slices stay in one part. */
 	public String groupBy = "";
 	public long seed = 42;
-	/** auto, cpu, gpu or gpu:N. */
+	/** auto, cpu, gpu, gpu:N or gpu:N,M. */
 	public String device = "auto";
 	/** An augmentation spec of {@code AugmentSettings.parse}. */
 	public String augment = "default";

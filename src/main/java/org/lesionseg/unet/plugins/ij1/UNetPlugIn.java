@@ -13,6 +13,7 @@ import org.lesionseg.unet.plugins.SegmentWithUNet;
 import org.lesionseg.unet.plugins.TrainUNet;
 import org.lesionseg.unet.plugins.UNetCommand;
 import org.lesionseg.unet.plugins.UNetEngineInfo;
+import org.lesionseg.unet.plugins.UNetGpuSetup;
 import org.scijava.ItemIO;
 import org.scijava.plugin.Parameter;
 
@@ -41,6 +42,7 @@ public class UNetPlugIn implements PlugIn {
 		m.put("build_training_set", BuildTrainingSet.class);
 		m.put("rois_to_masks", RoisToMasks.class);
 		m.put("engine_info", UNetEngineInfo.class);
+		m.put("gpu_setup", UNetGpuSetup.class);
 		COMMANDS = Collections.unmodifiableMap(m);
 	}
 

@@ -25,8 +25,9 @@ public final class CommonOptions {
 	private static final MaskPostprocessing.Options POSTPROCESSING = new MaskPostprocessing.Options();
 	private static final TiledPredictor.Options TILING = new TiledPredictor.Options();
 
-	public static final Option<String> DEVICE = Option.text("device", new TrainingSettings().device, "auto (every GPU PyTorch sees, else the CPU), cpu, gpu or gpu:N")
-		.check(CommonOptions::isDevice, d -> "unknown device '" + d + "': use auto, cpu, gpu or gpu:N").valueHint("auto|cpu|gpu|gpu:N");
+	public static final Option<String> DEVICE = Option
+		.text("device", new TrainingSettings().device, "auto (every GPU PyTorch sees, else the CPU), cpu, gpu, gpu:N or gpu:N,M (training splits each batch over those GPUs)")
+		.check(CommonOptions::isDevice, d -> "unknown device '" + d + "': use auto, cpu, gpu, gpu:N or gpu:N,M").valueHint("auto|cpu|gpu|gpu:N|gpu:N,M");
 
 	/** One range for every entry point: 0 would make every pixel a lesion, 1 none. */
 	public static final Option<Double> THRESHOLD = Option.number("threshold", (double) POSTPROCESSING.threshold(), "Probability above which a pixel is lesion").above(0).below(1);

@@ -79,6 +79,8 @@ class TrainerCorrectnessTest {
 		straightTrainer.devicesForTest = threeCpus;
 		TrainingResult straight = straightTrainer.train(UNetTrainerTest.squares(), dir.resolve("straight.zip"), null, false);
 		assertTrue(straight.device.contains("CPU, CPU, CPU"), straight.device);
+		assertEquals(straight.device, org.lesionseg.unet.core.modelfile.ModelFile.readInfo(dir.resolve("straight.zip")).device,
+			"the model file says which devices trained it");
 		assertTrue(straight.bestValDice > 0.3, "it learns on three replicas: validation Dice " + straight.bestValDice);
 
 		Path model = dir.resolve("split.zip");

@@ -87,7 +87,7 @@ class OptionSetTest {
 		assertEquals("val_fraction must be at least 0 and less than 1, got 1", error(() -> TrainOptions.VAL_FRACTION.parse("1")));
 		assertEquals("unknown pairing 'by_size': use by_name or sorted", error(() -> CommonOptions.PAIRING.parse("by_size")));
 		assertEquals("resume is true or false, got 'maybe'", error(() -> TrainOptions.RESUME.parse("maybe")));
-		assertEquals("unknown device 'tpu': use auto, cpu, gpu or gpu:N", error(() -> CommonOptions.DEVICE.parse("tpu")));
+		assertEquals("unknown device 'tpu': use auto, cpu, gpu, gpu:N or gpu:N,M", error(() -> CommonOptions.DEVICE.parse("tpu")));
 		assertEquals("colour must be red or blue, got 'green'",
 			error(() -> Option.text("colour", "red", "").check(c -> c.equals("red") || c.equals("blue"), "red or blue").parse("green")));
 		assertEquals("train needs model_file (--model): " + TrainOptions.MODEL_FILE.help(), error(() -> TrainOptions.SET.parse(map())));
