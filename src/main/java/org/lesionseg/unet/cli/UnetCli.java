@@ -21,6 +21,7 @@ import org.lesionseg.unet.workflow.Evaluation;
 import org.lesionseg.unet.workflow.InfoReport;
 import org.lesionseg.unet.workflow.SegmentRequest;
 import org.lesionseg.unet.workflow.SegmentationJob;
+import org.lesionseg.unet.workflow.ShardedOutput;
 import org.lesionseg.unet.workflow.Spelling;
 import org.lesionseg.unet.workflow.TrainRequest;
 import org.lesionseg.unet.workflow.TrainingJob;
@@ -71,8 +72,10 @@ public final class UnetCli {
 					return help ? usage(DemoOptions.SET.help(Demo.USAGE)) : new Demo(out).run(Args.parse(command, rest, DemoOptions.SET));
 				case "bench":
 					return bench(rest);
+				case "merge":
+					return help ? usage(MERGE_HELP) : merge(new Args(command, rest, flags()));
 				default:
-					err.println("error: unknown command '" + command + "'; use train, predict, evaluate, info, demo or bench (unet --help)");
+					err.println("error: unknown command '" + command + "'; use train, predict, merge, crossval, slurm, evaluate, info, demo or bench (unet --help)");
 					return 2;
 			}
 		} catch (UnetException e) {
@@ -198,6 +201,11 @@ public final class UnetCli {
 				}
 
 				@Override
+				public void alreadyDone(int done, int total, String fileName) {
+					out.printf(Locale.ROOT, "[%d/%d] %s: done by an earlier run (skipped)%n", done, total, fileName);
+				}
+
+				@Override
 				public void imageDone(int done, int total, SegmentationJob.ImageResult r) {
 					if (r.channels != modelChannels[0])
 						out.println("note: " + r.name + " has " + channelWord(r.channels) + " and the model takes " + channelWord(modelChannels[0]) + ": "
@@ -210,6 +218,31 @@ public final class UnetCli {
 			throw e;
 		}
 		out.println("segmented " + outcome.images.size() + " image(s), " + outcome.objectCount() + " object(s); results in " + output);
+		if (request.shard() != null)
+			printShardEnd(request, outcome);
+		return 0;
+	}
+
+	private void printShardEnd(SegmentRequest request, SegmentationJob.Outcome outcome) {
+		if (outcome.alreadyDone > 0)
+			out.println("shard " + request.shard() + ": " + outcome.alreadyDone + " image(s) were done by an earlier run and skipped");
+		if (outcome.merged != null)
+			printMerged(outcome.merged);
+		else
+			out.println("shard " + request.shard() + " done; other shards are still running or to run: the last to finish writes objects.csv (or: unet merge --output "
+				+ request.output() + ")");
+	}
+
+	private void printMerged(ShardedOutput.Merged m) {
+		out.println("all shards done: " + m.images + " image(s), " + m.objects + " object(s) joined into " + m.objectsCsv);
+		if (!m.unreadable.isEmpty())
+			throw new UnetException(m.unreadable.size() + " image(s) could not be segmented: " + m.unreadable.get(0));
+	}
+
+	private int merge(Args a) {
+		Path output = a.path("output");
+		a.rejectUnknown();
+		printMerged(ShardedOutput.merge(output));
 		return 0;
 	}
 
@@ -252,6 +285,9 @@ public final class UnetCli {
 		"  demo      train on sample-data/, predict and evaluate the held-back slices, write demo-output/",
 		"  train     train a U-Net on image and mask folders and write a model file",
 		"  predict   segment an image or a folder with a model: probability maps, masks, ROI sets, objects.csv",
+		"  merge     join the results of the shards of a sharded predict (--shard i/N) into one objects.csv",
+		"  crossval  k-fold cross-validation grouped by patient: train the folds, summarise their test Dice",
+		"  slurm     write (and with --submit, submit) a SLURM job array for predict or crossval",
 		"  evaluate  compare a model's segmentation with known masks (Dice, IoU, accuracy, precision, recall)",
 		"  info      engine, devices and libtorch in use; with --model, what a model file holds",
 		"  bench     speed and memory of training and inference side by side with the PyTorch reference; data path, tiling, memory");
@@ -261,6 +297,9 @@ public final class UnetCli {
 	static final String PREDICT_USAGE = "usage: unet predict --model FILE.zip --input DIR|FILE --output DIR [options]";
 
 	static final String EVALUATE_USAGE = "usage: unet evaluate --model FILE.zip --images DIR --masks DIR [--output FILE.csv] [options]";
+
+	static final String MERGE_HELP = "usage: unet merge --output DIR\nJoins the per-image results of a sharded predict (--shard i/N) in DIR/parts into DIR/objects.csv,\n"
+		+ "in input order: the same file as one run over all images. Says which shards still have images to do.";
 
 	static final String INFO_HELP = "usage: unet info [--model FILE.zip]\nEngine, version, devices, libtorch location; with --model, the model's description and metrics.";
 

@@ -72,6 +72,9 @@ public class SegmentFolderWithUNet extends UNetCommand {
 	@Parameter(label = "Device", persist = false, description = "auto, cpu, gpu or gpu:N")
 	private String device = "auto";
 
+	@Parameter(label = "Shard (i/N)", required = false, persist = false, description = "Segment only part i of N of the sorted images (job arrays); finished images are skipped; empty for all")
+	private String shard = "";
+
 	private final List<SegmentationJob.ImageResult> results = new ArrayList<>();
 
 	/** The fields as the registry reads them, and the request they make: the same path as {@code unet predict}. */
@@ -113,7 +116,9 @@ public class SegmentFolderWithUNet extends UNetCommand {
 				return SegmentFolderWithUNet.this.stopRequested();
 			}
 		});
-		String summary = name + ": " + outcome.images.size() + " image(s), " + outcome.objectCount() + " object(s); results and objects.csv in " + output;
+		String summary = name + ": " + outcome.images.size() + " image(s), " + outcome.objectCount() + " object(s); results"
+			+ (request.shard() == null || outcome.merged != null ? " and objects.csv" : " (shard " + request.shard() + ")") + " in " + output
+			+ (outcome.alreadyDone > 0 ? "; " + outcome.alreadyDone + " image(s) done by an earlier run were skipped" : "");
 		progress.done(summary);
 		IJ.log(summary);
 	}

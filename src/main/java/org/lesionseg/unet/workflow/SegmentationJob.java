@@ -64,11 +64,21 @@ public final class SegmentationJob {
 		public final List<ImageResult> images;
 		public final ObjectTable objects;
 		public final List<String> unreadable;
+		/** Of a shard: the images of the shard found done by an earlier run and skipped. */
+		public final int alreadyDone;
+		/** Of a shard: the joined results when this shard completed the run, else null (other shards still to finish). */
+		public final ShardedOutput.Merged merged;
 
 		Outcome(List<ImageResult> images, ObjectTable objects, List<String> unreadable) {
+			this(images, objects, unreadable, 0, null);
+		}
+
+		Outcome(List<ImageResult> images, ObjectTable objects, List<String> unreadable, int alreadyDone, ShardedOutput.Merged merged) {
 			this.images = Collections.unmodifiableList(images);
 			this.objects = objects;
 			this.unreadable = Collections.unmodifiableList(unreadable);
+			this.alreadyDone = alreadyDone;
+			this.merged = merged;
 		}
 
 		public int objectCount() {
@@ -97,6 +107,10 @@ public final class SegmentationJob {
 
 		/** After each image. */
 		default void imageDone(int done, int total, ImageResult result) {
+		}
+
+		/** A shard found this file's results complete from an earlier run and skips it. */
+		default void alreadyDone(int done, int total, String fileName) {
 		}
 
 		/** True to stop before the next plane; the job then throws {@link Stopped}. */
@@ -150,6 +164,8 @@ public final class SegmentationJob {
 	/** Segments with a model already loaded (the request's model file and device are not used again). */
 	public static Outcome run(Segmenter segmenter, SegmentRequest request, Listener listener) {
 		request.prepareOutput();
+		if (request.shard() != null)
+			return runShard(segmenter, request, listener);
 		Path outputDir = request.output();
 		int total = request.source().size();
 		List<ImageResult> results = new ArrayList<>();
@@ -166,7 +182,7 @@ public final class SegmentationJob {
 					listener.skipped(e.getMessage());
 					continue;
 				}
-				ImageResult result = segmentOne(segmenter, image, request, objects, listener, i, total);
+				ImageResult result = segmentOne(segmenter, image, request, objects, new ArrayList<>(), listener, i, total);
 				results.add(result);
 				listener.imageDone(i + 1, total, result);
 			}
@@ -185,6 +201,58 @@ public final class SegmentationJob {
 		return outcome;
 	}
 
+	/**
+	 * Segments the request's shard of the sorted images, skipping those whose results an earlier run completed, and
+	 * records each image when its files are written; the shard that finds every image done joins the objects.
+	 */
+	private static Outcome runShard(Segmenter segmenter, SegmentRequest request, Listener listener) {
+		Path outputDir = request.output();
+		int all = request.source().size();
+		List<String> fileNames = new ArrayList<>(all);
+		for (int i = 0; i < all; i++)
+			fileNames.add(request.source().fileName(i));
+		if (fileNames.contains(null))
+			throw new UnetException("only image files can be segmented in shards: " + request.source().description() + " are not files");
+		Shard shard = request.shard();
+		ShardedOutput records = ShardedOutput.open(outputDir, fileNames, request.resultSettings(), shard.count);
+		int from = shard.from(all), to = shard.to(all), total = to - from;
+		List<ImageResult> results = new ArrayList<>();
+		ObjectTable objects = new ObjectTable();
+		List<String> unreadable = new ArrayList<>();
+		int skipped = 0;
+		for (int i = from; i < to; i++) {
+			String fileName = fileNames.get(i);
+			if (records.isDone(fileName)) {
+				skipped++;
+				listener.alreadyDone(i - from + 1, total, fileName);
+				continue;
+			}
+			SourceImage image;
+			try {
+				image = request.source().read(i);
+			} catch (UnetException e) {
+				unreadable.add(e.getMessage());
+				listener.skipped(e.getMessage());
+				records.recordUnreadable(fileName, e.getMessage());
+				continue;
+			}
+			ObjectTable imageObjects = new ObjectTable();
+			List<String> written = new ArrayList<>();
+			ImageResult result = segmentOne(segmenter, image, request, imageObjects, written, listener, i - from, total);
+			records.recordDone(fileName, imageObjects, written);
+			objects.addAll(imageObjects);
+			results.add(result);
+			listener.imageDone(i - from + 1, total, result);
+		}
+		ShardedOutput.Merged merged = records.missing().isEmpty() ? records.merge() : null;
+		Outcome outcome = new Outcome(results, objects, unreadable, skipped, merged);
+		if (!unreadable.isEmpty())
+			throw new Unreadable(unreadable.size() + " of " + total + " images of shard " + shard + " could not be segmented: " + unreadable.get(0)
+				+ (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more, listed above)" : "") + "; the results of the others are in "
+				+ outputDir, outcome);
+		return outcome;
+	}
+
 	/** Keeps the objects of the images done when a later image fails; the original error is what the user must see. */
 	private static void writeObjectsAfterFailure(Path outputDir, ObjectTable objects) {
 		try {
@@ -194,8 +262,9 @@ public final class SegmentationJob {
 		}
 	}
 
-	private static ImageResult segmentOne(Segmenter segmenter, SourceImage source, SegmentRequest request, ObjectTable objects, Listener listener,
-		int done, int total) {
+	/** Segments one image, adding its objects to {@code objects} and the names of the files it writes to {@code written}. */
+	private static ImageResult segmentOne(Segmenter segmenter, SourceImage source, SegmentRequest request, ObjectTable objects, List<String> written,
+		Listener listener, int done, int total) {
 		LoadedImage image = source.pixels();
 		Path outputDir = request.output();
 		boolean keep = outputDir == null;
@@ -220,9 +289,9 @@ public final class SegmentationJob {
 				masks.add(mask);
 			} else {
 				if (request.writeProbability())
-					ImageFiles.writeTiffFloat(outputDir.resolve(sliceName + "_prob.tif"), r.probability, w, h);
+					ImageFiles.writeTiffFloat(outputDir.resolve(wrote(written, sliceName + "_prob.tif")), r.probability, w, h);
 				if (request.writeMask())
-					ImageFiles.writePng8(outputDir.resolve(sliceName + "_mask.png"), mask255(mask), w, h);
+					ImageFiles.writePng8(outputDir.resolve(wrote(written, sliceName + "_mask.png")), mask255(mask), w, h);
 			}
 			rois.addAll(RoiConversion.toRois(r.processed.labels(), r.objects(), image.slices() > 1 ? z + 1 : 0, image.name()));
 			for (SegmentedObject o : r.objects())
@@ -230,9 +299,14 @@ public final class SegmentationJob {
 			found += r.objects().size();
 		}
 		if (!keep && request.writeRois())
-			RoiSets.write(outputDir.resolve(image.name() + "_rois.zip"), rois);
+			RoiSets.write(outputDir.resolve(wrote(written, image.name() + "_rois.zip")), rois);
 		return new ImageResult(image.name(), image.slices(), found, foreground, image.channels(), probabilities, masks,
 			keep ? rois : Collections.<Roi>emptyList());
+	}
+
+	private static String wrote(List<String> written, String fileName) {
+		written.add(fileName);
+		return fileName;
 	}
 
 	private static byte[] mask255(byte[] mask01) {
