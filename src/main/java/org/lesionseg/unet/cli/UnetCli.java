@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
+import org.lesionseg.unet.workflow.CrossValidation;
 import org.lesionseg.unet.workflow.EvaluateRequest;
 import org.lesionseg.unet.workflow.Evaluation;
 import org.lesionseg.unet.workflow.InfoReport;
@@ -25,6 +26,7 @@ import org.lesionseg.unet.workflow.ShardedOutput;
 import org.lesionseg.unet.workflow.Spelling;
 import org.lesionseg.unet.workflow.TrainRequest;
 import org.lesionseg.unet.workflow.TrainingJob;
+import org.lesionseg.unet.workflow.options.CrossValOptions;
 import org.lesionseg.unet.workflow.options.DemoOptions;
 import org.lesionseg.unet.workflow.options.EvaluateOptions;
 import org.lesionseg.unet.workflow.options.OptionValues;
@@ -72,6 +74,10 @@ public final class UnetCli {
 					return help ? usage(DemoOptions.SET.help(Demo.USAGE)) : new Demo(out).run(Args.parse(command, rest, DemoOptions.SET));
 				case "bench":
 					return bench(rest);
+				case "crossval":
+					return help ? usage(CrossValOptions.SET.help(CROSSVAL_USAGE)) : crossval(Args.parse(command, rest, CrossValOptions.SET));
+				case "slurm":
+					return new SlurmCommand(out).run(rest);
 				case "merge":
 					return help ? usage(MERGE_HELP) : merge(new Args(command, rest, flags()));
 				default:
@@ -132,11 +138,36 @@ public final class UnetCli {
 	private int train(OptionValues options) {
 		TrainRequest request = TrainRequest.of(options);
 		boolean quiet = options.get(TrainOptions.QUIET);
+		cancellable(cancel -> printOutcome(TrainingJob.run(request, new ConsoleProgress(out, !quiet && System.console() != null), cancel)));
+		return 0;
+	}
+
+	private int crossval(OptionValues options) {
+		CrossValidation.Request request = CrossValidation.Request.of(options);
+		boolean quiet = options.get(TrainOptions.QUIET);
+		cancellable(cancel -> {
+			CrossValidation.Summary s = CrossValidation.run(request, new ConsoleProgress(out, !quiet && System.console() != null), cancel);
+			for (CrossValidation.Fold f : s.folds)
+				out.printf(Locale.ROOT, "fold %d: %d test images, pooled Dice %.4f, mean per-image Dice %.4f%n", f.fold, f.test.images(), f.test.pooledDice(),
+					f.test.meanDice());
+			if (s.complete()) {
+				out.println("cross-validation: " + s.line());
+				out.println("summary: " + s.csv + "; predict with the ensemble of the folds: unet predict --model " + request.output + " --input DIR --output DIR");
+			} else {
+				out.println(s.folds.size() + " of " + s.foldCount + " folds done; the summary is written when the last one finishes (or: unet crossval --summary-only --output "
+					+ request.output + " --folds " + s.foldCount + ")");
+			}
+		});
+		return 0;
+	}
+
+	/** Runs a training with Ctrl-C (SIGTERM, scancel) stopping it at the next batch, keeping the best model. */
+	private static void cancellable(java.util.function.Consumer<AtomicBoolean> training) {
 		AtomicBoolean cancel = new AtomicBoolean();
 		CountDownLatch finished = new CountDownLatch(1);
 		Thread hook = cancelOnShutdown(cancel, finished);
 		try {
-			printOutcome(TrainingJob.run(request, new ConsoleProgress(out, !quiet && System.console() != null), cancel));
+			training.accept(cancel);
 		} finally {
 			finished.countDown();
 			try {
@@ -145,7 +176,6 @@ public final class UnetCli {
 				// the hook is running: it returns now that the training has finished
 			}
 		}
-		return 0;
 	}
 
 	void printOutcome(TrainingJob.Outcome o) {
@@ -191,7 +221,8 @@ public final class UnetCli {
 				@Override
 				public void started(Segmenter segmenter) {
 					out.println(segmenter.deviceDescription());
-					out.println("model: " + segmenter.info().summary() + "; tiles of " + segmenter.tileSize() + " px");
+					out.println("model: " + (segmenter.ensembleSize() > 1 ? "ensemble of " + segmenter.ensembleSize() + " models (mean probability), the first " : "")
+						+ segmenter.info().summary() + "; tiles of " + segmenter.tileSize() + " px");
 					modelChannels[0] = segmenter.info().inputChannels;
 				}
 
@@ -297,6 +328,8 @@ public final class UnetCli {
 	static final String PREDICT_USAGE = "usage: unet predict --model FILE.zip --input DIR|FILE --output DIR [options]";
 
 	static final String EVALUATE_USAGE = "usage: unet evaluate --model FILE.zip --images DIR --masks DIR [--output FILE.csv] [options]";
+
+	static final String CROSSVAL_USAGE = "usage: unet crossval --images DIR --masks DIR --output DIR --folds K [--fold I] [--group-by REGEX] [training options]";
 
 	static final String MERGE_HELP = "usage: unet merge --output DIR\nJoins the per-image results of a sharded predict (--shard i/N) in DIR/parts into DIR/objects.csv,\n"
 		+ "in input order: the same file as one run over all images. Says which shards still have images to do.";
