@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -38,12 +37,7 @@ class ShardedSegmentationTest {
 
 	@BeforeEach
 	void sampleSlicesAndModel() throws IOException {
-		input = dir.resolve("in");
-		Files.createDirectories(input);
-		try (Stream<Path> files = Files.list(Paths.get("sample-data/ich-ct-bhsd/images"))) {
-			for (Path f : files.sorted().limit(7).collect(Collectors.toList()))
-				Files.copy(f, input.resolve(f.getFileName()));
-		}
+		input = ResultFiles.sampleSlices(dir.resolve("in"), 7);
 		model = FixedModels.grey(dir.resolve("model.zip"), 3);
 	}
 
@@ -98,9 +92,9 @@ class ShardedSegmentationTest {
 		assertTrue(new String(one, "UTF-8").split("\n").length > 3, "the test needs objects to compare");
 		assertArrayEquals(one, Files.readAllBytes(sharded.resolve("objects.csv")));
 		// every result file the same, byte for byte (a ROI set entry by entry: zip entries carry the time they were written)
-		for (Path f : resultFiles(single))
-			assertArrayEquals(content(f), content(sharded.resolve(f.getFileName())), f.getFileName().toString());
-		assertEquals(resultFiles(single).size(), resultFiles(sharded).size());
+		for (Path f : ResultFiles.resultFiles(single))
+			assertArrayEquals(ResultFiles.content(f), ResultFiles.content(sharded.resolve(f.getFileName())), f.getFileName().toString());
+		assertEquals(ResultFiles.resultFiles(single).size(), ResultFiles.resultFiles(sharded).size());
 		// unet merge gives the same file again
 		assertEquals(7, ShardedOutput.merge(sharded).images);
 		assertArrayEquals(one, Files.readAllBytes(sharded.resolve("objects.csv")));
@@ -153,25 +147,6 @@ class ShardedSegmentationTest {
 	private static List<String> listed(Path folder, String stem) throws IOException {
 		try (Stream<Path> files = Files.list(folder)) {
 			return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(stem + "_")).sorted().collect(Collectors.toList());
-		}
-	}
-
-	private static byte[] content(Path file) throws IOException {
-		if (!file.toString().endsWith(".zip"))
-			return Files.readAllBytes(file);
-		java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-		try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
-			for (java.util.zip.ZipEntry e : java.util.Collections.list(zip.entries())) {
-				all.write(e.getName().getBytes("UTF-8"));
-				all.write(zip.getInputStream(e).readAllBytes());
-			}
-		}
-		return all.toByteArray();
-	}
-
-	private static List<Path> resultFiles(Path folder) throws IOException {
-		try (Stream<Path> files = Files.list(folder)) {
-			return files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().collect(Collectors.toList());
 		}
 	}
 }
