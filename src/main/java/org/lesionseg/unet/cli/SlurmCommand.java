@@ -145,7 +145,7 @@ final class SlurmCommand {
 		Path logs = folder.resolve("logs");
 		int folds = request.folds;
 		Path array = folder.resolve("crossval.sbatch");
-		write(array, arrayScript(slurm, "unet-crossval", folds, logs.resolve("fold-%a_%A.out"),
+		write(array, arrayScript(slurm, "unet-crossval", folds, logs.resolve("crossval-%A_%a.out"),
 			"trains the " + folds + " folds of a cross-validation into " + request.output + ", one per task",
 			program(slurm) + " crossval " + quoteAll(jobArgs) + " --quiet --fold \"${SLURM_ARRAY_TASK_ID}\""));
 		Path join = folder.resolve("summary.sbatch");
@@ -267,7 +267,7 @@ final class SlurmCommand {
 		String array = sbatch(s.array.toString());
 		String join = s.join == null ? null : sbatch("--dependency=afterok:" + array, s.join.toString());
 		out.println("submitted job array " + array + " (" + s.tasks + " tasks)" + (join == null ? "" : " and " + s.joinWhat + " job " + join + " (waits for all tasks)"));
-		out.println("follow:  squeue -j " + array + (join == null ? "" : "," + join) + "   logs: tail -f " + s.logs + "/*" + array + "*");
+		out.println("follow:  squeue -j " + array + (join == null ? "" : "," + join) + "   logs: tail -f " + s.logs + "/*-" + array + "_*.out");
 		out.println("cancel:  scancel " + array + (join == null ? "" : " " + join));
 		out.println("a task failed (squeue shows the " + s.joinWhat + " job as DependencyNeverSatisfied): read its log, fix the cause, then");
 		out.println("  scancel " + (join == null ? "<none>" : join) + "; jid=$(sbatch --parsable --array=<failed task ids, e.g. 2,4> " + s.array + ")"

@@ -257,8 +257,12 @@ public final class UnetCli {
 	private void printShardEnd(SegmentRequest request, SegmentationJob.Outcome outcome) {
 		if (outcome.alreadyDone > 0)
 			out.println("shard " + request.shard() + ": " + outcome.alreadyDone + " image(s) were done by an earlier run and skipped");
-		if (outcome.merged != null)
-			printMerged(outcome.merged);
+		if (outcome.merged != null) {
+			// images of other shards that could not be read are their tasks' failures, not this one's
+			out.println("all shards done: " + outcome.merged.images + " image(s), " + outcome.merged.objects + " object(s) joined into " + outcome.merged.objectsCsv);
+			if (!outcome.merged.unreadable.isEmpty())
+				out.println("warning: " + outcome.merged.unreadable.size() + " image(s) could not be segmented: " + outcome.merged.unreadable.get(0));
+		}
 		else
 			out.println("shard " + request.shard() + " done; other shards are still running or to run: the last to finish writes objects.csv (or: unet merge --output "
 				+ request.output() + ")");
