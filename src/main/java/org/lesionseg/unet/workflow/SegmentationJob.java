@@ -174,14 +174,9 @@ public final class SegmentationJob {
 		boolean finished = false;
 		try {
 			for (int i = 0; i < total; i++) {
-				SourceImage image;
-				try {
-					image = request.source().read(i);
-				} catch (UnetException e) {
-					unreadable.add(e.getMessage());
-					listener.skipped(e.getMessage());
+				SourceImage image = readOrSkip(request, i, unreadable, listener);
+				if (image == null)
 					continue;
-				}
 				ImageResult result = segmentOne(segmenter, image, request, objects, new ArrayList<>(), listener, i, total);
 				results.add(result);
 				listener.imageDone(i + 1, total, result);
@@ -227,13 +222,9 @@ public final class SegmentationJob {
 				listener.alreadyDone(i - from + 1, total, fileName);
 				continue;
 			}
-			SourceImage image;
-			try {
-				image = request.source().read(i);
-			} catch (UnetException e) {
-				unreadable.add(e.getMessage());
-				listener.skipped(e.getMessage());
-				records.recordUnreadable(fileName, e.getMessage());
+			SourceImage image = readOrSkip(request, i, unreadable, listener);
+			if (image == null) {
+				records.recordUnreadable(fileName, unreadable.get(unreadable.size() - 1));
 				continue;
 			}
 			ObjectTable imageObjects = new ObjectTable();
@@ -251,6 +242,17 @@ public final class SegmentationJob {
 				+ (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more, listed above)" : "") + "; the results of the others are in "
 				+ outputDir, outcome);
 		return outcome;
+	}
+
+	/** Image {@code index}, or null when it cannot be read: the reason is added to {@code unreadable} and told. */
+	private static SourceImage readOrSkip(SegmentRequest request, int index, List<String> unreadable, Listener listener) {
+		try {
+			return request.source().read(index);
+		} catch (UnetException e) {
+			unreadable.add(e.getMessage());
+			listener.skipped(e.getMessage());
+			return null;
+		}
 	}
 
 	/** Keeps the objects of the images done when a later image fails; the original error is what the user must see. */
