@@ -92,6 +92,8 @@ class SlurmArrayTest {
 	static void stopSlurm() throws Exception {
 		if (state != null)
 			run(work, Arrays.asList("bash", Paths.get("src/test/slurm/stop-slurm.sh").toAbsolutePath().toString(), state.toString()), 60);
+		if (work != null) // SLURM's state, the logs and the results (about 25 MB)
+			run(work.getParent(), Arrays.asList("rm", "-rf", work.toString()), 60);
 	}
 
 	/**
