@@ -249,6 +249,8 @@ public final class UnetCli {
 			throw e;
 		}
 		out.println("segmented " + outcome.images.size() + " image(s), " + outcome.objectCount() + " object(s); results in " + output);
+		if (request.masks() != null && request.shard() == null)
+			out.println("metrics: " + output.resolve("metrics.csv") + "; " + new org.lesionseg.unet.core.metrics.MetricsSummary(outcome.metrics).summaryLine());
 		if (request.shard() != null)
 			printShardEnd(request, outcome);
 		return 0;
@@ -259,7 +261,8 @@ public final class UnetCli {
 			out.println("shard " + request.shard() + ": " + outcome.alreadyDone + " image(s) were done by an earlier run and skipped");
 		if (outcome.merged != null) {
 			// images of other shards that could not be read are their tasks' failures, not this one's
-			out.println("all shards done: " + outcome.merged.images + " image(s), " + outcome.merged.objects + " object(s) joined into " + outcome.merged.objectsCsv);
+			out.println("all shards done: " + outcome.merged.images + " image(s), " + outcome.merged.objects + " object(s) joined into " + outcome.merged.objectsCsv
+				+ (outcome.merged.metricsCsv == null ? "" : " and " + outcome.merged.metricsCsv));
 			if (!outcome.merged.unreadable.isEmpty())
 				out.println("warning: " + outcome.merged.unreadable.size() + " image(s) could not be segmented: " + outcome.merged.unreadable.get(0));
 		}
@@ -269,7 +272,8 @@ public final class UnetCli {
 	}
 
 	private void printMerged(ShardedOutput.Merged m) {
-		out.println("all shards done: " + m.images + " image(s), " + m.objects + " object(s) joined into " + m.objectsCsv);
+		out.println("all shards done: " + m.images + " image(s), " + m.objects + " object(s) joined into " + m.objectsCsv
+			+ (m.metricsCsv == null ? "" : " and " + m.metricsCsv));
 		if (!m.unreadable.isEmpty())
 			throw new UnetException(m.unreadable.size() + " image(s) could not be segmented: " + m.unreadable.get(0));
 	}

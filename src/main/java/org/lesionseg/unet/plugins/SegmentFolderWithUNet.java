@@ -42,6 +42,9 @@ public class SegmentFolderWithUNet extends UNetCommand {
 	@Parameter(label = "Output folder", style = FileWidget.DIRECTORY_STYLE, persist = false, description = "Folder for the results; created if missing")
 	private File output_folder;
 
+	@Parameter(label = "Masks folder (optional)", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false, description = "Folder of the true masks (same names, optional _mask suffix): also writes metrics.csv (Dice, IoU, ... per slice); empty for none")
+	private File masks_folder;
+
 	@Parameter(label = "Threshold", min = "0", max = "1", stepSize = "0.05", persist = false, description = "Probability above which a pixel is lesion")
 	private double threshold = 0.5;
 

@@ -4,12 +4,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.data.DatasetFolders;
 import org.lesionseg.unet.core.data.DatasetLoader;
+import org.lesionseg.unet.core.data.MaskPolicy;
 import org.lesionseg.unet.core.data.ImageFiles;
 import org.lesionseg.unet.core.data.LoadedImage;
 import org.lesionseg.unet.core.io.CsvWriter;
+import org.lesionseg.unet.core.metrics.ConfusionCounts;
+import org.lesionseg.unet.core.metrics.ImageMetrics;
+import org.lesionseg.unet.core.metrics.MetricsCsv;
 import org.lesionseg.unet.core.predict.ObjectTable;
 import org.lesionseg.unet.core.predict.SegmentedObject;
 import org.lesionseg.unet.core.predict.Segmenter;
@@ -68,12 +74,16 @@ public final class SegmentationJob {
 		public final int alreadyDone;
 		/** Of a shard: the joined results when this shard completed the run, else null (other shards still to finish). */
 		public final ShardedOutput.Merged merged;
+		/** Per slice segmented, its comparison with the true mask when the request has a masks folder; else empty. */
+		public final List<ImageMetrics> metrics;
 
-		Outcome(List<ImageResult> images, ObjectTable objects, List<String> unreadable) {
-			this(images, objects, unreadable, 0, null);
+		Outcome(List<ImageResult> images, ObjectTable objects, List<String> unreadable, List<ImageMetrics> metrics) {
+			this(images, objects, unreadable, 0, null, metrics);
 		}
 
-		Outcome(List<ImageResult> images, ObjectTable objects, List<String> unreadable, int alreadyDone, ShardedOutput.Merged merged) {
+		Outcome(List<ImageResult> images, ObjectTable objects, List<String> unreadable, int alreadyDone, ShardedOutput.Merged merged,
+			List<ImageMetrics> metrics) {
+			this.metrics = Collections.unmodifiableList(metrics);
 			this.images = Collections.unmodifiableList(images);
 			this.objects = objects;
 			this.unreadable = Collections.unmodifiableList(unreadable);
@@ -171,13 +181,15 @@ public final class SegmentationJob {
 		List<ImageResult> results = new ArrayList<>();
 		ObjectTable objects = new ObjectTable();
 		List<String> unreadable = new ArrayList<>();
+		Map<String, Path> truth = truthMasks(request);
+		List<ImageMetrics> metrics = new ArrayList<>();
 		boolean finished = false;
 		try {
 			for (int i = 0; i < total; i++) {
 				SourceImage image = readOrSkip(request, i, unreadable, listener);
 				if (image == null)
 					continue;
-				ImageResult result = segmentOne(segmenter, image, request, objects, new ArrayList<>(), listener, i, total);
+				ImageResult result = segmentOne(segmenter, image, request, objects, new ArrayList<>(), truthOf(truth, request, i), metrics, listener, i, total);
 				results.add(result);
 				listener.imageDone(i + 1, total, result);
 			}
@@ -188,7 +200,9 @@ public final class SegmentationJob {
 		}
 		if (outputDir != null)
 			CsvWriter.write(outputDir.resolve("objects.csv"), objects.header(), objects.rows());
-		Outcome outcome = new Outcome(results, objects, unreadable);
+		if (truth != null)
+			MetricsCsv.write(outputDir.resolve("metrics.csv"), metrics);
+		Outcome outcome = new Outcome(results, objects, unreadable, metrics);
 		if (!unreadable.isEmpty())
 			throw new Unreadable(unreadable.size() + " of " + total + " images could not be segmented: " + unreadable.get(0)
 				+ (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more, listed above)" : "")
@@ -214,6 +228,8 @@ public final class SegmentationJob {
 		List<ImageResult> results = new ArrayList<>();
 		ObjectTable objects = new ObjectTable();
 		List<String> unreadable = new ArrayList<>();
+		Map<String, Path> truth = truthMasks(request);
+		List<ImageMetrics> metrics = new ArrayList<>();
 		int skipped = 0;
 		for (int i = from; i < to; i++) {
 			String fileName = fileNames.get(i);
@@ -229,14 +245,17 @@ public final class SegmentationJob {
 			}
 			ObjectTable imageObjects = new ObjectTable();
 			List<String> written = new ArrayList<>();
-			ImageResult result = segmentOne(segmenter, image, request, imageObjects, written, listener, i - from, total);
-			records.recordDone(fileName, imageObjects, written);
+			List<ImageMetrics> imageMetrics = new ArrayList<>();
+			ImageResult result = segmentOne(segmenter, image, request, imageObjects, written, truthOf(truth, request, i), imageMetrics, listener, i - from,
+				total);
+			records.recordDone(fileName, imageObjects, written, truth == null ? null : imageMetrics);
+			metrics.addAll(imageMetrics);
 			objects.addAll(imageObjects);
 			results.add(result);
 			listener.imageDone(i - from + 1, total, result);
 		}
 		ShardedOutput.Merged merged = records.missing().isEmpty() ? records.merge() : null;
-		Outcome outcome = new Outcome(results, objects, unreadable, skipped, merged);
+		Outcome outcome = new Outcome(results, objects, unreadable, skipped, merged, metrics);
 		if (!unreadable.isEmpty())
 			throw new Unreadable(unreadable.size() + " of " + total + " images of shard " + shard + " could not be segmented: " + unreadable.get(0)
 				+ (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more, listed above)" : "") + "; the results of the others are in "
@@ -264,10 +283,32 @@ public final class SegmentationJob {
 		}
 	}
 
-	/** Segments one image, adding its objects to {@code objects} and the names of the files it writes to {@code written}. */
+	/** The true mask files by image base name; null without a masks folder. */
+	private static Map<String, Path> truthMasks(SegmentRequest request) {
+		return request.masks() == null ? null : DatasetFolders.masksByImageName(request.masks());
+	}
+
+	/** The true mask of image {@code index}, or null without a masks folder. */
+	private static Path truthOf(Map<String, Path> truth, SegmentRequest request, int index) {
+		if (truth == null)
+			return null;
+		String fileName = request.source().fileName(index);
+		Path mask = truth.get(ImageFiles.baseName(java.nio.file.Paths.get(fileName)));
+		if (mask == null)
+			throw new UnetException("no mask for " + fileName + " in " + request.masks() + ": masks have the image's name, optionally with _mask");
+		return mask;
+	}
+
+	/**
+	 * Segments one image, adding its objects to {@code objects}, the names of the files it writes to {@code written}
+	 * and, with a true mask, each plane's comparison to {@code metrics}.
+	 */
 	private static ImageResult segmentOne(Segmenter segmenter, SourceImage source, SegmentRequest request, ObjectTable objects, List<String> written,
-		Listener listener, int done, int total) {
+		Path truthMask, List<ImageMetrics> metrics, Listener listener, int done, int total) {
 		LoadedImage image = source.pixels();
+		List<byte[]> truth = truthMask == null ? null : ImageFiles.readMaskStack(truthMask, MaskPolicy.STRICT);
+		if (truth != null && truth.size() != image.slices())
+			throw new UnetException("mask " + truthMask + " has " + truth.size() + " slice(s), its image " + image.name() + " " + image.slices());
 		Path outputDir = request.output();
 		boolean keep = outputDir == null;
 		int w = image.width(), h = image.height();
@@ -283,6 +324,11 @@ public final class SegmentationJob {
 			listener.planeStarting(done, total, z, image.slices(), sliceName);
 			Segmenter.Result r = segmenter.segment(sliceName, image.plane(z), w, h, image.channels(), image.bitDepth(), request.prediction().postprocessing());
 			byte[] mask = r.mask();
+			if (truth != null) {
+				if (truth.get(z).length != mask.length)
+					throw new UnetException("mask " + truthMask + " is not the size of its image " + image.name() + " (" + w + "x" + h + ")");
+				metrics.add(new ImageMetrics(sliceName, ConfusionCounts.of(mask, truth.get(z))));
+			}
 			for (byte b : mask)
 				if (b != 0)
 					foreground++;

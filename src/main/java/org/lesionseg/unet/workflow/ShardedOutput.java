@@ -11,6 +11,8 @@ import java.util.List;
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.io.AtomicFiles;
 import org.lesionseg.unet.core.io.CsvWriter;
+import org.lesionseg.unet.core.metrics.ImageMetrics;
+import org.lesionseg.unet.core.metrics.MetricsCsv;
 import org.lesionseg.unet.core.predict.ObjectTable;
 
 /**
@@ -92,11 +94,21 @@ public final class ShardedOutput {
 		return r != null && r.error == null;
 	}
 
-	/** Records the image's objects, then (last) the files written for it. */
-	void recordDone(String fileName, ObjectTable objects, List<String> writtenFiles) {
+	/** Records the image's objects and metrics (null without true masks), then (last) the files written for it. */
+	void recordDone(String fileName, ObjectTable objects, List<String> writtenFiles, List<ImageMetrics> metrics) {
 		String table = CsvWriter.text(SegmentationJob.OBJECTS_HEADER, objects.rows());
 		AtomicFiles.write(objectsFile(fileName), out -> out.write(table.getBytes(StandardCharsets.UTF_8)));
-		writeDone(fileName, "files=" + String.join("\t", writtenFiles) + "\n");
+		List<String> listed = new ArrayList<>(writtenFiles);
+		if (metrics != null) {
+			String rows = MetricsCsv.text(metrics);
+			AtomicFiles.write(metricsFile(fileName), out -> out.write(rows.getBytes(StandardCharsets.UTF_8)));
+			listed.add(PARTS + "/" + metricsFile(fileName).getFileName());
+		}
+		writeDone(fileName, "files=" + String.join("\t", listed) + "\n");
+	}
+
+	private Path metricsFile(String fileName) {
+		return parts.resolve(fileName + ".metrics.csv");
 	}
 
 	/** Records that the file could not be read: the merge reports it as a single run does, a new run tries it again. */
@@ -168,13 +180,16 @@ public final class ShardedOutput {
 	/** What a merge gave. */
 	public static final class Merged {
 		public final Path objectsCsv;
+		/** The joined metrics.csv when the run compared with true masks, else null. */
+		public final Path metricsCsv;
 		public final int images;
 		public final int objects;
 		/** "file: reason" for each image that could not be read. */
 		public final List<String> unreadable;
 
-		Merged(Path objectsCsv, int images, int objects, List<String> unreadable) {
+		Merged(Path objectsCsv, Path metricsCsv, int images, int objects, List<String> unreadable) {
 			this.objectsCsv = objectsCsv;
+			this.metricsCsv = metricsCsv;
 			this.images = images;
 			this.objects = objects;
 			this.unreadable = Collections.unmodifiableList(unreadable);
@@ -210,7 +225,8 @@ public final class ShardedOutput {
 
 	/** Joins the records into {@code objects.csv}; called by the last shard to finish, and by {@code unet merge}. */
 	Merged merge() {
-		StringBuilder table = new StringBuilder(HEADER_LINE);
+		StringBuilder table = new StringBuilder(HEADER_LINE), metrics = new StringBuilder(MetricsCsv.HEADER + "\n");
+		boolean withMetrics = false;
 		List<String> missing = new ArrayList<>(), unreadable = new ArrayList<>();
 		List<Integer> missingShards = new ArrayList<>();
 		int objects = 0;
@@ -226,6 +242,11 @@ public final class ShardedOutput {
 			if (r.error != null)
 				unreadable.add(r.error);
 			table.append(r.rows);
+			Path m = metricsFile(files.get(i));
+			if (r.error == null && Files.isRegularFile(m)) {
+				withMetrics = true;
+				metrics.append(read(m).substring(MetricsCsv.HEADER.length() + 1));
+			}
 			objects += r.rows.isEmpty() ? 0 : r.rows.split("\n").length;
 		}
 		if (!missing.isEmpty())
@@ -234,7 +255,13 @@ public final class ShardedOutput {
 		Path csv = output.resolve("objects.csv");
 		byte[] bytes = table.toString().getBytes(StandardCharsets.UTF_8);
 		AtomicFiles.write(csv, out -> out.write(bytes));
-		return new Merged(csv, files.size() - unreadable.size(), objects, unreadable);
+		Path metricsCsv = null;
+		if (withMetrics) {
+			metricsCsv = output.resolve("metrics.csv");
+			byte[] metricsBytes = metrics.toString().getBytes(StandardCharsets.UTF_8);
+			AtomicFiles.write(metricsCsv, out -> out.write(metricsBytes));
+		}
+		return new Merged(csv, metricsCsv, files.size() - unreadable.size(), objects, unreadable);
 	}
 
 	private static String joined(List<Integer> numbers) {

@@ -43,7 +43,7 @@ import org.lesionseg.unet.workflow.ResultFiles;
  */
 class SlurmArrayTest {
 
-	private static final String[] PREDICT_SETTINGS = { "--device", "cpu" };
+	private static final String[] PREDICT_SETTINGS = { "--masks", "sample-data/ich-ct-bhsd/masks", "--device", "cpu" };
 	private static final String[] TASK_RESOURCES = { "--mem", "2G", "--cpus-per-task", "1", "--time", "00:20:00" };
 
 	static Path work;
@@ -80,6 +80,7 @@ class SlurmArrayTest {
 		predict.addAll(Arrays.asList(PREDICT_SETTINGS));
 		inProcess(predict.toArray(new String[0]));
 		assertTrue(Files.readAllLines(single.resolve("objects.csv")).size() > 20, "the comparison needs objects");
+		assertEquals(9, Files.readAllLines(single.resolve("metrics.csv")).size(), "metrics.csv has a row per slice");
 	}
 
 	private static String inProcess(String... args) throws IOException {
@@ -193,7 +194,7 @@ class SlurmArrayTest {
 	}
 
 	/**
-	 * objects.csv, masks and ROI sets byte for byte; probability maps to 1e-5: a task runs libtorch on one thread
+	 * objects.csv, metrics.csv, masks and ROI sets byte for byte; probability maps to 1e-5: a task runs libtorch on one thread
 	 * (OMP_NUM_THREADS from --cpus-per-task), this JVM on two, and sums in another order.
 	 */
 	private static void assertSameAsOneRun(Path sharded) throws IOException {

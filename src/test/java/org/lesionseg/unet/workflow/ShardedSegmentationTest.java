@@ -25,7 +25,7 @@ import org.lesionseg.unet.workflow.sources.ImageSource;
 
 /**
  * Sharded segmentation of real CT slices (sample-data) with a small fixed-weight model: the shards together give the
- * same files and the same objects.csv, byte for byte, as one run; a shard run again skips what it finished; a half-done
+ * same files and the same objects.csv and metrics.csv (against the true masks), byte for byte, as one run; a shard run again skips what it finished; a half-done
  * shard is completed without redoing its finished images; the merge names the shards still to run.
  */
 class ShardedSegmentationTest {
@@ -44,7 +44,7 @@ class ShardedSegmentationTest {
 	/** Low threshold: the fixed weights' probabilities sit near 0.5, and the test needs objects to compare. */
 	private SegmentRequest request(Path output, Shard shard) {
 		return SegmentRequest.builder(model, ImageSource.files(input), Spelling.COMMAND_LINE).output(output).postprocessing(0.45, 0, false).device("cpu")
-			.shard(shard).build();
+			.masks(java.nio.file.Paths.get("sample-data/ich-ct-bhsd/masks")).shard(shard).build();
 	}
 
 	private static SegmentationJob.Outcome run(Segmenter segmenter, SegmentRequest r, List<String> events) {
@@ -95,6 +95,9 @@ class ShardedSegmentationTest {
 		for (Path f : ResultFiles.resultFiles(single))
 			assertArrayEquals(ResultFiles.content(f), ResultFiles.content(sharded.resolve(f.getFileName())), f.getFileName().toString());
 		assertEquals(ResultFiles.resultFiles(single).size(), ResultFiles.resultFiles(sharded).size());
+		List<String> metrics = Files.readAllLines(single.resolve("metrics.csv"));
+		assertEquals(8, metrics.size(), "a header and a row per slice: " + metrics);
+		assertArrayEquals(Files.readAllBytes(single.resolve("metrics.csv")), Files.readAllBytes(sharded.resolve("metrics.csv")));
 		// unet merge gives the same file again
 		assertEquals(7, ShardedOutput.merge(sharded).images);
 		assertArrayEquals(one, Files.readAllBytes(sharded.resolve("objects.csv")));

@@ -42,6 +42,14 @@ public final class MetricsCsv {
 		CsvWriter.write(csv, COLUMNS, rows);
 	}
 
+	/** The table as {@link #write} saves it. */
+	public static String text(List<ImageMetrics> images) {
+		List<List<Object>> rows = new ArrayList<>();
+		for (ImageMetrics image : images)
+			rows.add(row(image));
+		return CsvWriter.text(COLUMNS, rows);
+	}
+
 	/**
 	 * Reads a table this class wrote: per image its name and confusion counts (the other columns follow from them).
 	 *

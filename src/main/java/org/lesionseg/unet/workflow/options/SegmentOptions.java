@@ -21,6 +21,9 @@ public final class SegmentOptions {
 		.required().valueHint("DIR|FILE");
 	public static final Option<Path> OUTPUT_FOLDER = Option
 		.folder("output_folder", "Folder for the results, created if missing; not the input folder nor inside it").flag("--output").required();
+	public static final Option<Path> MASKS_FOLDER = Option
+		.folder("masks_folder", "Folder of the true masks (same names, optional _mask suffix): also writes metrics.csv (Dice, IoU, ... per slice); empty for none")
+		.flag("--masks").advanced();
 	public static final Option<Boolean> NO_PROBABILITY = Option.flag("no_probability", false, "Do not write NAME_prob.tif (32-bit probability maps)");
 	public static final Option<Boolean> NO_MASK = Option.flag("no_mask", false, "Do not write NAME_mask.png (0/255 masks)");
 	public static final Option<Boolean> NO_ROIS = Option.flag("no_rois", false, "Do not write NAME_rois.zip (ROI sets for the ROI Manager)");
@@ -45,7 +48,7 @@ public final class SegmentOptions {
 
 	/** Segment Folder with UNet and {@code unet predict}. */
 	public static final OptionSet FILES = OptionSet.builder("predict")
-		.section("files").add(MODEL_FILE, INPUT_FOLDER, OUTPUT_FOLDER, NO_PROBABILITY, NO_MASK, NO_ROIS)
+		.section("files").add(MODEL_FILE, INPUT_FOLDER, OUTPUT_FOLDER, MASKS_FOLDER, NO_PROBABILITY, NO_MASK, NO_ROIS)
 		.section("objects").add(CommonOptions.THRESHOLD, CommonOptions.MIN_SIZE, CommonOptions.FILL_HOLES)
 		.section("tiles and device").add(CommonOptions.TILE, CommonOptions.OVERLAP, CommonOptions.TILE_BATCH, CommonOptions.DEVICE)
 		.section("cluster").add(SHARD)
