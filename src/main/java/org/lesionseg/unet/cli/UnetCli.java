@@ -17,6 +17,7 @@ import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.core.engine.EngineSettings;
+import org.lesionseg.unet.workflow.CrossValidation;
 import org.lesionseg.unet.workflow.EvaluateRequest;
 import org.lesionseg.unet.workflow.GpuSetupJob;
 import org.lesionseg.unet.workflow.GpuSetupRequest;
@@ -24,9 +25,11 @@ import org.lesionseg.unet.workflow.Evaluation;
 import org.lesionseg.unet.workflow.InfoReport;
 import org.lesionseg.unet.workflow.SegmentRequest;
 import org.lesionseg.unet.workflow.SegmentationJob;
+import org.lesionseg.unet.workflow.ShardedOutput;
 import org.lesionseg.unet.workflow.Spelling;
 import org.lesionseg.unet.workflow.TrainRequest;
 import org.lesionseg.unet.workflow.TrainingJob;
+import org.lesionseg.unet.workflow.options.CrossValOptions;
 import org.lesionseg.unet.workflow.options.DemoOptions;
 import org.lesionseg.unet.workflow.options.EvaluateOptions;
 import org.lesionseg.unet.workflow.options.GpuSetupOptions;
@@ -78,8 +81,14 @@ public final class UnetCli {
 					return help ? usage(GpuSetupOptions.SET.help(GPU_SETUP_USAGE)) : gpuSetup(Args.parse(command, rest, GpuSetupOptions.SET));
 				case "bench":
 					return bench(rest);
+				case "crossval":
+					return help ? usage(CrossValOptions.SET.help(CROSSVAL_USAGE)) : crossval(Args.parse(command, rest, CrossValOptions.SET));
+				case "slurm":
+					return new SlurmCommand(out).run(rest);
+				case "merge":
+					return help ? usage(MERGE_HELP) : merge(new Args(command, rest, flags()));
 				default:
-					err.println("error: unknown command '" + command + "'; use train, predict, evaluate, info, gpu-setup, demo or bench (unet --help)");
+					err.println("error: unknown command '" + command + "'; use train, predict, merge, crossval, slurm, evaluate, info, gpu-setup, demo or bench (unet --help)");
 					return 2;
 			}
 		} catch (UnetException e) {
@@ -136,11 +145,36 @@ public final class UnetCli {
 	private int train(OptionValues options) {
 		TrainRequest request = TrainRequest.of(options);
 		boolean quiet = options.get(TrainOptions.QUIET);
+		cancellable(cancel -> printOutcome(TrainingJob.run(request, new ConsoleProgress(out, !quiet && System.console() != null), cancel)));
+		return 0;
+	}
+
+	private int crossval(OptionValues options) {
+		CrossValidation.Request request = CrossValidation.Request.of(options);
+		boolean quiet = options.get(TrainOptions.QUIET);
+		cancellable(cancel -> {
+			CrossValidation.Summary s = CrossValidation.run(request, new ConsoleProgress(out, !quiet && System.console() != null), cancel);
+			for (CrossValidation.Fold f : s.folds)
+				out.printf(Locale.ROOT, "fold %d: %d test images, pooled Dice %.4f, mean per-image Dice %.4f%n", f.fold, f.test.images(), f.test.pooledDice(),
+					f.test.meanDice());
+			if (s.complete()) {
+				out.println("cross-validation: " + s.line());
+				out.println("summary: " + s.csv + "; predict with the ensemble of the folds: unet predict --model " + request.output + " --input DIR --output DIR");
+			} else {
+				out.println(s.folds.size() + " of " + s.foldCount + " folds done; the summary is written when the last one finishes (or: unet crossval --summary-only --output "
+					+ request.output + " --folds " + s.foldCount + ")");
+			}
+		});
+		return 0;
+	}
+
+	/** Runs a training with Ctrl-C (SIGTERM, scancel) stopping it at the next batch, keeping the best model. */
+	private static void cancellable(java.util.function.Consumer<AtomicBoolean> training) {
 		AtomicBoolean cancel = new AtomicBoolean();
 		CountDownLatch finished = new CountDownLatch(1);
 		Thread hook = cancelOnShutdown(cancel, finished);
 		try {
-			printOutcome(TrainingJob.run(request, new ConsoleProgress(out, !quiet && System.console() != null), cancel));
+			training.accept(cancel);
 		} finally {
 			finished.countDown();
 			try {
@@ -149,7 +183,6 @@ public final class UnetCli {
 				// the hook is running: it returns now that the training has finished
 			}
 		}
-		return 0;
 	}
 
 	void printOutcome(TrainingJob.Outcome o) {
@@ -195,13 +228,19 @@ public final class UnetCli {
 				@Override
 				public void started(Segmenter segmenter) {
 					out.println(segmenter.deviceDescription());
-					out.println("model: " + segmenter.info().summary() + "; tiles of " + segmenter.tileSize() + " px");
+					out.println("model: " + (segmenter.ensembleSize() > 1 ? "ensemble of " + segmenter.ensembleSize() + " models (mean probability), the first " : "")
+						+ segmenter.info().summary() + "; tiles of " + segmenter.tileSize() + " px");
 					modelChannels[0] = segmenter.info().inputChannels;
 				}
 
 				@Override
 				public void skipped(String reason) {
 					out.println("warning: " + reason + " (skipped)");
+				}
+
+				@Override
+				public void alreadyDone(int done, int total, String fileName) {
+					out.printf(Locale.ROOT, "[%d/%d] %s: done by an earlier run (skipped)%n", done, total, fileName);
 				}
 
 				@Override
@@ -217,6 +256,39 @@ public final class UnetCli {
 			throw e;
 		}
 		out.println("segmented " + outcome.images.size() + " image(s), " + outcome.objectCount() + " object(s); results in " + output);
+		if (request.masks() != null && request.shard() == null)
+			out.println("metrics: " + output.resolve("metrics.csv") + "; " + new org.lesionseg.unet.core.metrics.MetricsSummary(outcome.metrics).summaryLine());
+		if (request.shard() != null)
+			printShardEnd(request, outcome);
+		return 0;
+	}
+
+	private void printShardEnd(SegmentRequest request, SegmentationJob.Outcome outcome) {
+		if (outcome.alreadyDone > 0)
+			out.println("shard " + request.shard() + ": " + outcome.alreadyDone + " image(s) were done by an earlier run and skipped");
+		if (outcome.merged != null) {
+			// images of other shards that could not be read are their tasks' failures, not this one's
+			out.println("all shards done: " + outcome.merged.images + " image(s), " + outcome.merged.objects + " object(s) joined into " + outcome.merged.objectsCsv
+				+ (outcome.merged.metricsCsv == null ? "" : " and " + outcome.merged.metricsCsv));
+			if (!outcome.merged.unreadable.isEmpty())
+				out.println("warning: " + outcome.merged.unreadable.size() + " image(s) could not be segmented: " + outcome.merged.unreadable.get(0));
+		}
+		else
+			out.println("shard " + request.shard() + " done; other shards are still running or to run: the last to finish writes objects.csv (or: unet merge --output "
+				+ request.output() + ")");
+	}
+
+	private void printMerged(ShardedOutput.Merged m) {
+		out.println("all shards done: " + m.images + " image(s), " + m.objects + " object(s) joined into " + m.objectsCsv
+			+ (m.metricsCsv == null ? "" : " and " + m.metricsCsv));
+		if (!m.unreadable.isEmpty())
+			throw new UnetException(m.unreadable.size() + " image(s) could not be segmented: " + m.unreadable.get(0));
+	}
+
+	private int merge(Args a) {
+		Path output = a.path("output");
+		a.rejectUnknown();
+		printMerged(ShardedOutput.merge(output));
 		return 0;
 	}
 
@@ -275,6 +347,9 @@ public final class UnetCli {
 		"  demo      train on sample-data/, predict and evaluate the held-back slices, write demo-output/",
 		"  train     train a U-Net on image and mask folders and write a model file",
 		"  predict   segment an image or a folder with a model: probability maps, masks, ROI sets, objects.csv",
+		"  merge     join the results of the shards of a sharded predict (--shard i/N) into one objects.csv",
+		"  crossval  k-fold cross-validation grouped by patient: train the folds, summarise their test Dice",
+		"  slurm     write (and with --submit, submit) a SLURM job array for predict or crossval",
 		"  evaluate  compare a model's segmentation with known masks (Dice, IoU, accuracy, precision, recall)",
 		"  info      engine, devices and libtorch in use; with --model, what a model file holds",
 		"  gpu-setup use a CUDA build of libtorch 2.7.1 (--folder DIR, --archive ZIP or --download) in every later session; --reset for the CPU",
@@ -287,6 +362,11 @@ public final class UnetCli {
 	static final String EVALUATE_USAGE = "usage: unet evaluate --model FILE.zip --images DIR --masks DIR [--output FILE.csv] [options]";
 
 	static final String GPU_SETUP_USAGE = "usage: unet gpu-setup [--folder DIR | --archive ZIP | --download | --reset]   (no option: show the current choice)";
+
+	static final String CROSSVAL_USAGE = "usage: unet crossval --images DIR --masks DIR --output DIR --folds K [--fold I] [--group-by REGEX] [training options]";
+
+	static final String MERGE_HELP = "usage: unet merge --output DIR\nJoins the per-image results of a sharded predict (--shard i/N) in DIR/parts into DIR/objects.csv,\n"
+		+ "in input order: the same file as one run over all images. Says which shards still have images to do.";
 
 	static final String INFO_HELP = "usage: unet info [--model FILE.zip]\nEngine, version, devices, libtorch location; with --model, the model's description and metrics.";
 

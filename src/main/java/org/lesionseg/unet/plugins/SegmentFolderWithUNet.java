@@ -42,6 +42,9 @@ public class SegmentFolderWithUNet extends UNetCommand {
 	@Parameter(label = "Output folder", style = FileWidget.DIRECTORY_STYLE, persist = false, description = "Folder for the results; created if missing")
 	private File output_folder;
 
+	@Parameter(label = "Masks folder (optional)", style = FileWidget.DIRECTORY_STYLE, required = false, persist = false, description = "Folder of the true masks (same names, optional _mask suffix): also writes metrics.csv (Dice, IoU, ... per slice); empty for none")
+	private File masks_folder;
+
 	@Parameter(label = "Threshold", min = "0", max = "1", stepSize = "0.05", persist = false, description = "Probability above which a pixel is lesion")
 	private double threshold = 0.5;
 
@@ -71,6 +74,9 @@ public class SegmentFolderWithUNet extends UNetCommand {
 
 	@Parameter(label = "Device", persist = false, description = "auto, cpu, gpu or gpu:N")
 	private String device = "auto";
+
+	@Parameter(label = "Shard (i/N)", required = false, persist = false, description = "Segment only part i of N of the sorted images (job arrays); finished images are skipped; empty for all")
+	private String shard = "";
 
 	private final List<SegmentationJob.ImageResult> results = new ArrayList<>();
 
@@ -113,7 +119,9 @@ public class SegmentFolderWithUNet extends UNetCommand {
 				return SegmentFolderWithUNet.this.stopRequested();
 			}
 		});
-		String summary = name + ": " + outcome.images.size() + " image(s), " + outcome.objectCount() + " object(s); results and objects.csv in " + output;
+		String summary = name + ": " + outcome.images.size() + " image(s), " + outcome.objectCount() + " object(s); results"
+			+ (request.shard() == null || outcome.merged != null ? " and objects.csv" : " (shard " + request.shard() + ")") + " in " + output
+			+ (outcome.alreadyDone > 0 ? "; " + outcome.alreadyDone + " image(s) done by an earlier run were skipped" : "");
 		progress.done(summary);
 		IJ.log(summary);
 	}

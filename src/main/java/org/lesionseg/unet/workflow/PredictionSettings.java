@@ -1,6 +1,10 @@
 package org.lesionseg.unet.workflow;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+
+import org.lesionseg.unet.core.engine.DeviceChoice;
 
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.Segmenter;
@@ -17,12 +21,14 @@ import org.lesionseg.unet.workflow.options.SegmentOptions;
 public final class PredictionSettings {
 
 	private final Path model;
+	private final List<Path> models;
 	private final MaskPostprocessing.Options postprocessing;
 	private final TiledPredictor.Options tiling;
 	private final String device;
 
-	private PredictionSettings(Path model, MaskPostprocessing.Options postprocessing, TiledPredictor.Options tiling, String device) {
+	private PredictionSettings(Path model, List<Path> models, MaskPostprocessing.Options postprocessing, TiledPredictor.Options tiling, String device) {
 		this.model = model;
+		this.models = Collections.unmodifiableList(models);
 		this.postprocessing = postprocessing;
 		this.tiling = tiling;
 		this.device = device;
@@ -30,6 +36,11 @@ public final class PredictionSettings {
 
 	public Path model() {
 		return model;
+	}
+
+	/** The model files: the one given, or the members of an ensemble when a folder was given (see {@link RequestChecks#modelFiles}). */
+	public List<Path> models() {
+		return models;
 	}
 
 	public MaskPostprocessing.Options postprocessing() {
@@ -44,9 +55,9 @@ public final class PredictionSettings {
 		return device;
 	}
 
-	/** Loads the model on the device, tiled as asked. */
+	/** Loads the model (or the ensemble's models) on the device, tiled as asked. */
 	public Segmenter segmenter() {
-		return new Segmenter(model, device, tiling);
+		return new Segmenter(models, DeviceChoice.parse(device), tiling);
 	}
 
 	/**
@@ -105,8 +116,8 @@ public final class PredictionSettings {
 		 * @throws org.lesionseg.unet.core.UnetException naming the key and the fault
 		 */
 		PredictionSettings settings() {
-			RequestChecks.modelFile(model, spelling);
-			return new PredictionSettings(model, RequestChecks.postprocessing(threshold, minSize, fillHoles), RequestChecks.tiling(tile, overlap, tileBatch),
+			List<Path> models = RequestChecks.modelFiles(model, spelling);
+			return new PredictionSettings(model, models, RequestChecks.postprocessing(threshold, minSize, fillHoles), RequestChecks.tiling(tile, overlap, tileBatch),
 				RequestChecks.device(device));
 		}
 	}

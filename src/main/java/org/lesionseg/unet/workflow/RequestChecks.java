@@ -1,8 +1,13 @@
 package org.lesionseg.unet.workflow;
 
 import java.io.IOException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
 
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
@@ -26,6 +31,35 @@ final class RequestChecks {
 		if (!Files.isRegularFile(model))
 			throw new UnetException(key + " " + model + " does not exist; check the folder and the file name.");
 		return model;
+	}
+
+	/**
+	 * The model files a prediction uses: the one file given or, for a folder, an ensemble whose probabilities are
+	 * averaged: the {@code fold-N/model.zip} of a cross-validation's folder, else the folder's {@code .zip} files
+	 * (not the {@code .last.zip} checkpoints); sorted by name.
+	 */
+	static List<Path> modelFiles(Path model, Spelling spelling) {
+		String key = spelling.of(SegmentOptions.MODEL_FILE);
+		if (model == null || model.toString().trim().isEmpty() || !Files.isDirectory(model))
+			return Collections.singletonList(modelFile(model, spelling));
+		List<Path> folds = new ArrayList<>(), zips = new ArrayList<>();
+		try (Stream<Path> entries = Files.list(model)) {
+			for (Path p : (Iterable<Path>) entries.sorted()::iterator) {
+				String name = p.getFileName().toString();
+				if (Files.isDirectory(p) && name.startsWith("fold-") && Files.isRegularFile(p.resolve("model.zip")))
+					folds.add(p.resolve("model.zip"));
+				else if (Files.isRegularFile(p) && name.endsWith(".zip") && !name.endsWith(".last.zip"))
+					zips.add(p);
+			}
+		} catch (IOException e) {
+			throw new UnetException("cannot list the model folder " + model + " (" + e.getMessage() + ")", e);
+		}
+		if (!folds.isEmpty())
+			return folds;
+		if (!zips.isEmpty())
+			return zips;
+		throw new UnetException(key + " " + model + " is a folder without model files: give a model's .zip file, or a cross-validation folder "
+			+ "(fold-N/model.zip) to predict with the ensemble of its folds");
 	}
 
 	/** Threshold, minimum object size and hole filling, checked against their one description in the registry. */

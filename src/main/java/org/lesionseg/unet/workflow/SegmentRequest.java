@@ -23,6 +23,8 @@ public final class SegmentRequest {
 	private final boolean writeProbability;
 	private final boolean writeMask;
 	private final boolean writeRois;
+	private final Shard shard;
+	private final Path masks;
 
 	private SegmentRequest(Builder b, PredictionSettings prediction) {
 		this.prediction = prediction;
@@ -31,6 +33,8 @@ public final class SegmentRequest {
 		this.writeProbability = b.writeProbability;
 		this.writeMask = b.writeMask;
 		this.writeRois = b.writeRois;
+		this.shard = b.shard;
+		this.masks = b.masks;
 	}
 
 	/** Starts a request for these images with this model; messages will name keys as {@code spelling} spells them. */
@@ -55,6 +59,10 @@ public final class SegmentRequest {
 		if (values.set().options().contains(SegmentOptions.OUTPUT_FOLDER))
 			b.output(values.get(SegmentOptions.OUTPUT_FOLDER)).files(!values.get(SegmentOptions.NO_PROBABILITY), !values.get(SegmentOptions.NO_MASK),
 				!values.get(SegmentOptions.NO_ROIS));
+		if (values.set().options().contains(SegmentOptions.MASKS_FOLDER))
+			b.masks(values.get(SegmentOptions.MASKS_FOLDER));
+		if (values.set().options().contains(SegmentOptions.SHARD))
+			b.shard(Shard.parse(values.get(SegmentOptions.SHARD)));
 		return b.build();
 	}
 
@@ -84,6 +92,39 @@ public final class SegmentRequest {
 		return writeRois;
 	}
 
+	/** The folder of the true masks, for metrics.csv, or null. */
+	public Path masks() {
+		return masks;
+	}
+
+	/** The part of the sorted images to segment, resumably, or null for all of them in one run. */
+	public Shard shard() {
+		return shard;
+	}
+
+	/**
+	 * What decides the result files, one line (the model files with their size and time, post-processing, tiling, the
+	 * files written): shards of one run must agree on it, and a resumed run must not mix results of other settings.
+	 */
+	String resultSettings() {
+		StringBuilder sb = new StringBuilder();
+		for (Path m : prediction.models())
+			sb.append("model=").append(m.toAbsolutePath().normalize()).append(':').append(sizeAndTime(m)).append(' ');
+		sb.append("threshold=").append(prediction.postprocessing().threshold()).append(" min_size=").append(prediction.postprocessing().minSize())
+			.append(" fill_holes=").append(prediction.postprocessing().fillHoles()).append(" tile=").append(prediction.tiling().tile).append(" overlap=")
+			.append(prediction.tiling().overlap).append(" files=").append(writeProbability ? "prob," : "").append(writeMask ? "mask," : "")
+			.append(writeRois ? "rois" : "").append(masks == null ? "" : " masks=" + masks.toAbsolutePath().normalize());
+		return sb.toString();
+	}
+
+	private static String sizeAndTime(Path file) {
+		try {
+			return java.nio.file.Files.size(file) + ":" + java.nio.file.Files.getLastModifiedTime(file).toMillis();
+		} catch (java.io.IOException e) {
+			return "?";
+		}
+	}
+
 	/** Creates the output folder, or says why it cannot be used; called before the model is loaded. */
 	void prepareOutput() {
 		if (output != null)
@@ -97,6 +138,8 @@ public final class SegmentRequest {
 		private boolean writeProbability = true;
 		private boolean writeMask = true;
 		private boolean writeRois = true;
+		private Shard shard;
+		private Path masks;
 
 		private Builder(Path model, ImageSource source, Spelling spelling) {
 			super(model, spelling);
@@ -122,6 +165,18 @@ public final class SegmentRequest {
 			return this;
 		}
 
+		/** Compare with the true masks in this folder and write metrics.csv; null for none. */
+		public Builder masks(Path folder) {
+			this.masks = folder;
+			return this;
+		}
+
+		/** Segment only this part of the sorted images, skipping those already done; null for all. */
+		public Builder shard(Shard part) {
+			this.shard = part;
+			return this;
+		}
+
 		/**
 		 * Checks everything that can be checked without loading the model.
 		 *
@@ -133,6 +188,11 @@ public final class SegmentRequest {
 			// where results go first: a wrong output folder is told before anything is read
 			RequestChecks.outputOutsideInput(output, source.folder(), spelling);
 			RequestChecks.folderPossible(output, "output");
+			if (masks != null && (output == null || source.folder() == null))
+				throw new UnetException(spelling.of(SegmentOptions.MASKS_FOLDER) + " compares a folder of images with their masks and writes metrics.csv into the output folder: "
+					+ "give " + spelling.of(SegmentOptions.INPUT_FOLDER) + " as a folder and " + spelling.of(SegmentOptions.OUTPUT_FOLDER));
+			if (shard != null && output == null)
+				throw new UnetException("a shard (" + shard + ") writes its results into an output folder: give " + spelling.of(SegmentOptions.OUTPUT_FOLDER));
 			PredictionSettings prediction = settings();
 			source.size(); // a folder without images, or a path that does not exist, is told now
 			return new SegmentRequest(this, prediction);

@@ -4,12 +4,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.data.DatasetFolders;
 import org.lesionseg.unet.core.data.DatasetLoader;
+import org.lesionseg.unet.core.data.MaskPolicy;
 import org.lesionseg.unet.core.data.ImageFiles;
 import org.lesionseg.unet.core.data.LoadedImage;
 import org.lesionseg.unet.core.io.CsvWriter;
+import org.lesionseg.unet.core.metrics.ConfusionCounts;
+import org.lesionseg.unet.core.metrics.ImageMetrics;
+import org.lesionseg.unet.core.metrics.MetricsCsv;
 import org.lesionseg.unet.core.predict.ObjectTable;
 import org.lesionseg.unet.core.predict.SegmentedObject;
 import org.lesionseg.unet.core.predict.Segmenter;
@@ -64,11 +70,25 @@ public final class SegmentationJob {
 		public final List<ImageResult> images;
 		public final ObjectTable objects;
 		public final List<String> unreadable;
+		/** Of a shard: the images of the shard found done by an earlier run and skipped. */
+		public final int alreadyDone;
+		/** Of a shard: the joined results when this shard completed the run, else null (other shards still to finish). */
+		public final ShardedOutput.Merged merged;
+		/** Per slice segmented, its comparison with the true mask when the request has a masks folder; else empty. */
+		public final List<ImageMetrics> metrics;
 
-		Outcome(List<ImageResult> images, ObjectTable objects, List<String> unreadable) {
+		Outcome(List<ImageResult> images, ObjectTable objects, List<String> unreadable, List<ImageMetrics> metrics) {
+			this(images, objects, unreadable, 0, null, metrics);
+		}
+
+		Outcome(List<ImageResult> images, ObjectTable objects, List<String> unreadable, int alreadyDone, ShardedOutput.Merged merged,
+			List<ImageMetrics> metrics) {
+			this.metrics = Collections.unmodifiableList(metrics);
 			this.images = Collections.unmodifiableList(images);
 			this.objects = objects;
 			this.unreadable = Collections.unmodifiableList(unreadable);
+			this.alreadyDone = alreadyDone;
+			this.merged = merged;
 		}
 
 		public int objectCount() {
@@ -97,6 +117,10 @@ public final class SegmentationJob {
 
 		/** After each image. */
 		default void imageDone(int done, int total, ImageResult result) {
+		}
+
+		/** A shard found this file's results complete from an earlier run and skips it. */
+		default void alreadyDone(int done, int total, String fileName) {
 		}
 
 		/** True to stop before the next plane; the job then throws {@link Stopped}. */
@@ -150,23 +174,22 @@ public final class SegmentationJob {
 	/** Segments with a model already loaded (the request's model file and device are not used again). */
 	public static Outcome run(Segmenter segmenter, SegmentRequest request, Listener listener) {
 		request.prepareOutput();
+		if (request.shard() != null)
+			return runShard(segmenter, request, listener);
 		Path outputDir = request.output();
 		int total = request.source().size();
 		List<ImageResult> results = new ArrayList<>();
 		ObjectTable objects = new ObjectTable();
 		List<String> unreadable = new ArrayList<>();
+		Map<String, Path> truth = truthMasks(request);
+		List<ImageMetrics> metrics = new ArrayList<>();
 		boolean finished = false;
 		try {
 			for (int i = 0; i < total; i++) {
-				SourceImage image;
-				try {
-					image = request.source().read(i);
-				} catch (UnetException e) {
-					unreadable.add(e.getMessage());
-					listener.skipped(e.getMessage());
+				SourceImage image = readOrSkip(request, i, unreadable, listener);
+				if (image == null)
 					continue;
-				}
-				ImageResult result = segmentOne(segmenter, image, request, objects, listener, i, total);
+				ImageResult result = segmentOne(segmenter, image, request, objects, new ArrayList<>(), truthOf(truth, request, i), metrics, listener, i, total);
 				results.add(result);
 				listener.imageDone(i + 1, total, result);
 			}
@@ -177,12 +200,78 @@ public final class SegmentationJob {
 		}
 		if (outputDir != null)
 			CsvWriter.write(outputDir.resolve("objects.csv"), objects.header(), objects.rows());
-		Outcome outcome = new Outcome(results, objects, unreadable);
+		if (truth != null)
+			MetricsCsv.write(outputDir.resolve("metrics.csv"), metrics);
+		Outcome outcome = new Outcome(results, objects, unreadable, metrics);
 		if (!unreadable.isEmpty())
 			throw new Unreadable(unreadable.size() + " of " + total + " images could not be segmented: " + unreadable.get(0)
 				+ (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more, listed above)" : "")
 				+ (outputDir == null ? "" : "; the results of the others are in " + outputDir), outcome);
 		return outcome;
+	}
+
+	/**
+	 * Segments the request's shard of the sorted images, skipping those whose results an earlier run completed, and
+	 * records each image when its files are written; the shard that finds every image done joins the objects.
+	 */
+	private static Outcome runShard(Segmenter segmenter, SegmentRequest request, Listener listener) {
+		Path outputDir = request.output();
+		int all = request.source().size();
+		List<String> fileNames = new ArrayList<>(all);
+		for (int i = 0; i < all; i++)
+			fileNames.add(request.source().fileName(i));
+		if (fileNames.contains(null))
+			throw new UnetException("only image files can be segmented in shards: " + request.source().description() + " are not files");
+		Shard shard = request.shard();
+		ShardedOutput records = ShardedOutput.open(outputDir, fileNames, request.resultSettings(), shard.count);
+		int from = shard.from(all), to = shard.to(all), total = to - from;
+		List<ImageResult> results = new ArrayList<>();
+		ObjectTable objects = new ObjectTable();
+		List<String> unreadable = new ArrayList<>();
+		Map<String, Path> truth = truthMasks(request);
+		List<ImageMetrics> metrics = new ArrayList<>();
+		int skipped = 0;
+		for (int i = from; i < to; i++) {
+			String fileName = fileNames.get(i);
+			if (records.isDone(fileName)) {
+				skipped++;
+				listener.alreadyDone(i - from + 1, total, fileName);
+				continue;
+			}
+			SourceImage image = readOrSkip(request, i, unreadable, listener);
+			if (image == null) {
+				records.recordUnreadable(fileName, unreadable.get(unreadable.size() - 1));
+				continue;
+			}
+			ObjectTable imageObjects = new ObjectTable();
+			List<String> written = new ArrayList<>();
+			List<ImageMetrics> imageMetrics = new ArrayList<>();
+			ImageResult result = segmentOne(segmenter, image, request, imageObjects, written, truthOf(truth, request, i), imageMetrics, listener, i - from,
+				total);
+			records.recordDone(fileName, imageObjects, written, truth == null ? null : imageMetrics);
+			metrics.addAll(imageMetrics);
+			objects.addAll(imageObjects);
+			results.add(result);
+			listener.imageDone(i - from + 1, total, result);
+		}
+		ShardedOutput.Merged merged = records.missing().isEmpty() ? records.merge() : null;
+		Outcome outcome = new Outcome(results, objects, unreadable, skipped, merged, metrics);
+		if (!unreadable.isEmpty())
+			throw new Unreadable(unreadable.size() + " of " + total + " images of shard " + shard + " could not be segmented: " + unreadable.get(0)
+				+ (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more, listed above)" : "") + "; the results of the others are in "
+				+ outputDir, outcome);
+		return outcome;
+	}
+
+	/** Image {@code index}, or null when it cannot be read: the reason is added to {@code unreadable} and told. */
+	private static SourceImage readOrSkip(SegmentRequest request, int index, List<String> unreadable, Listener listener) {
+		try {
+			return request.source().read(index);
+		} catch (UnetException e) {
+			unreadable.add(e.getMessage());
+			listener.skipped(e.getMessage());
+			return null;
+		}
 	}
 
 	/** Keeps the objects of the images done when a later image fails; the original error is what the user must see. */
@@ -194,9 +283,32 @@ public final class SegmentationJob {
 		}
 	}
 
-	private static ImageResult segmentOne(Segmenter segmenter, SourceImage source, SegmentRequest request, ObjectTable objects, Listener listener,
-		int done, int total) {
+	/** The true mask files by image base name; null without a masks folder. */
+	private static Map<String, Path> truthMasks(SegmentRequest request) {
+		return request.masks() == null ? null : DatasetFolders.masksByImageName(request.masks());
+	}
+
+	/** The true mask of image {@code index}, or null without a masks folder. */
+	private static Path truthOf(Map<String, Path> truth, SegmentRequest request, int index) {
+		if (truth == null)
+			return null;
+		String fileName = request.source().fileName(index);
+		Path mask = truth.get(ImageFiles.baseName(java.nio.file.Paths.get(fileName)));
+		if (mask == null)
+			throw new UnetException("no mask for " + fileName + " in " + request.masks() + ": masks have the image's name, optionally with _mask");
+		return mask;
+	}
+
+	/**
+	 * Segments one image, adding its objects to {@code objects}, the names of the files it writes to {@code written}
+	 * and, with a true mask, each plane's comparison to {@code metrics}.
+	 */
+	private static ImageResult segmentOne(Segmenter segmenter, SourceImage source, SegmentRequest request, ObjectTable objects, List<String> written,
+		Path truthMask, List<ImageMetrics> metrics, Listener listener, int done, int total) {
 		LoadedImage image = source.pixels();
+		List<byte[]> truth = truthMask == null ? null : ImageFiles.readMaskStack(truthMask, MaskPolicy.STRICT);
+		if (truth != null && truth.size() != image.slices())
+			throw new UnetException("mask " + truthMask + " has " + truth.size() + " slice(s), its image " + image.name() + " " + image.slices());
 		Path outputDir = request.output();
 		boolean keep = outputDir == null;
 		int w = image.width(), h = image.height();
@@ -212,6 +324,11 @@ public final class SegmentationJob {
 			listener.planeStarting(done, total, z, image.slices(), sliceName);
 			Segmenter.Result r = segmenter.segment(sliceName, image.plane(z), w, h, image.channels(), image.bitDepth(), request.prediction().postprocessing());
 			byte[] mask = r.mask();
+			if (truth != null) {
+				if (truth.get(z).length != mask.length)
+					throw new UnetException("mask " + truthMask + " is not the size of its image " + image.name() + " (" + w + "x" + h + ")");
+				metrics.add(new ImageMetrics(sliceName, ConfusionCounts.of(mask, truth.get(z))));
+			}
 			for (byte b : mask)
 				if (b != 0)
 					foreground++;
@@ -220,9 +337,9 @@ public final class SegmentationJob {
 				masks.add(mask);
 			} else {
 				if (request.writeProbability())
-					ImageFiles.writeTiffFloat(outputDir.resolve(sliceName + "_prob.tif"), r.probability, w, h);
+					ImageFiles.writeTiffFloat(outputDir.resolve(wrote(written, sliceName + "_prob.tif")), r.probability, w, h);
 				if (request.writeMask())
-					ImageFiles.writePng8(outputDir.resolve(sliceName + "_mask.png"), mask255(mask), w, h);
+					ImageFiles.writePng8(outputDir.resolve(wrote(written, sliceName + "_mask.png")), mask255(mask), w, h);
 			}
 			rois.addAll(RoiConversion.toRois(r.processed.labels(), r.objects(), image.slices() > 1 ? z + 1 : 0, image.name()));
 			for (SegmentedObject o : r.objects())
@@ -230,9 +347,14 @@ public final class SegmentationJob {
 			found += r.objects().size();
 		}
 		if (!keep && request.writeRois())
-			RoiSets.write(outputDir.resolve(image.name() + "_rois.zip"), rois);
+			RoiSets.write(outputDir.resolve(wrote(written, image.name() + "_rois.zip")), rois);
 		return new ImageResult(image.name(), image.slices(), found, foreground, image.channels(), probabilities, masks,
 			keep ? rois : Collections.<Roi>emptyList());
+	}
+
+	private static String wrote(List<String> written, String fileName) {
+		written.add(fileName);
+		return fileName;
 	}
 
 	private static byte[] mask255(byte[] mask01) {

@@ -126,7 +126,8 @@ public final class TrainRequest {
 		s.init = v.get(TrainOptions.INIT);
 		s.normalization = v.get(CommonOptions.NORMALIZATION).key();
 		s.valFraction = v.get(TrainOptions.VAL_FRACTION);
-		s.testFraction = v.get(TrainOptions.TEST_FRACTION);
+		// a cross-validation has no test fraction: its folds are the test images
+		s.testFraction = v.set().options().contains(TrainOptions.TEST_FRACTION) ? v.get(TrainOptions.TEST_FRACTION) : 0;
 		s.groupBy = v.get(TrainOptions.GROUP_BY);
 		s.seed = v.get(TrainOptions.SEED);
 		s.device = v.get(CommonOptions.DEVICE);

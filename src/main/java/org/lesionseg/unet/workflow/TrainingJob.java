@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 
 import org.lesionseg.unet.core.data.DataSplit;
 import org.lesionseg.unet.core.data.Sample;
@@ -58,13 +59,22 @@ public final class TrainingJob {
 	 * @param cancel set to stop at the next batch and keep the best model so far, or null
 	 */
 	public static Outcome run(TrainRequest request, TrainingListener listener, AtomicBoolean cancel) {
+		return run(request, null, listener, cancel);
+	}
+
+	/**
+	 * As {@link #run(TrainRequest, TrainingListener, AtomicBoolean)}, with the division into training, validation and
+	 * test images made by {@code splitter} from the images' names and the group pattern (a fold of a cross-validation), or by the request's
+	 * settings when it is null.
+	 */
+	static Outcome run(TrainRequest request, BiFunction<List<String>, String, DataSplit.Split> splitter, TrainingListener listener, AtomicBoolean cancel) {
 		LabelledImages images = request.data.read(request.normalization, request.maskPolicy);
 		if (listener != null) {
 			for (String w : images.warnings)
 				listener.message("warning: " + w);
 			listener.message("read " + images.samples.size() + " labelled images from " + request.data.description());
 		}
-		return run(images, request.config, request.modelFile, request.initialModel, request.resume, request.reportDir, listener, cancel);
+		return run(images, splitter, request.config, request.modelFile, request.initialModel, request.resume, request.reportDir, listener, cancel);
 	}
 
 	/**
@@ -76,12 +86,18 @@ public final class TrainingJob {
 	 */
 	public static Outcome run(LabelledImages images, TrainingConfig config, Path modelFile, Path initialModel, boolean resume, Path reportDir,
 		TrainingListener listener, AtomicBoolean cancel) {
+		return run(images, null, config, modelFile, initialModel, resume, reportDir, listener, cancel);
+	}
+
+	private static Outcome run(LabelledImages images, BiFunction<List<String>, String, DataSplit.Split> splitter, TrainingConfig config, Path modelFile,
+		Path initialModel, boolean resume, Path reportDir, TrainingListener listener, AtomicBoolean cancel) {
 		TrainingSettings settings = config.settings();
 		List<String> names = new ArrayList<>();
 		for (Sample s : images.samples)
 			names.add(s.name());
-		String groupBy = settings.groupBy == null || settings.groupBy.isEmpty() ? images.defaultGroupPattern() : settings.groupBy;
-		DataSplit.Split split = DataSplit.split(names, settings.valFraction, settings.testFraction, settings.seed, groupBy);
+		String groupBy = groupPattern(settings, images);
+		DataSplit.Split split = splitter != null ? splitter.apply(names, groupBy)
+			: DataSplit.split(names, settings.valFraction, settings.testFraction, settings.seed, groupBy);
 		TrainingData data = new TrainingData(images.select(split.train()), images.select(split.val()), split.test(), images.bitDepth);
 		data.imagesFolder = images.imagesFolder;
 		data.masksFolder = images.masksFolder;
@@ -101,6 +117,11 @@ public final class TrainingJob {
 		if (reportDir != null)
 			writeReport(reportDir, result);
 		return new Outcome(result, test, reportDir);
+	}
+
+	/** The group pattern of the split: the settings', else the one that keeps the slices of a stack together. */
+	static String groupPattern(TrainingSettings settings, LabelledImages images) {
+		return settings.groupBy == null || settings.groupBy.isEmpty() ? images.defaultGroupPattern() : settings.groupBy;
 	}
 
 	/** Stores the test metrics and the end state in the model file, keeping its weights. */

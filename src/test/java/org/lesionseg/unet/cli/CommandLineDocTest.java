@@ -13,12 +13,14 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 import org.junit.jupiter.api.Test;
+import org.lesionseg.unet.workflow.options.CrossValOptions;
 import org.lesionseg.unet.workflow.options.DemoOptions;
 import org.lesionseg.unet.workflow.options.EvaluateOptions;
 import org.lesionseg.unet.workflow.options.GpuSetupOptions;
 import org.lesionseg.unet.workflow.options.Option;
 import org.lesionseg.unet.workflow.options.OptionSet;
 import org.lesionseg.unet.workflow.options.SegmentOptions;
+import org.lesionseg.unet.workflow.options.SlurmOptions;
 import org.lesionseg.unet.workflow.options.TrainOptions;
 
 /**
@@ -31,7 +33,8 @@ class CommandLineDocTest {
 	void trainAndDemoTablesAreTheRegistries() throws IOException {
 		Path doc = Paths.get("docs", "command-line.md");
 		String text = new String(Files.readAllBytes(doc), StandardCharsets.UTF_8);
-		String updated = table(table(table(table(table(text, TrainOptions.SET), DemoOptions.SET), SegmentOptions.FILES), EvaluateOptions.SET), GpuSetupOptions.SET);
+		String updated = table(table(table(table(table(table(table(text, TrainOptions.SET), DemoOptions.SET), SegmentOptions.FILES), EvaluateOptions.SET),
+			CrossValOptions.SET), SlurmOptions.SET), GpuSetupOptions.SET);
 		if (!updated.equals(text)) {
 			if (Boolean.getBoolean("unet.updateDocs")) {
 				Files.write(doc, updated.getBytes(StandardCharsets.UTF_8));
@@ -56,7 +59,8 @@ class CommandLineDocTest {
 
 	@Test
 	void helpListsEveryOptionOfTheCommandLine() {
-		for (OptionSet set : new OptionSet[] { TrainOptions.SET, DemoOptions.SET, SegmentOptions.FILES, EvaluateOptions.SET, GpuSetupOptions.SET }) {
+		for (OptionSet set : new OptionSet[] { TrainOptions.SET, DemoOptions.SET, SegmentOptions.FILES, EvaluateOptions.SET, CrossValOptions.SET,
+			SlurmOptions.SET, GpuSetupOptions.SET }) {
 			ByteArrayOutputStream out = new ByteArrayOutputStream();
 			int code = new UnetCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream())).run(set.job(), "--help");
 			assertEquals(0, code);

@@ -72,6 +72,31 @@ class BatchCommandsTest {
 		assertEquals(1 + 3, csv.size());
 	}
 
+	/** The macro key shard=i/N: the shards of a headless Fiji job array give the objects.csv of one run. */
+	@Test
+	void shardsOfSegmentFolderJoinIntoTheObjectsOfOneRun(@TempDir Path tmp) throws Exception {
+		Blobs.writeFolders(tmp.resolve("set"), 5, 32, 41);
+		Path input = tmp.resolve("set/images");
+		Path whole = tmp.resolve("whole"), sharded = tmp.resolve("sharded");
+		Object[] common = { "model_file", PluginTests.blobModel().toFile(), "input_folder", input.toFile(), "no_probability", true };
+		assertFalse(PluginTests.run(context, SegmentFolderWithUNet.class, concat(common, "output_folder", whole.toFile())).isCanceled());
+		CommandModule second = PluginTests.run(context, SegmentFolderWithUNet.class, concat(common, "output_folder", sharded.toFile(), "shard", "2/2"));
+		assertFalse(second.isCanceled(), String.valueOf(second.getCancelReason()));
+		assertEquals(3, ((SegmentFolderWithUNet) second.getCommand()).results().size(), "shard 2/2 of 5 images: the 3rd to the 5th");
+		assertFalse(Files.exists(sharded.resolve("objects.csv")), "shard 1 is still to run");
+		CommandModule first = PluginTests.run(context, SegmentFolderWithUNet.class, concat(common, "output_folder", sharded.toFile(), "shard", "1/2"));
+		assertFalse(first.isCanceled(), String.valueOf(first.getCancelReason()));
+		assertEquals(Files.readAllLines(whole.resolve("objects.csv")), Files.readAllLines(sharded.resolve("objects.csv")));
+		CommandModule bad = PluginTests.run(context, SegmentFolderWithUNet.class, concat(common, "output_folder", sharded.toFile(), "shard", "3 of 2"));
+		assertEquals("shard '3 of 2' is not of the form i/N (e.g. 2/4)", bad.getCancelReason());
+	}
+
+	private static Object[] concat(Object[] a, Object... b) {
+		Object[] all = Arrays.copyOf(a, a.length + b.length);
+		System.arraycopy(b, 0, all, a.length, b.length);
+		return all;
+	}
+
 	@Test
 	void theOutputFolderMustDifferFromTheInput(@TempDir Path tmp) throws Exception {
 		// refused before the model is read: a file that is no model does not get that far

@@ -76,7 +76,9 @@ class RequestsFromValuesTest {
 			folder.toString(), "input_folder", images.toString(), "output_folder", dir.resolve("out").toString()), Spelling.MACRO)).getMessage();
 		String evaluate = assertThrows(UnetException.class, () -> EvaluateRequest.of(parse(EvaluateOptions.SET, Option.Where.FIJI, "model_file",
 			folder.toString(), "images_folder", images.toString(), "masks_folder", images.toString()), () -> null, Spelling.MACRO)).getMessage();
-		assertEquals("model_file " + folder + " is a folder, not a model file: give the model's .zip file written by Train UNet", segment);
+		// a folder of models is an ensemble (a cross-validation's folds); this one has none
+		assertEquals("model_file " + folder + " is a folder without model files: give a model's .zip file, or a cross-validation folder (fold-N/model.zip) "
+			+ "to predict with the ensemble of its folds", segment);
 		assertEquals(segment, evaluate);
 	}
 

@@ -92,6 +92,44 @@ public final class DataSplit {
 	}
 
 	/**
+	 * Divides the names into {@code k} folds for cross-validation, reproducibly for a seed, keeping each group (patient)
+	 * in one fold: groups are shuffled with the seed, then each joins the fold that holds the fewest images so far (the
+	 * first of those on ties), largest groups first so that the folds come out even.
+	 *
+	 * @return per fold its names, in input order
+	 * @throws UnetException when there are fewer groups than folds, or for an invalid pattern
+	 */
+	public static List<List<String>> folds(List<String> names, int k, long seed, String groupPattern) {
+		if (k < 2)
+			throw new UnetException("a cross-validation needs at least 2 folds, not " + k);
+		List<List<Integer>> groups = groups(names, groupPattern);
+		if (groups.size() < k)
+			throw new UnetException(k + " folds need at least " + k + " groups (patients), but the " + names.size() + " images form " + groups.size()
+				+ (groupPattern == null || groupPattern.trim().isEmpty() ? "" : " with the group pattern " + groupPattern) + ": use fewer folds");
+		List<List<Integer>> shuffled = new ArrayList<>(groups);
+		Collections.shuffle(shuffled, new Random(seed));
+		// stable: equal sizes keep their shuffled order
+		shuffled.sort((a, b) -> Integer.compare(b.size(), a.size()));
+		int[] fold = new int[names.size()];
+		int[] sizes = new int[k];
+		for (List<Integer> group : shuffled) {
+			int smallest = 0;
+			for (int f = 1; f < k; f++)
+				if (sizes[f] < sizes[smallest])
+					smallest = f;
+			sizes[smallest] += group.size();
+			for (int index : group)
+				fold[index] = smallest;
+		}
+		List<List<String>> folds = new ArrayList<>();
+		for (int f = 0; f < k; f++)
+			folds.add(new ArrayList<>());
+		for (int i = 0; i < names.size(); i++)
+			folds.get(fold[i]).add(names.get(i));
+		return folds;
+	}
+
+	/**
 	 * The group key of a name: the first capture group of the pattern's first match (or the whole match when the
 	 * pattern has no group), or the name itself when the pattern does not match.
 	 */

@@ -144,6 +144,19 @@ public final class DatasetFolders {
 		return new Listing<>(imageFiles(folderOrFile, "image", warnings), warnings);
 	}
 
+	/**
+	 * The mask files of a folder by the base name of their image (without a mask suffix), for looking up the masks of
+	 * some of the images; masks without an image are allowed.
+	 */
+	public static Map<String, Path> masksByImageName(Path masksDir) {
+		Map<String, Path> masks = new HashMap<>();
+		for (Path f : listImages(masksDir)) {
+			String base = ImageFiles.baseName(f), stripped = stripMaskSuffix(base);
+			masks.putIfAbsent(stripped == null ? base : stripped, f);
+		}
+		return masks;
+	}
+
 	/** Whether a base name ends with one of the {@link #MASK_SUFFIXES} (any case). */
 	static boolean hasMaskSuffix(String baseName) {
 		return stripMaskSuffix(baseName) != null;

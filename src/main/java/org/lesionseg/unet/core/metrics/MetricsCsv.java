@@ -42,6 +42,50 @@ public final class MetricsCsv {
 		CsvWriter.write(csv, COLUMNS, rows);
 	}
 
+	/** The table as {@link #write} saves it. */
+	public static String text(List<ImageMetrics> images) {
+		List<List<Object>> rows = new ArrayList<>();
+		for (ImageMetrics image : images)
+			rows.add(row(image));
+		return CsvWriter.text(COLUMNS, rows);
+	}
+
+	/**
+	 * Reads a table this class wrote: per image its name and confusion counts (the other columns follow from them).
+	 *
+	 * @throws UnetException naming the file when it cannot be read or is not such a table
+	 */
+	public static List<ImageMetrics> read(Path csv) {
+		List<String> lines;
+		try {
+			lines = java.nio.file.Files.readAllLines(csv, java.nio.charset.StandardCharsets.UTF_8);
+		} catch (java.io.IOException e) {
+			throw new UnetException("cannot read the metrics table " + csv + " (" + e.getMessage() + ")", e);
+		}
+		if (lines.isEmpty() || !lines.get(0).equals(HEADER))
+			throw new UnetException(csv + " is not a metrics table written by this program (its first line should be " + HEADER + ")");
+		List<ImageMetrics> images = new ArrayList<>();
+		for (String line : lines.subList(1, lines.size())) {
+			if (line.isEmpty())
+				continue;
+			// the name may be quoted (it may hold commas): the counts are the last four cells
+			int end = line.length();
+			long[] counts = new long[4];
+			for (int c = 3; c >= 0; c--) {
+				int comma = line.lastIndexOf(',', end - 1);
+				try {
+					counts[c] = Long.parseLong(line.substring(comma + 1, end));
+				} catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+					throw new UnetException(csv + " has a row whose counts are not whole numbers: " + line);
+				}
+				end = comma;
+			}
+			String first = line.startsWith("\"") ? line.substring(1, line.indexOf("\",", 1)).replace("\"\"", "\"") : line.substring(0, line.indexOf(','));
+			images.add(new ImageMetrics(first, new ConfusionCounts(counts[0], counts[1], counts[2], counts[3])));
+		}
+		return images;
+	}
+
 	/** One row of cells for an image. */
 	static List<Object> row(ImageMetrics image) {
 		ConfusionCounts c = image.counts();

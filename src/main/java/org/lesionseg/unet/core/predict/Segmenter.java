@@ -1,6 +1,8 @@
 package org.lesionseg.unet.core.predict;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import org.lesionseg.unet.core.UnetException;
@@ -33,6 +35,9 @@ public final class Segmenter implements AutoCloseable {
 	private final NDManager manager;
 	private final ModelFile.Loaded model;
 	private final TiledPredictor predictor;
+	/** The other members of an ensemble (the folds of a cross-validation), after {@link #model}; usually empty. */
+	private final List<ModelFile.Loaded> others = new ArrayList<>();
+	private final List<TiledPredictor> otherPredictors = new ArrayList<>();
 	private final Device device;
 
 	/** A segmenter on a device given as text (at the edges: a command-line flag or macro key). */
@@ -41,11 +46,31 @@ public final class Segmenter implements AutoCloseable {
 	}
 
 	public Segmenter(Path modelFile, DeviceChoice deviceChoice, TiledPredictor.Options tiling) {
+		this(Collections.singletonList(modelFile), deviceChoice, tiling);
+	}
+
+	/**
+	 * An ensemble: the probability map is the mean of the models' maps (each model normalises the image as its own
+	 * training data was), as nnU-Net does with the models of a cross-validation's folds.
+	 *
+	 * @throws UnetException when the models do not take the same number of channels
+	 */
+	public Segmenter(List<Path> modelFiles, DeviceChoice deviceChoice, TiledPredictor.Options tiling) {
+		if (modelFiles.isEmpty())
+			throw new IllegalArgumentException("no model files");
 		this.device = Devices.resolve(deviceChoice)[0];
 		this.manager = NDManager.newBaseManager(device);
 		try {
-			this.model = ModelFile.load(modelFile, manager);
+			this.model = ModelFile.load(modelFiles.get(0), manager);
 			this.predictor = new TiledPredictor(networkFor(model, manager), model.info, tiling);
+			for (Path other : modelFiles.subList(1, modelFiles.size())) {
+				ModelFile.Loaded loaded = ModelFile.load(other, manager);
+				if (loaded.info.inputChannels != model.info.inputChannels)
+					throw new UnetException("the models of an ensemble must take the same images: " + modelFiles.get(0).getFileName() + " takes "
+						+ model.info.inputChannels + " channel(s), " + other + " " + loaded.info.inputChannels);
+				others.add(loaded);
+				otherPredictors.add(new TiledPredictor(networkFor(loaded, manager), loaded.info, tiling));
+			}
 		} catch (RuntimeException e) {
 			manager.close();
 			throw e;
@@ -55,6 +80,11 @@ public final class Segmenter implements AutoCloseable {
 	/** What runs on the tiles for this model file (the place where other kinds of network plug in). */
 	private static TileNetwork networkFor(ModelFile.Loaded model, NDManager manager) {
 		return new UNetTileNetwork(model.block, manager);
+	}
+
+	/** How many models average their probabilities (1 for a single model). */
+	public int ensembleSize() {
+		return 1 + others.size();
 	}
 
 	/** The loaded model (description, network, file). */
@@ -112,25 +142,60 @@ public final class Segmenter implements AutoCloseable {
 				+ "): crop it or split it into parts");
 	}
 
-	/** The probability map (H × W) of raw pixels (C, H, W), normalised here as the model's training data. */
+	/**
+	 * The probability map (H × W) of raw pixels (C, H, W), normalised here as the model's training data; for an
+	 * ensemble the mean of its models' maps.
+	 */
 	public float[] probability(String name, float[] rawChw, int width, int height, int channels, int bitDepth) {
 		checkScaledSize(name, width, height);
+		float[] sum = probability(model, predictor, name, rawChw, width, height, channels, bitDepth);
+		if (others.isEmpty())
+			return sum;
+		for (int m = 0; m < others.size(); m++) {
+			float[] p = probability(others.get(m), otherPredictors.get(m), name, rawChw, width, height, channels, bitDepth);
+			for (int i = 0; i < sum.length; i++)
+				sum[i] += p[i];
+		}
+		float members = ensembleSize();
+		for (int i = 0; i < sum.length; i++)
+			sum[i] /= members;
+		return sum;
+	}
+
+	private static float[] probability(ModelFile.Loaded member, TiledPredictor memberPredictor, String name, float[] rawChw, int width, int height,
+		int channels, int bitDepth) {
 		float[] pixels = rawChw.clone();
-		Normalization.fromName(model.info.normalization).apply(pixels, width, height, channels, bitDepth);
+		Normalization.fromName(member.info.normalization).apply(pixels, width, height, channels, bitDepth);
 		Devices.prepareThread();
 		try {
-			return predictor.probability(DatasetLoader.withChannels(Sample.of(name, pixels, width, height, channels, null), model.info.inputChannels));
+			return memberPredictor.probability(DatasetLoader.withChannels(Sample.of(name, pixels, width, height, channels, null), member.info.inputChannels));
 		} catch (EngineException e) {
 			throw new UnetException("the PyTorch engine failed on " + name + ": " + e.getMessage(), e);
 		}
 	}
 
-	/** The probability map (H × W) of a sample that is already normalised like the training data. */
+	/**
+	 * The probability map (H × W) of a sample that is already normalised like the training data; for an ensemble the
+	 * mean of its models' maps (its models must then share one normalisation).
+	 */
 	public float[] probabilityOfNormalised(Sample normalised) {
 		checkScaledSize(normalised.name(), normalised.width(), normalised.height());
 		Devices.prepareThread();
 		try {
-			return predictor.probability(DatasetLoader.withChannels(normalised, model.info.inputChannels));
+			Sample input = DatasetLoader.withChannels(normalised, model.info.inputChannels);
+			float[] sum = predictor.probability(input);
+			for (int m = 0; m < others.size(); m++) {
+				if (!others.get(m).info.normalization.equals(model.info.normalization))
+					throw new UnetException("the models of this ensemble normalise images differently (" + model.info.normalization + ", "
+						+ others.get(m).info.normalization + "): evaluate them one by one");
+				float[] p = otherPredictors.get(m).probability(input);
+				for (int i = 0; i < sum.length; i++)
+					sum[i] += p[i];
+			}
+			if (!others.isEmpty())
+				for (int i = 0; i < sum.length; i++)
+					sum[i] /= ensembleSize();
+			return sum;
 		} catch (EngineException e) {
 			throw new UnetException("the PyTorch engine failed on " + normalised.name() + ": " + e.getMessage(), e);
 		}

@@ -11,7 +11,7 @@ public final class SegmentOptions {
 	private SegmentOptions() {
 	}
 
-	public static final Option<Path> MODEL_FILE = Option.file("model_file", "Model file (.zip) written by Train UNet").flag("--model").required()
+	public static final Option<Path> MODEL_FILE = Option.file("model_file", "Model file (.zip) written by Train UNet; a folder of models (a cross-validation's fold-N/model.zip) predicts with their mean probability").flag("--model").required()
 		.valueHint("FILE.zip");
 
 	// ---- files: Segment Folder with UNet, unet predict
@@ -21,9 +21,19 @@ public final class SegmentOptions {
 		.required().valueHint("DIR|FILE");
 	public static final Option<Path> OUTPUT_FOLDER = Option
 		.folder("output_folder", "Folder for the results, created if missing; not the input folder nor inside it").flag("--output").required();
+	public static final Option<Path> MASKS_FOLDER = Option
+		.folder("masks_folder", "Folder of the true masks (same names, optional _mask suffix): also writes metrics.csv (Dice, IoU, ... per slice); empty for none")
+		.flag("--masks").advanced();
 	public static final Option<Boolean> NO_PROBABILITY = Option.flag("no_probability", false, "Do not write NAME_prob.tif (32-bit probability maps)");
 	public static final Option<Boolean> NO_MASK = Option.flag("no_mask", false, "Do not write NAME_mask.png (0/255 masks)");
 	public static final Option<Boolean> NO_ROIS = Option.flag("no_rois", false, "Do not write NAME_rois.zip (ROI sets for the ROI Manager)");
+
+	/** Checked by the request's {@code Shard.parse}; the rule is repeated here only as a pattern, for the message. */
+	public static final Option<String> SHARD = Option
+		.text("shard", "", "Segment only part i of N of the sorted images (job arrays); finished images are skipped, the last part to finish "
+			+ "writes objects.csv for all (or unet merge); empty for all images")
+		.check(t -> t.trim().isEmpty() || t.trim().matches("[0-9]+\\s*/\\s*[0-9]+"), t -> "shard '" + t + "' is not of the form i/N (e.g. 2/4)")
+		.valueHint("I/N").advanced();
 
 	// ---- an open image: Segment with UNet
 
@@ -38,9 +48,10 @@ public final class SegmentOptions {
 
 	/** Segment Folder with UNet and {@code unet predict}. */
 	public static final OptionSet FILES = OptionSet.builder("predict")
-		.section("files").add(MODEL_FILE, INPUT_FOLDER, OUTPUT_FOLDER, NO_PROBABILITY, NO_MASK, NO_ROIS)
+		.section("files").add(MODEL_FILE, INPUT_FOLDER, OUTPUT_FOLDER, MASKS_FOLDER, NO_PROBABILITY, NO_MASK, NO_ROIS)
 		.section("objects").add(CommonOptions.THRESHOLD, CommonOptions.MIN_SIZE, CommonOptions.FILL_HOLES)
 		.section("tiles and device").add(CommonOptions.TILE, CommonOptions.OVERLAP, CommonOptions.TILE_BATCH, CommonOptions.DEVICE)
+		.section("cluster").add(SHARD)
 		.note("Writes NAME_prob.tif (32-bit), NAME_mask.png (0/255), NAME_rois.zip (ImageJ ROI set) and objects.csv.")
 		.build();
 

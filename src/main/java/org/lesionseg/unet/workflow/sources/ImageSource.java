@@ -35,6 +35,14 @@ public abstract class ImageSource {
 		return null;
 	}
 
+	/**
+	 * The file name of image {@code index} (without reading it), or null for images that are not files. A sharded run
+	 * keys its per-image records on it.
+	 */
+	public String fileName(int index) {
+		return null;
+	}
+
 	/** One line per file that was skipped while listing (not an image file, hidden, ...). */
 	public List<String> warnings() {
 		return Collections.emptyList();
@@ -108,6 +116,11 @@ public abstract class ImageSource {
 		@Override
 		public String description() {
 			return description;
+		}
+
+		@Override
+		public String fileName(int index) {
+			return files().get(index).getFileName().toString();
 		}
 
 		@Override

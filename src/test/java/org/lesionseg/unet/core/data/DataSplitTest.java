@@ -119,4 +119,32 @@ class DataSplitTest {
 		assertMessage(() -> DataSplit.split(names, 0.2, 0.2, 1, "(unclosed"), "group pattern '(unclosed' is not a valid regular expression");
 		assertMessage(() -> DataSplit.split(Collections.emptyList(), 0.2, 0.2, 1, null), "no images to split");
 	}
+
+	@Test
+	void foldsKeepEachPatientTogetherCoverEveryImageOnceAndAreEven() {
+		// 9 patients with 1 to 5 slices each, named p<patient>_z<slice>
+		List<String> names = new ArrayList<>();
+		int[] slices = { 5, 1, 3, 2, 4, 1, 2, 3, 4 };
+		for (int p = 0; p < slices.length; p++)
+			for (int z = 0; z < slices[p]; z++)
+				names.add("p" + p + "_z" + z);
+		List<List<String>> folds = DataSplit.folds(names, 3, 7, "^(p\\d+)_");
+		assertEquals(3, folds.size());
+		List<String> all = new ArrayList<>();
+		java.util.Map<String, Integer> foldOf = new java.util.HashMap<>();
+		for (int f = 0; f < 3; f++)
+			for (String n : folds.get(f)) {
+				all.add(n);
+				Integer before = foldOf.put(n.substring(0, n.indexOf('_')), f);
+				assertTrue(before == null || before == f, n + " is in two folds");
+			}
+		Collections.sort(all);
+		List<String> sorted = new ArrayList<>(names);
+		Collections.sort(sorted);
+		assertEquals(sorted, all, "every image in exactly one fold");
+		for (List<String> fold : folds)
+			assertTrue(Math.abs(fold.size() - names.size() / 3.0) <= 2, "25 images in 3 folds: " + folds);
+		assertEquals(folds, DataSplit.folds(names, 3, 7, "^(p\\d+)_"), "the same seed, the same folds (every array task computes them)");
+		assertMessage(() -> DataSplit.folds(names.subList(0, 6), 3, 7, "^(p\\d+)_"), "3 folds need at least 3 groups (patients), but the 6 images form 2");
+	}
 }

@@ -74,4 +74,13 @@ class MetricsCsvTest {
 		assertTrue(error.getMessage().contains(csv.toString()), error.getMessage());
 		assertThrows(UnetException.class, () -> MetricsCsv.write(null, Collections.<ImageMetrics>emptyList()));
 	}
+
+	@Test
+	void readsBackTheCountsOfWhatItWrote() {
+		Path csv = folder.resolve("metrics.csv");
+		List<ImageMetrics> written = Arrays.asList(new ImageMetrics("a,b \"quoted\"", new ConfusionCounts(2, 1, 1, 2)),
+				new ImageMetrics("c", new ConfusionCounts(0, 0, 0, 6)));
+		MetricsCsv.write(csv, written);
+		assertEquals(written, MetricsCsv.read(csv));
+	}
 }
