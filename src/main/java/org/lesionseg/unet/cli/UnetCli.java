@@ -188,7 +188,7 @@ public final class UnetCli {
 				@Override
 				public void started(Segmenter segmenter) {
 					out.println(segmenter.deviceDescription());
-					out.println("model: " + segmenter.info().summary() + "; tiles of " + segmenter.tileSize() + " px");
+					out.println("model: " + (segmenter.isImported() ? segmenter.source() : segmenter.info().summary()) + "; tiles of " + segmenter.tileSize() + " px");
 					modelChannels[0] = segmenter.info().inputChannels;
 				}
 

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.interop.BioImageIoPackage;
+import org.lesionseg.unet.core.interop.ModelFormat;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.TiledPredictor;
 import org.lesionseg.unet.workflow.options.CommonOptions;
@@ -26,6 +28,24 @@ final class RequestChecks {
 		if (!Files.isRegularFile(model))
 			throw new UnetException(key + " " + model + " does not exist; check the folder and the file name.");
 		return model;
+	}
+
+	/**
+	 * A model to predict with: one of ours, a TorchScript file or a bioimage.io package (a .zip or a folder with
+	 * rdf.yaml). Returns the format, resolved from the path when AUTO.
+	 */
+	static ModelFormat modelFile(Path model, ModelFormat format, Spelling spelling) {
+		if (model != null && Files.isDirectory(model) && format != ModelFormat.UNET) {
+			if (!BioImageIoPackage.isPackage(model))
+				throw new UnetException(spelling.of(SegmentOptions.MODEL_FILE) + " " + model
+					+ " is a folder without rdf.yaml: give a model file (.zip) written by Train UNet, a TorchScript file (.pt) or a bioimage.io package");
+			return ModelFormat.BIOIMAGEIO;
+		}
+		modelFile(model, spelling);
+		ModelFormat resolved = format.resolve(model);
+		if (resolved == ModelFormat.BIOIMAGEIO && !BioImageIoPackage.isPackage(model))
+			throw new UnetException(spelling.of(SegmentOptions.MODEL_FILE) + " " + model + " has no rdf.yaml: it is not a bioimage.io package");
+		return resolved;
 	}
 
 	/** Threshold, minimum object size and hole filling, checked against their one description in the registry. */

@@ -30,8 +30,19 @@ import ai.djl.ndarray.NDManager;
  */
 public final class Segmenter implements AutoCloseable {
 
-	private final NDManager manager;
+	/**
+	 * Steps an imported network needs on the whole normalised image before tiling (a bioimage.io package's
+	 * preprocessing, whose per-image statistics must not be taken per tile); runs in place on (C, H, W) values.
+	 */
+	public interface Preprocessing {
+		void apply(float[] chw, int width, int height, int channels);
+	}
+
+	private final AutoCloseable resources;
 	private final ModelFile.Loaded model;
+	private final ModelInfo info;
+	private final Preprocessing preprocessing;
+	private final String source;
 	private final TiledPredictor predictor;
 	private final Device device;
 
@@ -42,7 +53,8 @@ public final class Segmenter implements AutoCloseable {
 
 	public Segmenter(Path modelFile, DeviceChoice deviceChoice, TiledPredictor.Options tiling) {
 		this.device = Devices.resolve(deviceChoice)[0];
-		this.manager = NDManager.newBaseManager(device);
+		NDManager manager = NDManager.newBaseManager(device);
+		this.resources = manager;
 		try {
 			this.model = ModelFile.load(modelFile, manager);
 			this.predictor = new TiledPredictor(networkFor(model, manager), model.info, tiling);
@@ -50,6 +62,29 @@ public final class Segmenter implements AutoCloseable {
 			manager.close();
 			throw e;
 		}
+		this.info = model.info;
+		this.preprocessing = null;
+		this.source = "UNet model file";
+	}
+
+	/**
+	 * A segmenter over a network that is not one of our model files (an imported TorchScript or bioimage.io model).
+	 *
+	 * @param info          the geometry and normalisation the tiler and {@link #probability} use (channels, depth for
+	 *                      the size multiple, default tile as training size, input scale 1, normalisation)
+	 * @param preprocessing applied to the whole normalised image before tiling, or null
+	 * @param resources     closed with the segmenter (the network's memory)
+	 * @param source        what the network is, for messages ("TorchScript file", "bioimage.io package ...")
+	 */
+	public Segmenter(TileNetwork network, ModelInfo info, Preprocessing preprocessing, AutoCloseable resources, Device device,
+		TiledPredictor.Options tiling, String source) {
+		this.device = device;
+		this.resources = resources;
+		this.model = null;
+		this.info = info;
+		this.preprocessing = preprocessing;
+		this.source = source;
+		this.predictor = new TiledPredictor(network, info, tiling);
 	}
 
 	/** What runs on the tiles for this model file (the place where other kinds of network plug in). */
@@ -57,13 +92,29 @@ public final class Segmenter implements AutoCloseable {
 		return new UNetTileNetwork(model.block, manager);
 	}
 
-	/** The loaded model (description, network, file). */
+	/**
+	 * The loaded model file (description, network, file).
+	 *
+	 * @throws UnetException for an imported network, which has no model file of ours
+	 */
 	public ModelFile.Loaded model() {
+		if (model == null)
+			throw new UnetException("this is an imported " + source + ", not a model file written by Train UNet: it has no training state or model file to update");
 		return model;
 	}
 
+	/** True for a network that is not one of our model files (TorchScript, bioimage.io). */
+	public boolean isImported() {
+		return model == null;
+	}
+
+	/** What the network is, for messages: "UNet model file", "TorchScript file", "bioimage.io package NAME". */
+	public String source() {
+		return source;
+	}
+
 	public ModelInfo info() {
-		return model.info;
+		return info;
 	}
 
 	public String deviceDescription() {
@@ -104,7 +155,7 @@ public final class Segmenter implements AutoCloseable {
 
 	/** Refuses images that, scaled as the model's training images were, would not fit in Java arrays or memory. */
 	private void checkScaledSize(String name, int width, int height) {
-		double scale = model.info.inputScale;
+		double scale = info.inputScale;
 		double scaled = Math.max(1, Math.round(width * scale)) * (double) Math.max(1, Math.round(height * scale)); // as Resizing.scaledSize, without int overflow
 		if (scaled > MAX_SCALED_PIXELS || (long) width * height > MAX_SCALED_PIXELS)
 			throw new UnetException("image " + name + " (" + width + "x" + height + ") is too large to segment at the model's input scale "
@@ -116,10 +167,10 @@ public final class Segmenter implements AutoCloseable {
 	public float[] probability(String name, float[] rawChw, int width, int height, int channels, int bitDepth) {
 		checkScaledSize(name, width, height);
 		float[] pixels = rawChw.clone();
-		Normalization.fromName(model.info.normalization).apply(pixels, width, height, channels, bitDepth);
+		Normalization.fromName(info.normalization).apply(pixels, width, height, channels, bitDepth);
 		Devices.prepareThread();
 		try {
-			return predictor.probability(DatasetLoader.withChannels(Sample.of(name, pixels, width, height, channels, null), model.info.inputChannels));
+			return predictor.probability(prepared(DatasetLoader.withChannels(Sample.of(name, pixels, width, height, channels, null), info.inputChannels)));
 		} catch (EngineException e) {
 			throw new UnetException("the PyTorch engine failed on " + name + ": " + e.getMessage(), e);
 		}
@@ -130,10 +181,19 @@ public final class Segmenter implements AutoCloseable {
 		checkScaledSize(normalised.name(), normalised.width(), normalised.height());
 		Devices.prepareThread();
 		try {
-			return predictor.probability(DatasetLoader.withChannels(normalised, model.info.inputChannels));
+			return predictor.probability(prepared(DatasetLoader.withChannels(normalised, info.inputChannels)));
 		} catch (EngineException e) {
 			throw new UnetException("the PyTorch engine failed on " + normalised.name() + ": " + e.getMessage(), e);
 		}
+	}
+
+	/** The sample after the imported network's own preprocessing (a copy; the sample itself stays as it was). */
+	private Sample prepared(Sample normalised) {
+		if (preprocessing == null)
+			return normalised;
+		float[] values = normalised.imageData().clone();
+		preprocessing.apply(values, normalised.width(), normalised.height(), normalised.channels());
+		return Sample.of(normalised.name(), values, normalised.width(), normalised.height(), normalised.channels(), normalised.maskData());
 	}
 
 	/** Probability, mask and objects of one 2D image. */
@@ -144,6 +204,10 @@ public final class Segmenter implements AutoCloseable {
 
 	@Override
 	public void close() {
-		manager.close();
+		try {
+			resources.close();
+		} catch (Exception e) {
+			throw new UnetException("could not free the network's memory: " + e.getMessage(), e);
+		}
 	}
 }
