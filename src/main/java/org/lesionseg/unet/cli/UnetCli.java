@@ -224,6 +224,8 @@ public final class UnetCli {
 			@Override
 			public void started(Segmenter segmenter) {
 				out.println(segmenter.deviceDescription());
+				if (segmenter.isImported())
+					out.println("model: " + segmenter.source());
 			}
 
 			@Override

@@ -35,12 +35,9 @@ final class RequestChecks {
 	 * rdf.yaml). Returns the format, resolved from the path when AUTO.
 	 */
 	static ModelFormat modelFile(Path model, ModelFormat format, Spelling spelling) {
-		if (model != null && Files.isDirectory(model) && format != ModelFormat.UNET) {
-			if (!BioImageIoPackage.isPackage(model))
-				throw new UnetException(spelling.of(SegmentOptions.MODEL_FILE) + " " + model
-					+ " is a folder without rdf.yaml: give a model file (.zip) written by Train UNet, a TorchScript file (.pt) or a bioimage.io package");
+		// a folder is a model only as an unpacked bioimage.io package; any other folder gets the model file's message
+		if (model != null && Files.isDirectory(model) && format != ModelFormat.UNET && BioImageIoPackage.isPackage(model))
 			return ModelFormat.BIOIMAGEIO;
-		}
 		modelFile(model, spelling);
 		ModelFormat resolved = format.resolve(model);
 		if (resolved == ModelFormat.BIOIMAGEIO && !BioImageIoPackage.isPackage(model))
