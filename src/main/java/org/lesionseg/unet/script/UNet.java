@@ -39,6 +39,16 @@ public final class UNet {
 	}
 
 	/**
+	 * Settings from a map and an options string together ({@code "base_features=8 depth=3"}), the string's keys
+	 * winning: how a script template passes its own parameters plus any other keys the user typed.
+	 */
+	public static Map<String, String> settings(Object map, String more) {
+		Map<String, String> values = Settings.of(map);
+		values.putAll(Settings.of(more == null ? "" : more));
+		return values;
+	}
+
+	/**
 	 * Loads a model once for many images: a model file written by Train UNet, a TorchScript file (.pt; say its
 	 * input_channels, size_multiple, normalization and output_kind in the settings) or a bioimage.io package.
 	 *
