@@ -3,7 +3,7 @@
 
   /usr/bin/python3 src/test/python/make_fixtures.py [OUTPUT_DIR]
 
-- tiny_unet.pt: a tiny U-Net (depth 2, base 8, no BatchNorm, 2x2 transposed convolutions, one logit channel),
+- tiny_unet.pt: a tiny U-Net (depth 2, base 8, BatchNorm, 2x2 transposed convolutions, one logit channel),
   trained for a few hundred steps on 128-px crops of the BHSD CT slices in sample-data/, saved with torch.jit.trace.
   Input: 1 channel, pixel / 255; sizes multiples of 4; output: logits.
 - crop128.png / crop128_prob.npy: a real 128x128 crop of a CT slice and PyTorch's own probability for it.
@@ -33,10 +33,8 @@ torch.set_num_threads(2)
 
 
 def block(cin, cout):
-    # no BatchNorm: with a few hundred steps on lesion-centred crops, its running statistics left the traced
-    # (eval-mode) network predicting nearly nothing; without it training and inference are the same function
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.ReLU(inplace=True),
-                         nn.Conv2d(cout, cout, 3, padding=1), nn.ReLU(inplace=True))
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
+                         nn.Conv2d(cout, cout, 3, padding=1), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 
 
 class TinyUNet(nn.Module):

@@ -49,13 +49,6 @@ class ImportedModelsTest {
 			double max = maxDifference(p, expected.values);
 			System.out.println("TorchScript via DJL vs PyTorch 1.13, 128x128 CT crop: max |difference| " + max);
 			assertTrue(max < 1e-4, "max difference " + max);
-			// the probabilities mean something: not one constant
-			float lo = 1, hi = 0;
-			for (float v : p) {
-				lo = Math.min(lo, v);
-				hi = Math.max(hi, v);
-			}
-			assertTrue(hi - lo > 0.1, "probabilities from " + lo + " to " + hi);
 		}
 	}
 
