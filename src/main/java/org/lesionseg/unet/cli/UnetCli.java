@@ -228,8 +228,9 @@ public final class UnetCli {
 				@Override
 				public void started(Segmenter segmenter) {
 					out.println(segmenter.deviceDescription());
-					out.println("model: " + (segmenter.ensembleSize() > 1 ? "ensemble of " + segmenter.ensembleSize() + " models (mean probability), the first " : "")
-						+ segmenter.info().summary() + "; tiles of " + segmenter.tileSize() + " px");
+					out.println("model: " + (segmenter.isImported() ? segmenter.source()
+						: (segmenter.ensembleSize() > 1 ? "ensemble of " + segmenter.ensembleSize() + " models (mean probability), the first " : "")
+							+ segmenter.info().summary()) + "; tiles of " + segmenter.tileSize() + " px");
 					modelChannels[0] = segmenter.info().inputChannels;
 				}
 
@@ -303,6 +304,8 @@ public final class UnetCli {
 			@Override
 			public void started(Segmenter segmenter) {
 				out.println(segmenter.deviceDescription());
+				if (segmenter.isImported())
+					out.println("model: " + segmenter.source());
 			}
 
 			@Override

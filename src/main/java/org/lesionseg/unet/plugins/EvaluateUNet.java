@@ -38,7 +38,7 @@ import ij.process.ColorProcessor;
 	@Menu(label = "Plugins"), @Menu(label = "Segmentation"), @Menu(label = "Evaluate UNet", weight = 4) })
 public class EvaluateUNet extends UNetCommand {
 
-	@Parameter(label = "Model file", style = FileWidget.OPEN_STYLE, persist = false, description = "Model file (.zip) written by Train UNet")
+	@Parameter(label = "Model file", style = FileWidget.OPEN_STYLE, persist = false, description = "Model file (.zip) written by Train UNet, or a TorchScript file (.pt) or bioimage.io package (.zip or folder with rdf.yaml) trained elsewhere")
 	private File model_file;
 
 	@Parameter(label = "Image", required = false, persist = false, description = "The open image (stack) to evaluate on, by title; not used when images_folder is given")
@@ -88,6 +88,21 @@ public class EvaluateUNet extends UNetCommand {
 
 	@Parameter(label = "Device", persist = false, description = "auto, cpu, gpu or gpu:N")
 	private String device = "auto";
+
+	@Parameter(label = "Model format", choices = { "auto", "unet", "torchscript", "bioimageio" }, persist = false, description = "What the model file is: auto (a folder or .zip with rdf.yaml is a bioimage.io package, .pt/.pth/.ts a TorchScript file, else a Train UNet model), unet, torchscript or bioimageio")
+	private String model_format = "auto";
+
+	@Parameter(label = "Input channels (TorchScript)", min = "1", max = "64", persist = false, description = "TorchScript models: input channels (1 grey, 3 RGB)")
+	private int input_channels = 1;
+
+	@Parameter(label = "Size multiple (TorchScript)", min = "1", max = "1024", persist = false, description = "TorchScript models: input sizes must be multiples of this power of two (2^depth of the U-Net)")
+	private int size_multiple = 16;
+
+	@Parameter(label = "Normalization (TorchScript)", choices = { "scale01", "minmax", "zscore", "none" }, persist = false, description = "How pixel values become network input (stored in the model): scale01 divides by the type's maximum")
+	private String normalization = "scale01";
+
+	@Parameter(label = "Output (TorchScript)", choices = { "logits", "probabilities" }, persist = false, description = "TorchScript models: the output's first channel holds logits (a sigmoid follows) or probabilities")
+	private String output_kind = "logits";
 
 	@Parameter(type = ItemIO.OUTPUT, required = false, label = "Panels")
 	private ImagePlus panels_image;

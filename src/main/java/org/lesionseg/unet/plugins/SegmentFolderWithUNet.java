@@ -33,7 +33,7 @@ import ij.IJ;
 	@Menu(label = "Plugins"), @Menu(label = "Segmentation"), @Menu(label = "Segment Folder with UNet", weight = 3) })
 public class SegmentFolderWithUNet extends UNetCommand {
 
-	@Parameter(label = "Model file", style = FileWidget.OPEN_STYLE, persist = false, description = "Model file (.zip) written by Train UNet")
+	@Parameter(label = "Model file", style = FileWidget.OPEN_STYLE, persist = false, description = "Model file (.zip) written by Train UNet, or a TorchScript file (.pt) or bioimage.io package (.zip or folder with rdf.yaml) trained elsewhere")
 	private File model_file;
 
 	@Parameter(label = "Input folder", style = FileWidget.DIRECTORY_STYLE, persist = false, description = "Folder of images to segment (PNG, TIFF, JPEG, BMP; stacks too)")
@@ -77,6 +77,21 @@ public class SegmentFolderWithUNet extends UNetCommand {
 
 	@Parameter(label = "Shard (i/N)", required = false, persist = false, description = "Segment only part i of N of the sorted images (job arrays); finished images are skipped; empty for all")
 	private String shard = "";
+
+	@Parameter(label = "Model format", choices = { "auto", "unet", "torchscript", "bioimageio" }, persist = false, description = "What the model file is: auto (a folder or .zip with rdf.yaml is a bioimage.io package, .pt/.pth/.ts a TorchScript file, else a Train UNet model), unet, torchscript or bioimageio")
+	private String model_format = "auto";
+
+	@Parameter(label = "Input channels (TorchScript)", min = "1", max = "64", persist = false, description = "TorchScript models: input channels (1 grey, 3 RGB)")
+	private int input_channels = 1;
+
+	@Parameter(label = "Size multiple (TorchScript)", min = "1", max = "1024", persist = false, description = "TorchScript models: input sizes must be multiples of this power of two (2^depth of the U-Net)")
+	private int size_multiple = 16;
+
+	@Parameter(label = "Normalization (TorchScript)", choices = { "scale01", "minmax", "zscore", "none" }, persist = false, description = "How pixel values become network input (stored in the model): scale01 divides by the type's maximum")
+	private String normalization = "scale01";
+
+	@Parameter(label = "Output (TorchScript)", choices = { "logits", "probabilities" }, persist = false, description = "TorchScript models: the output's first channel holds logits (a sigmoid follows) or probabilities")
+	private String output_kind = "logits";
 
 	private final List<SegmentationJob.ImageResult> results = new ArrayList<>();
 

@@ -1,11 +1,15 @@
 package org.lesionseg.unet.workflow;
 
 import java.nio.file.Path;
+import java.nio.file.Files;
 import java.util.Collections;
 import java.util.List;
 
+import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.engine.DeviceChoice;
-
+import org.lesionseg.unet.core.interop.BioImageIoPackage;
+import org.lesionseg.unet.core.interop.ImportedModels;
+import org.lesionseg.unet.core.interop.ModelFormat;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.core.predict.TiledPredictor;
@@ -15,7 +19,8 @@ import org.lesionseg.unet.workflow.options.SegmentOptions;
 
 /**
  * What every prediction needs, whether it segments (SegmentRequest) or measures (EvaluateRequest): the model file,
- * threshold / minimum size / hole filling, tiling and device. Each guard and default of these is written here once;
+ * threshold / minimum size / hole filling, tiling and device, and for a network trained elsewhere (a TorchScript file, a
+ * bioimage.io package) its format and what it expects. Each guard and default of these is written here once;
  * the requests hold one of these and their builders extend {@link Builder}.
  */
 public final class PredictionSettings {
@@ -25,13 +30,18 @@ public final class PredictionSettings {
 	private final MaskPostprocessing.Options postprocessing;
 	private final TiledPredictor.Options tiling;
 	private final String device;
+	private final ModelFormat format;
+	private final ImportedModels.Description foreign;
 
-	private PredictionSettings(Path model, List<Path> models, MaskPostprocessing.Options postprocessing, TiledPredictor.Options tiling, String device) {
+	private PredictionSettings(Path model, List<Path> models, MaskPostprocessing.Options postprocessing, TiledPredictor.Options tiling, String device,
+		ModelFormat format, ImportedModels.Description foreign) {
 		this.model = model;
 		this.models = Collections.unmodifiableList(models);
 		this.postprocessing = postprocessing;
 		this.tiling = tiling;
 		this.device = device;
+		this.format = format;
+		this.foreign = foreign;
 	}
 
 	public Path model() {
@@ -55,9 +65,16 @@ public final class PredictionSettings {
 		return device;
 	}
 
-	/** Loads the model (or the ensemble's models) on the device, tiled as asked. */
+	/** What the model file is (never AUTO: resolved from the path when the request was made). */
+	public ModelFormat format() {
+		return format;
+	}
+
+	/** Loads the model (or an ensemble's models) on the device, tiled as asked: ours, or a TorchScript file or bioimage.io package. */
 	public Segmenter segmenter() {
-		return new Segmenter(models, DeviceChoice.parse(device), tiling);
+		if (format == ModelFormat.UNET)
+			return new Segmenter(models, DeviceChoice.parse(device), tiling);
+		return ImportedModels.open(model, format, foreign, DeviceChoice.parse(device), tiling);
 	}
 
 	/**
@@ -76,6 +93,8 @@ public final class PredictionSettings {
 		private int overlap = CommonOptions.OVERLAP.defaultValue();
 		private int tileBatch = CommonOptions.TILE_BATCH.defaultValue();
 		private String device = CommonOptions.DEVICE.defaultValue();
+		private ModelFormat format = CommonOptions.MODEL_FORMAT.defaultValue();
+		private final ImportedModels.Description foreign = new ImportedModels.Description();
 
 		Builder(Path model, Spelling spelling) {
 			this.model = model;
@@ -103,8 +122,28 @@ public final class PredictionSettings {
 			return self();
 		}
 
+		/** What the model file is; AUTO tells it from the path (see {@link ModelFormat#of}). */
+		public B format(ModelFormat format) {
+			this.format = format;
+			return self();
+		}
+
+		/**
+		 * What a TorchScript file expects (bioimage.io packages say it themselves).
+		 *
+		 * @param outputKind "logits" or "probabilities"
+		 */
+		public B torchScript(int inputChannels, int sizeMultiple, Normalization normalization, String outputKind) {
+			foreign.channels(CommonOptions.INPUT_CHANNELS.checked(inputChannels)).sizeMultiple(CommonOptions.SIZE_MULTIPLE.checked(sizeMultiple))
+				.normalization(normalization).outputsLogits("logits".equals(CommonOptions.OUTPUT_KIND.checked(outputKind)));
+			return self();
+		}
+
 		/** Post-processing, tiling and device as the parsed values give them (their defaults are the registry's). */
 		B prediction(OptionValues values) {
+			if (values.set().options().contains(CommonOptions.MODEL_FORMAT))
+				format(values.get(CommonOptions.MODEL_FORMAT)).torchScript(values.get(CommonOptions.INPUT_CHANNELS), values.get(CommonOptions.SIZE_MULTIPLE),
+					values.get(CommonOptions.NORMALIZATION), values.get(CommonOptions.OUTPUT_KIND));
 			return postprocessing(values.get(CommonOptions.THRESHOLD), values.get(CommonOptions.MIN_SIZE), values.get(CommonOptions.FILL_HOLES))
 				.tiling(values.get(CommonOptions.TILE), values.get(CommonOptions.OVERLAP), values.get(CommonOptions.TILE_BATCH))
 				.device(values.get(CommonOptions.DEVICE));
@@ -116,9 +155,13 @@ public final class PredictionSettings {
 		 * @throws org.lesionseg.unet.core.UnetException naming the key and the fault
 		 */
 		PredictionSettings settings() {
-			List<Path> models = RequestChecks.modelFiles(model, spelling);
+			// a folder of our model files is an ensemble (a cross-validation's folds) unless it is an unpacked bioimage.io package
+			boolean ensemble = model != null && Files.isDirectory(model) && (format == ModelFormat.AUTO || format == ModelFormat.UNET)
+				&& !(format == ModelFormat.AUTO && BioImageIoPackage.isPackage(model));
+			ModelFormat resolved = ensemble ? ModelFormat.UNET : RequestChecks.modelFile(model, format, spelling);
+			List<Path> models = resolved == ModelFormat.UNET ? RequestChecks.modelFiles(model, spelling) : Collections.singletonList(model);
 			return new PredictionSettings(model, models, RequestChecks.postprocessing(threshold, minSize, fillHoles), RequestChecks.tiling(tile, overlap, tileBatch),
-				RequestChecks.device(device));
+				RequestChecks.device(device), resolved, foreign);
 		}
 	}
 

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.interop.BioImageIoPackage;
+import org.lesionseg.unet.core.interop.ModelFormat;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.TiledPredictor;
 import org.lesionseg.unet.workflow.options.CommonOptions;
@@ -60,6 +62,21 @@ final class RequestChecks {
 			return zips;
 		throw new UnetException(key + " " + model + " is a folder without model files: give a model's .zip file, or a cross-validation folder "
 			+ "(fold-N/model.zip) to predict with the ensemble of its folds");
+	}
+
+	/**
+	 * A model to predict with: one of ours, a TorchScript file or a bioimage.io package (a .zip or a folder with
+	 * rdf.yaml). Returns the format, resolved from the path when AUTO.
+	 */
+	static ModelFormat modelFile(Path model, ModelFormat format, Spelling spelling) {
+		// a folder is a model only as an unpacked bioimage.io package; any other folder gets the model file's message
+		if (model != null && Files.isDirectory(model) && format != ModelFormat.UNET && BioImageIoPackage.isPackage(model))
+			return ModelFormat.BIOIMAGEIO;
+		modelFile(model, spelling);
+		ModelFormat resolved = format.resolve(model);
+		if (resolved == ModelFormat.BIOIMAGEIO && !BioImageIoPackage.isPackage(model))
+			throw new UnetException(spelling.of(SegmentOptions.MODEL_FILE) + " " + model + " has no rdf.yaml: it is not a bioimage.io package");
+		return resolved;
 	}
 
 	/** Threshold, minimum object size and hole filling, checked against their one description in the registry. */

@@ -32,8 +32,19 @@ import ai.djl.ndarray.NDManager;
  */
 public final class Segmenter implements AutoCloseable {
 
-	private final NDManager manager;
+	/**
+	 * Steps an imported network needs on the whole normalised image before tiling (a bioimage.io package's
+	 * preprocessing, whose per-image statistics must not be taken per tile); runs in place on (C, H, W) values.
+	 */
+	public interface Preprocessing {
+		void apply(float[] chw, int width, int height, int channels);
+	}
+
+	private final AutoCloseable resources;
 	private final ModelFile.Loaded model;
+	private final ModelInfo info;
+	private final Preprocessing preprocessing;
+	private final String source;
 	private final TiledPredictor predictor;
 	/** The other members of an ensemble (the folds of a cross-validation), after {@link #model}; usually empty. */
 	private final List<ModelFile.Loaded> others = new ArrayList<>();
@@ -59,7 +70,8 @@ public final class Segmenter implements AutoCloseable {
 		if (modelFiles.isEmpty())
 			throw new IllegalArgumentException("no model files");
 		this.device = Devices.resolve(deviceChoice)[0];
-		this.manager = NDManager.newBaseManager(device);
+		NDManager manager = NDManager.newBaseManager(device);
+		this.resources = manager;
 		try {
 			this.model = ModelFile.load(modelFiles.get(0), manager);
 			this.predictor = new TiledPredictor(networkFor(model, manager), model.info, tiling);
@@ -75,6 +87,29 @@ public final class Segmenter implements AutoCloseable {
 			manager.close();
 			throw e;
 		}
+		this.info = model.info;
+		this.preprocessing = null;
+		this.source = "UNet model file";
+	}
+
+	/**
+	 * A segmenter over a network that is not one of our model files (an imported TorchScript or bioimage.io model).
+	 *
+	 * @param info          the geometry and normalisation the tiler and {@link #probability} use (channels, depth for
+	 *                      the size multiple, default tile as training size, input scale 1, normalisation)
+	 * @param preprocessing applied to the whole normalised image before tiling, or null
+	 * @param resources     closed with the segmenter (the network's memory)
+	 * @param source        what the network is, for messages ("TorchScript file", "bioimage.io package ...")
+	 */
+	public Segmenter(TileNetwork network, ModelInfo info, Preprocessing preprocessing, AutoCloseable resources, Device device,
+		TiledPredictor.Options tiling, String source) {
+		this.device = device;
+		this.resources = resources;
+		this.model = null;
+		this.info = info;
+		this.preprocessing = preprocessing;
+		this.source = source;
+		this.predictor = new TiledPredictor(network, info, tiling);
 	}
 
 	/** What runs on the tiles for this model file (the place where other kinds of network plug in). */
@@ -87,13 +122,29 @@ public final class Segmenter implements AutoCloseable {
 		return 1 + others.size();
 	}
 
-	/** The loaded model (description, network, file). */
+	/**
+	 * The loaded model file (description, network, file).
+	 *
+	 * @throws UnetException for an imported network, which has no model file of ours
+	 */
 	public ModelFile.Loaded model() {
+		if (model == null)
+			throw new UnetException("this is an imported " + source + ", not a model file written by Train UNet: it has no training state or model file to update");
 		return model;
 	}
 
+	/** True for a network that is not one of our model files (TorchScript, bioimage.io). */
+	public boolean isImported() {
+		return model == null;
+	}
+
+	/** What the network is, for messages: "UNet model file", "TorchScript file", "bioimage.io package NAME". */
+	public String source() {
+		return source;
+	}
+
 	public ModelInfo info() {
-		return model.info;
+		return info;
 	}
 
 	public String deviceDescription() {
@@ -134,7 +185,7 @@ public final class Segmenter implements AutoCloseable {
 
 	/** Refuses images that, scaled as the model's training images were, would not fit in Java arrays or memory. */
 	private void checkScaledSize(String name, int width, int height) {
-		double scale = model.info.inputScale;
+		double scale = info.inputScale;
 		double scaled = Math.max(1, Math.round(width * scale)) * (double) Math.max(1, Math.round(height * scale)); // as Resizing.scaledSize, without int overflow
 		if (scaled > MAX_SCALED_PIXELS || (long) width * height > MAX_SCALED_PIXELS)
 			throw new UnetException("image " + name + " (" + width + "x" + height + ") is too large to segment at the model's input scale "
@@ -148,11 +199,11 @@ public final class Segmenter implements AutoCloseable {
 	 */
 	public float[] probability(String name, float[] rawChw, int width, int height, int channels, int bitDepth) {
 		checkScaledSize(name, width, height);
-		float[] sum = probability(model, predictor, name, rawChw, width, height, channels, bitDepth);
+		float[] sum = probability(info, predictor, name, rawChw, width, height, channels, bitDepth);
 		if (others.isEmpty())
 			return sum;
 		for (int m = 0; m < others.size(); m++) {
-			float[] p = probability(others.get(m), otherPredictors.get(m), name, rawChw, width, height, channels, bitDepth);
+			float[] p = probability(others.get(m).info, otherPredictors.get(m), name, rawChw, width, height, channels, bitDepth);
 			for (int i = 0; i < sum.length; i++)
 				sum[i] += p[i];
 		}
@@ -162,13 +213,13 @@ public final class Segmenter implements AutoCloseable {
 		return sum;
 	}
 
-	private static float[] probability(ModelFile.Loaded member, TiledPredictor memberPredictor, String name, float[] rawChw, int width, int height,
+	private float[] probability(ModelInfo memberInfo, TiledPredictor memberPredictor, String name, float[] rawChw, int width, int height,
 		int channels, int bitDepth) {
 		float[] pixels = rawChw.clone();
-		Normalization.fromName(member.info.normalization).apply(pixels, width, height, channels, bitDepth);
+		Normalization.fromName(memberInfo.normalization).apply(pixels, width, height, channels, bitDepth);
 		Devices.prepareThread();
 		try {
-			return memberPredictor.probability(DatasetLoader.withChannels(Sample.of(name, pixels, width, height, channels, null), member.info.inputChannels));
+			return memberPredictor.probability(prepared(DatasetLoader.withChannels(Sample.of(name, pixels, width, height, channels, null), memberInfo.inputChannels)));
 		} catch (EngineException e) {
 			throw new UnetException("the PyTorch engine failed on " + name + ": " + e.getMessage(), e);
 		}
@@ -182,11 +233,11 @@ public final class Segmenter implements AutoCloseable {
 		checkScaledSize(normalised.name(), normalised.width(), normalised.height());
 		Devices.prepareThread();
 		try {
-			Sample input = DatasetLoader.withChannels(normalised, model.info.inputChannels);
-			float[] sum = predictor.probability(input);
+			Sample input = DatasetLoader.withChannels(normalised, info.inputChannels);
+			float[] sum = predictor.probability(prepared(input));
 			for (int m = 0; m < others.size(); m++) {
-				if (!others.get(m).info.normalization.equals(model.info.normalization))
-					throw new UnetException("the models of this ensemble normalise images differently (" + model.info.normalization + ", "
+				if (!others.get(m).info.normalization.equals(info.normalization))
+					throw new UnetException("the models of this ensemble normalise images differently (" + info.normalization + ", "
 						+ others.get(m).info.normalization + "): evaluate them one by one");
 				float[] p = otherPredictors.get(m).probability(input);
 				for (int i = 0; i < sum.length; i++)
@@ -201,6 +252,15 @@ public final class Segmenter implements AutoCloseable {
 		}
 	}
 
+	/** The sample after the imported network's own preprocessing (a copy; the sample itself stays as it was). */
+	private Sample prepared(Sample normalised) {
+		if (preprocessing == null)
+			return normalised;
+		float[] values = normalised.imageData().clone();
+		preprocessing.apply(values, normalised.width(), normalised.height(), normalised.channels());
+		return Sample.of(normalised.name(), values, normalised.width(), normalised.height(), normalised.channels(), normalised.maskData());
+	}
+
 	/** Probability, mask and objects of one 2D image. */
 	public Result segment(String name, float[] rawChw, int width, int height, int channels, int bitDepth, MaskPostprocessing.Options options) {
 		float[] probability = probability(name, rawChw, width, height, channels, bitDepth);
@@ -209,6 +269,10 @@ public final class Segmenter implements AutoCloseable {
 
 	@Override
 	public void close() {
-		manager.close();
+		try {
+			resources.close();
+		} catch (Exception e) {
+			throw new UnetException("could not free the network's memory: " + e.getMessage(), e);
+		}
 	}
 }

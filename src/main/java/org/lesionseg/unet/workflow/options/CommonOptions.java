@@ -7,6 +7,8 @@ import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.data.Pairing;
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.engine.DeviceChoice;
+import org.lesionseg.unet.core.interop.ImportedModels;
+import org.lesionseg.unet.core.interop.ModelFormat;
 import org.lesionseg.unet.core.modelfile.TrainingSettings;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.TiledPredictor;
@@ -57,6 +59,24 @@ public final class CommonOptions {
 		.choice("normalization", Normalization.fromName(new TrainingSettings().normalization),
 			"How pixel values become network input (stored in the model): scale01 divides by the type's maximum", Normalization::key)
 		.choiceAlias("scale_01", "scale01").choiceAlias("min_max", "minmax").choiceAlias("z_score", "zscore");
+
+	// ---- networks trained elsewhere (docs/interop.md): what the model file is and, for TorchScript, what it expects
+
+	private static final ImportedModels.Description TORCHSCRIPT = new ImportedModels.Description();
+
+	public static final Option<ModelFormat> MODEL_FORMAT = Option.choice("model_format", ModelFormat.AUTO,
+		"What the model file is: auto (a folder or .zip with rdf.yaml is a bioimage.io package, .pt/.pth/.ts a TorchScript file, else a Train UNet model), unet, torchscript or bioimageio",
+		ModelFormat::key).choiceAlias("bioimage.io", "bioimageio").choiceAlias("bioimage_io", "bioimageio");
+
+	public static final Option<String> OUTPUT_KIND = Option.choice("output_kind", TORCHSCRIPT.outputsLogits ? "logits" : "probabilities",
+		"TorchScript models: the output's first channel holds logits (a sigmoid follows) or probabilities", java.util.List.of("logits", "probabilities"));
+
+	public static final Option<Integer> INPUT_CHANNELS = Option.integer("input_channels", TORCHSCRIPT.channels, "TorchScript models: input channels (1 grey, 3 RGB)")
+		.range(1, 64);
+
+	public static final Option<Integer> SIZE_MULTIPLE = Option
+		.integer("size_multiple", TORCHSCRIPT.sizeMultiple, "TorchScript models: input sizes must be multiples of this power of two (2^depth of the U-Net)")
+		.range(1, 1024).check(m -> Integer.bitCount(m) == 1, m -> "size_multiple must be a power of two (1, 2, 4, ..., 16 for a U-Net of depth 4), got " + m);
 
 	/** The device rule is the core's ({@link DeviceChoice#parse}): one spelling of what a device may be. */
 	private static boolean isDevice(String text) {

@@ -11,7 +11,9 @@ public final class SegmentOptions {
 	private SegmentOptions() {
 	}
 
-	public static final Option<Path> MODEL_FILE = Option.file("model_file", "Model file (.zip) written by Train UNet; a folder of models (a cross-validation's fold-N/model.zip) predicts with their mean probability").flag("--model").required()
+	public static final Option<Path> MODEL_FILE = Option.file("model_file",
+		"Model file (.zip) written by Train UNet, a folder of them (a cross-validation's fold-N/model.zip: predicts with their mean probability), "
+			+ "or a TorchScript file (.pt) or bioimage.io package (.zip or folder with rdf.yaml) trained elsewhere").flag("--model").required()
 		.valueHint("FILE.zip");
 
 	// ---- files: Segment Folder with UNet, unet predict
@@ -46,12 +48,17 @@ public final class SegmentOptions {
 	public static final Option<Path> ROI_SET_FILE = Option
 		.file("roi_set_file", "ROI set file (.zip) to save the ROIs to, e.g. when headless; empty for none").only(Option.Where.FIJI);
 
+	/** What a model trained elsewhere is and expects (docs/interop.md); every prediction registry has them. */
+	static final Option<?>[] IMPORTED = { CommonOptions.MODEL_FORMAT, CommonOptions.INPUT_CHANNELS, CommonOptions.SIZE_MULTIPLE, CommonOptions.NORMALIZATION,
+		CommonOptions.OUTPUT_KIND };
+
 	/** Segment Folder with UNet and {@code unet predict}. */
 	public static final OptionSet FILES = OptionSet.builder("predict")
 		.section("files").add(MODEL_FILE, INPUT_FOLDER, OUTPUT_FOLDER, MASKS_FOLDER, NO_PROBABILITY, NO_MASK, NO_ROIS)
 		.section("objects").add(CommonOptions.THRESHOLD, CommonOptions.MIN_SIZE, CommonOptions.FILL_HOLES)
 		.section("tiles and device").add(CommonOptions.TILE, CommonOptions.OVERLAP, CommonOptions.TILE_BATCH, CommonOptions.DEVICE)
 		.section("cluster").add(SHARD)
+		.section("models trained elsewhere").add(IMPORTED)
 		.note("Writes NAME_prob.tif (32-bit), NAME_mask.png (0/255), NAME_rois.zip (ImageJ ROI set) and objects.csv.")
 		.build();
 
@@ -60,5 +67,6 @@ public final class SegmentOptions {
 		.section("image").add(IMAGE, MODEL_FILE, PROBABILITY_MAP, BINARY_MASK, ROI_SET_FILE)
 		.section("objects").add(CommonOptions.THRESHOLD, CommonOptions.MIN_SIZE, CommonOptions.FILL_HOLES)
 		.section("tiles and device").add(CommonOptions.TILE, CommonOptions.OVERLAP, CommonOptions.TILE_BATCH, CommonOptions.DEVICE)
+		.section("models trained elsewhere").add(IMPORTED)
 		.build();
 }
