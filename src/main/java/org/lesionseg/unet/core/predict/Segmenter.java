@@ -32,6 +32,7 @@ public final class Segmenter implements AutoCloseable {
 
 	private final NDManager manager;
 	private final ModelFile.Loaded model;
+	private final TileNetwork network;
 	private final TiledPredictor predictor;
 	private final Device device;
 
@@ -41,11 +42,25 @@ public final class Segmenter implements AutoCloseable {
 	}
 
 	public Segmenter(Path modelFile, DeviceChoice deviceChoice, TiledPredictor.Options tiling) {
+		this(modelFile, deviceChoice, tiling, Segmenter::networkFor);
+	}
+
+	/**
+	 * What runs a loaded model's network on tiles: the engine itself by default, or another runtime (ONNX). A network
+	 * that is {@link AutoCloseable} is closed with the segmenter.
+	 */
+	public interface Runtime {
+		TileNetwork network(ModelFile.Loaded model, NDManager manager);
+	}
+
+	/** A segmenter whose tiles run in the given runtime (the model file is still read and checked by the engine). */
+	public Segmenter(Path modelFile, DeviceChoice deviceChoice, TiledPredictor.Options tiling, Runtime runtime) {
 		this.device = Devices.resolve(deviceChoice)[0];
 		this.manager = NDManager.newBaseManager(device);
 		try {
 			this.model = ModelFile.load(modelFile, manager);
-			this.predictor = new TiledPredictor(networkFor(model, manager), model.info, tiling);
+			this.network = runtime.network(model, manager);
+			this.predictor = new TiledPredictor(network, model.info, tiling);
 		} catch (RuntimeException e) {
 			manager.close();
 			throw e;
@@ -144,6 +159,13 @@ public final class Segmenter implements AutoCloseable {
 
 	@Override
 	public void close() {
-		manager.close();
+		try {
+			if (network instanceof AutoCloseable)
+				((AutoCloseable) network).close();
+		} catch (Exception e) {
+			throw new UnetException("cannot free the network: " + e.getMessage(), e);
+		} finally {
+			manager.close();
+		}
 	}
 }
