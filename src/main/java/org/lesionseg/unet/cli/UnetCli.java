@@ -17,6 +17,8 @@ import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.workflow.EvaluateRequest;
+import org.lesionseg.unet.workflow.ExportJob;
+import org.lesionseg.unet.workflow.ExportRequest;
 import org.lesionseg.unet.workflow.Evaluation;
 import org.lesionseg.unet.workflow.InfoReport;
 import org.lesionseg.unet.workflow.SegmentRequest;
@@ -26,6 +28,7 @@ import org.lesionseg.unet.workflow.TrainRequest;
 import org.lesionseg.unet.workflow.TrainingJob;
 import org.lesionseg.unet.workflow.options.DemoOptions;
 import org.lesionseg.unet.workflow.options.EvaluateOptions;
+import org.lesionseg.unet.workflow.options.ExportOptions;
 import org.lesionseg.unet.workflow.options.OptionValues;
 import org.lesionseg.unet.workflow.options.SegmentOptions;
 import org.lesionseg.unet.workflow.options.TrainOptions;
@@ -69,10 +72,12 @@ public final class UnetCli {
 					return help ? usage(INFO_HELP) : info(new Args(command, rest, flags()));
 				case "demo":
 					return help ? usage(DemoOptions.SET.help(Demo.USAGE)) : new Demo(out).run(Args.parse(command, rest, DemoOptions.SET));
+				case "export":
+					return help ? usage(ExportOptions.SET.help(EXPORT_USAGE)) : export(Args.parse(command, rest, ExportOptions.SET));
 				case "bench":
 					return bench(rest);
 				default:
-					err.println("error: unknown command '" + command + "'; use train, predict, evaluate, info, demo or bench (unet --help)");
+					err.println("error: unknown command '" + command + "'; use train, predict, evaluate, export, info, demo or bench (unet --help)");
 					return 2;
 			}
 		} catch (UnetException e) {
@@ -240,6 +245,16 @@ public final class UnetCli {
 		return 0;
 	}
 
+	private int export(OptionValues v) {
+		ExportRequest request = ExportRequest.of(v, Spelling.COMMAND_LINE);
+		ExportJob.Outcome r = ExportJob.run(request);
+		out.printf(Locale.ROOT, "ONNX check: max |onnxruntime - engine| = %.2g on the %dx%d test input (%d lesion pixels at threshold %s)%n", r.maxDifference,
+			r.testWidth, r.testHeight, r.foregroundPixels, request.threshold());
+		out.printf(Locale.ROOT, "input sizes: multiples of %d (bioimage.io min %d, step %d)%n", r.step, r.step, r.step);
+		out.printf(Locale.ROOT, "bioimage.io package: %s (%.1f MB)%n", r.packageFile, r.bytes / 1e6);
+		return 0;
+	}
+
 	private int info(Args a) {
 		Path model = a.optionalPath("model");
 		a.rejectUnknown();
@@ -253,6 +268,7 @@ public final class UnetCli {
 		"  train     train a U-Net on image and mask folders and write a model file",
 		"  predict   segment an image or a folder with a model: probability maps, masks, ROI sets, objects.csv",
 		"  evaluate  compare a model's segmentation with known masks (Dice, IoU, accuracy, precision, recall)",
+		"  export    write a model as a bioimage.io package (.zip with ONNX weights, rdf.yaml, test tensors) for deepImageJ and the model zoo",
 		"  info      engine, devices and libtorch in use; with --model, what a model file holds",
 		"  bench     speed and memory of training and inference side by side with the PyTorch reference; data path, tiling, memory");
 
@@ -261,6 +277,8 @@ public final class UnetCli {
 	static final String PREDICT_USAGE = "usage: unet predict --model FILE.zip --input DIR|FILE --output DIR [options]";
 
 	static final String EVALUATE_USAGE = "usage: unet evaluate --model FILE.zip --images DIR --masks DIR [--output FILE.csv] [options]";
+
+	static final String EXPORT_USAGE = "usage: unet export --model FILE.zip --output PACKAGE.zip [options]";
 
 	static final String INFO_HELP = "usage: unet info [--model FILE.zip]\nEngine, version, devices, libtorch location; with --model, the model's description and metrics.";
 

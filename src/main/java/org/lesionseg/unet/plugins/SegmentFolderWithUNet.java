@@ -72,6 +72,9 @@ public class SegmentFolderWithUNet extends UNetCommand {
 	@Parameter(label = "Device", persist = false, description = "auto, cpu, gpu or gpu:N")
 	private String device = "auto";
 
+	@Parameter(label = "Runtime", choices = { "torch", "onnx" }, persist = false, description = "What runs the network: torch (the PyTorch engine) or onnx (onnxruntime on the CPU)")
+	private String runtime = "torch";
+
 	private final List<SegmentationJob.ImageResult> results = new ArrayList<>();
 
 	/** The fields as the registry reads them, and the request they make: the same path as {@code unet predict}. */

@@ -88,6 +88,9 @@ public class SegmentWithUNet extends UNetCommand {
 	@Parameter(label = "Device", persist = false, description = "auto, cpu, gpu or gpu:N")
 	private String device = "auto";
 
+	@Parameter(label = "Runtime", choices = { "torch", "onnx" }, persist = false, description = "What runs the network: torch (the PyTorch engine) or onnx (onnxruntime on the CPU)")
+	private String runtime = "torch";
+
 	@Parameter(type = ItemIO.OUTPUT, required = false, label = "Probability map")
 	private ImagePlus probability_image;
 

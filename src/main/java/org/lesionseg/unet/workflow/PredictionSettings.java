@@ -3,6 +3,8 @@ package org.lesionseg.unet.workflow;
 import java.nio.file.Path;
 
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
+import org.lesionseg.unet.core.engine.DeviceChoice;
+import org.lesionseg.unet.core.interop.OnnxRuntime;
 import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.core.predict.TiledPredictor;
 import org.lesionseg.unet.workflow.options.CommonOptions;
@@ -20,12 +22,14 @@ public final class PredictionSettings {
 	private final MaskPostprocessing.Options postprocessing;
 	private final TiledPredictor.Options tiling;
 	private final String device;
+	private final String runtime;
 
-	private PredictionSettings(Path model, MaskPostprocessing.Options postprocessing, TiledPredictor.Options tiling, String device) {
+	private PredictionSettings(Path model, MaskPostprocessing.Options postprocessing, TiledPredictor.Options tiling, String device, String runtime) {
 		this.model = model;
 		this.postprocessing = postprocessing;
 		this.tiling = tiling;
 		this.device = device;
+		this.runtime = runtime;
 	}
 
 	public Path model() {
@@ -44,8 +48,15 @@ public final class PredictionSettings {
 		return device;
 	}
 
-	/** Loads the model on the device, tiled as asked. */
+	/** torch or onnx ({@link CommonOptions#RUNTIME}). */
+	public String runtime() {
+		return runtime;
+	}
+
+	/** Loads the model on the device, tiled as asked, its tiles run by the runtime asked for. */
 	public Segmenter segmenter() {
+		if ("onnx".equals(runtime))
+			return new Segmenter(model, DeviceChoice.parse("cpu"), tiling, new OnnxRuntime(0));
 		return new Segmenter(model, device, tiling);
 	}
 
@@ -65,6 +76,7 @@ public final class PredictionSettings {
 		private int overlap = CommonOptions.OVERLAP.defaultValue();
 		private int tileBatch = CommonOptions.TILE_BATCH.defaultValue();
 		private String device = CommonOptions.DEVICE.defaultValue();
+		private String runtime = CommonOptions.RUNTIME.defaultValue();
 
 		Builder(Path model, Spelling spelling) {
 			this.model = model;
@@ -92,11 +104,18 @@ public final class PredictionSettings {
 			return self();
 		}
 
+		/** torch (default) or onnx. */
+		public B runtime(String runtime) {
+			this.runtime = CommonOptions.RUNTIME.parse(runtime);
+			return self();
+		}
+
 		/** Post-processing, tiling and device as the parsed values give them (their defaults are the registry's). */
 		B prediction(OptionValues values) {
 			return postprocessing(values.get(CommonOptions.THRESHOLD), values.get(CommonOptions.MIN_SIZE), values.get(CommonOptions.FILL_HOLES))
 				.tiling(values.get(CommonOptions.TILE), values.get(CommonOptions.OVERLAP), values.get(CommonOptions.TILE_BATCH))
-				.device(values.get(CommonOptions.DEVICE));
+				.device(values.get(CommonOptions.DEVICE)).runtime(values.set().options().contains(CommonOptions.RUNTIME) ? values.get(CommonOptions.RUNTIME)
+					: CommonOptions.RUNTIME.defaultValue());
 		}
 
 		/**
@@ -107,7 +126,7 @@ public final class PredictionSettings {
 		PredictionSettings settings() {
 			RequestChecks.modelFile(model, spelling);
 			return new PredictionSettings(model, RequestChecks.postprocessing(threshold, minSize, fillHoles), RequestChecks.tiling(tile, overlap, tileBatch),
-				RequestChecks.device(device));
+				RequestChecks.device(device), runtime);
 		}
 	}
 
