@@ -69,37 +69,58 @@ public final class ExportJob {
 				+ " model: only U-Net models can be exported to bioimage.io for now (a diffusion sampler has no single ONNX graph)");
 	}
 
-	/** The request's test image, else the model's own first test (or validation) image found in its images folder. */
+	/** How many of the model's test images are looked at for the one with the most contrast. */
+	private static final int CANDIDATES = 50;
+
+	/**
+	 * The request's test image, else the model's own test (or validation) image with the most contrast (the first
+	 * slices of a volume are often empty and would make a black cover), found in its images folder.
+	 */
 	static Sample testImage(ExportRequest request, ModelInfo info) {
 		Path file = request.testImage();
-		int slice = 0;
-		if (file == null) {
-			Path folder = info.imagesFolder == null ? null : Path.of(info.imagesFolder);
-			if (folder == null || !Files.isDirectory(folder))
-				throw new UnetException("the model's images folder " + info.imagesFolder + " is not here: give a test image (test_image / --test-image)");
-			List<String> wanted = Stream.concat(info.testImages.stream(), info.valImages.stream()).collect(Collectors.toList());
-			try (Stream<Path> listing = Files.list(folder)) {
-				List<Path> images = listing.filter(ImageFiles::isSupported).sorted().collect(Collectors.toList());
-				for (String name : wanted) {
-					String base = name.replaceAll("_s(\\d{3,})$", "");
-					for (Path p : images)
-						if (ImageFiles.baseName(p).equals(base)) {
-							file = p;
-							slice = base.equals(name) ? 0 : Integer.parseInt(name.substring(base.length() + 2)) - 1; // names count slices from 1
-							break;
-						}
-					if (file != null)
-						break;
-				}
-			} catch (IOException e) {
-				throw new UnetException("cannot list the model's images folder " + folder + ": give a test image (test_image / --test-image)", e);
-			}
-			if (file == null)
-				throw new UnetException("none of the model's test images is in " + folder + ": give a test image (test_image / --test-image)");
+		if (file != null) {
+			LoadedImage image = ImageFiles.read(file);
+			return Sample.of(ImageFiles.baseName(file), image.plane(0).clone(), image.width(), image.height(), image.channels(), null);
 		}
-		LoadedImage image = ImageFiles.read(file);
-		if (slice >= image.slices())
-			slice = 0;
-		return Sample.of(ImageFiles.baseName(file), image.plane(slice).clone(), image.width(), image.height(), image.channels(), null);
+		Path folder = info.imagesFolder == null ? null : Path.of(info.imagesFolder);
+		if (folder == null || !Files.isDirectory(folder))
+			throw new UnetException("the model's images folder " + info.imagesFolder + " is not here: give a test image (test_image / --test-image)");
+		List<String> wanted = Stream.concat(info.testImages.stream(), info.valImages.stream()).limit(CANDIDATES).collect(Collectors.toList());
+		List<Path> images;
+		try (Stream<Path> listing = Files.list(folder)) {
+			images = listing.filter(ImageFiles::isSupported).sorted().collect(Collectors.toList());
+		} catch (IOException e) {
+			throw new UnetException("cannot list the model's images folder " + folder + ": give a test image (test_image / --test-image)", e);
+		}
+		Sample best = null;
+		double bestSpread = -1;
+		for (String name : wanted) {
+			String base = name.replaceAll("_s(\\d{3,})$", "");
+			int slice = base.equals(name) ? 0 : Integer.parseInt(name.substring(base.length() + 2)) - 1; // names count slices from 1
+			for (Path p : images)
+				if (ImageFiles.baseName(p).equals(base)) {
+					LoadedImage image = ImageFiles.read(p);
+					float[] plane = image.plane(slice < image.slices() ? slice : 0).clone();
+					double spread = standardDeviation(plane);
+					if (spread > bestSpread) {
+						bestSpread = spread;
+						best = Sample.of(name, plane, image.width(), image.height(), image.channels(), null);
+					}
+					break;
+				}
+		}
+		if (best == null)
+			throw new UnetException("none of the model's test images is in " + folder + ": give a test image (test_image / --test-image)");
+		return best;
+	}
+
+	private static double standardDeviation(float[] values) {
+		double sum = 0, squares = 0;
+		for (float v : values) {
+			sum += v;
+			squares += (double) v * v;
+		}
+		double mean = sum / values.length;
+		return Math.sqrt(Math.max(0, squares / values.length - mean * mean));
 	}
 }
