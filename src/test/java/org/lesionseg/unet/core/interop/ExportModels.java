@@ -3,6 +3,7 @@ package org.lesionseg.unet.core.interop;
 import java.nio.file.Path;
 import java.util.Random;
 
+import org.lesionseg.unet.core.engine.OneDnnSwitch;
 import org.lesionseg.unet.core.model.UNetBlock;
 import org.lesionseg.unet.core.model.UNetConfig;
 import org.lesionseg.unet.core.model.WeightInit;
@@ -34,8 +35,9 @@ public final class ExportModels {
 			WeightInit.pytorchDefault(block, seed);
 			Random random = new Random(seed + 1);
 			// running statistics of real activations, as training leaves them (forward passes in training mode update them)
+			// with oneDNN off where its kernels are not exact (OneDnnSwitch): NaN or drifting statistics otherwise
 			for (int step = 0; step < 30; step++)
-				try (NDManager batch = manager.newSubManager()) {
+				try (NDManager batch = manager.newSubManager(); OneDnnSwitch.Scope exact = OneDnnSwitch.trainingStep()) {
 					NDArray x = batch.randomNormal(new Shape(2, config.inputChannels(), trainingSize, trainingSize)).mul(2).add(0.5);
 					block.forward(new ParameterStore(batch, false), new NDList(x), true);
 				}
