@@ -81,7 +81,11 @@ public final class OnnxGraph {
 
 	/** Adds a node with one output, named after the operator, and returns the output's name. */
 	public String node(String opType, List<String> inputs, Attribute... attributes) {
-		String output = name(opType.toLowerCase(java.util.Locale.ROOT));
+		return node(opType, name(opType.toLowerCase(java.util.Locale.ROOT)), inputs, attributes);
+	}
+
+	/** Adds a node whose one output has the given name (e.g. the graph's output). */
+	public String node(String opType, String output, List<String> inputs, Attribute... attributes) {
 		nodes.add(message(out -> {
 			for (String in : inputs)
 				out.writeString(1, in);

@@ -21,7 +21,7 @@ import ai.djl.nn.norm.Dropout;
  * weights and bias, Relu, MaxPool 2×2, ConvTranspose 2×2 stride 2 (the up-convolution's weights are already in
  * PyTorch's and ONNX's (C_in, C_out, 2, 2) layout), Concat (skip first), the 1×1 head and a Sigmoid: the output is
  * the foreground probability. Input "input" (batch, channel, y, x) with dynamic batch, y and x; y and x must be
- * multiples of 2^depth. Dropout is left out (inference).
+ * multiples of 2^depth; output "output" (batch, 1, y, x). Dropout is left out (inference).
  */
 public final class UNetOnnx {
 
@@ -60,7 +60,7 @@ public final class UNetOnnx {
 		String hw = constant(g, "head.weight", head.getParameters().get("weight"));
 		String hb = constant(g, "head.bias", head.getParameters().get("bias"));
 		x = g.node("Conv", List.of(x, hw, hb), OnnxGraph.Attribute.ints("kernel_shape", 1, 1));
-		x = g.node("Sigmoid", List.of(x));
+		x = g.node("Sigmoid", OUTPUT, List.of(x));
 		g.metadata("size_multiple", String.valueOf(config.sizeMultiple()));
 		g.metadata("output", "probability");
 		return g.model(name, INPUT, new long[] { -1, config.inputChannels(), -1, -1 }, x, new long[] { -1, config.outputClasses(), -1, -1 }, DIMENSIONS,

@@ -34,6 +34,7 @@ class UNetOnnxTest {
 			UNetTileNetwork engine = new UNetTileNetwork(model.block, manager);
 			try (OnnxTileNetwork runtime = new OnnxTileNetwork(onnx, false, 1)) {
 				assertEquals(Arrays.toString(new long[] { -1, 2, -1, -1 }), Arrays.toString(runtime.inputShape()), "dynamic batch, y and x");
+				assertEquals(java.util.Set.of(UNetOnnx.OUTPUT), runtime.outputs().keySet());
 				double worst = 0;
 				int[][] sizes = { { 1, 32, 32 }, { 3, 16, 40 }, { 2, 64, 24 } };
 				for (int[] s : sizes) {
