@@ -7,4 +7,4 @@
 import org.lesionseg.unet.script.UNet
 
 def written = UNet.exportToBioImageIo(model_file, package_file, UNet.settings([:], more))
-println "bioimage.io package: ${written}"
+println "bioimage.io package: ${written.packageFile} (${written.bytes} bytes; ONNX within ${written.maxDifference} of the engine on the test image)"

@@ -21,6 +21,8 @@ import org.lesionseg.unet.workflow.CrossValidation;
 import org.lesionseg.unet.workflow.EvaluateRequest;
 import org.lesionseg.unet.workflow.GpuSetupJob;
 import org.lesionseg.unet.workflow.GpuSetupRequest;
+import org.lesionseg.unet.workflow.ExportJob;
+import org.lesionseg.unet.workflow.ExportRequest;
 import org.lesionseg.unet.workflow.Evaluation;
 import org.lesionseg.unet.workflow.InfoReport;
 import org.lesionseg.unet.workflow.SegmentRequest;
@@ -33,6 +35,7 @@ import org.lesionseg.unet.workflow.options.CrossValOptions;
 import org.lesionseg.unet.workflow.options.DemoOptions;
 import org.lesionseg.unet.workflow.options.EvaluateOptions;
 import org.lesionseg.unet.workflow.options.GpuSetupOptions;
+import org.lesionseg.unet.workflow.options.ExportOptions;
 import org.lesionseg.unet.workflow.options.OptionValues;
 import org.lesionseg.unet.workflow.options.SegmentOptions;
 import org.lesionseg.unet.workflow.options.TrainOptions;
@@ -79,6 +82,8 @@ public final class UnetCli {
 					return help ? usage(DemoOptions.SET.help(Demo.USAGE)) : new Demo(out).run(Args.parse(command, rest, DemoOptions.SET));
 				case "gpu-setup":
 					return help ? usage(GpuSetupOptions.SET.help(GPU_SETUP_USAGE)) : gpuSetup(Args.parse(command, rest, GpuSetupOptions.SET));
+				case "export":
+					return help ? usage(ExportOptions.SET.help(EXPORT_USAGE)) : export(Args.parse(command, rest, ExportOptions.SET));
 				case "bench":
 					return bench(rest);
 				case "crossval":
@@ -88,7 +93,7 @@ public final class UnetCli {
 				case "merge":
 					return help ? usage(MERGE_HELP) : merge(new Args(command, rest, flags()));
 				default:
-					err.println("error: unknown command '" + command + "'; use train, predict, merge, crossval, slurm, evaluate, info, gpu-setup, demo or bench (unet --help)");
+					err.println("error: unknown command '" + command + "'; use train, predict, merge, crossval, slurm, evaluate, export, info, gpu-setup, demo or bench (unet --help)");
 					return 2;
 			}
 		} catch (UnetException e) {
@@ -322,6 +327,16 @@ public final class UnetCli {
 		return 0;
 	}
 
+	private int export(OptionValues v) {
+		ExportRequest request = ExportRequest.of(v, Spelling.COMMAND_LINE);
+		ExportJob.Outcome r = ExportJob.run(request);
+		out.printf(Locale.ROOT, "ONNX check: max |onnxruntime - engine| = %.2g on the %dx%d test input (%d lesion pixels at threshold %s)%n", r.maxDifference,
+			r.testWidth, r.testHeight, r.foregroundPixels, request.threshold());
+		out.printf(Locale.ROOT, "input sizes: multiples of %d (bioimage.io min %d, step %d)%n", r.step, r.step, r.step);
+		out.printf(Locale.ROOT, "bioimage.io package: %s (%.1f MB)%n", r.packageFile, r.bytes / 1e6);
+		return 0;
+	}
+
 	private int info(Args a) {
 		Path model = a.optionalPath("model");
 		a.rejectUnknown();
@@ -354,6 +369,7 @@ public final class UnetCli {
 		"  crossval  k-fold cross-validation grouped by patient: train the folds, summarise their test Dice",
 		"  slurm     write (and with --submit, submit) a SLURM job array for predict or crossval",
 		"  evaluate  compare a model's segmentation with known masks (Dice, IoU, accuracy, precision, recall)",
+		"  export    write a model as a bioimage.io package (.zip with ONNX weights, rdf.yaml, test tensors) for deepImageJ and the model zoo",
 		"  info      engine, devices and libtorch in use; with --model, what a model file holds",
 		"  gpu-setup use a CUDA build of libtorch 2.7.1 (--folder DIR, --archive ZIP or --download) in every later session; --reset for the CPU",
 		"  bench     speed and memory of training and inference side by side with the PyTorch reference; data path, tiling, memory");
@@ -370,6 +386,8 @@ public final class UnetCli {
 
 	static final String MERGE_HELP = "usage: unet merge --output DIR\nJoins the per-image results of a sharded predict (--shard i/N) in DIR/parts into DIR/objects.csv,\n"
 		+ "in input order: the same file as one run over all images. Says which shards still have images to do.";
+
+	static final String EXPORT_USAGE = "usage: unet export --model FILE.zip --output PACKAGE.zip [options]";
 
 	static final String INFO_HELP = "usage: unet info [--model FILE.zip]\nEngine, version, devices, libtorch location; with --model, the model's description and metrics.";
 

@@ -104,6 +104,9 @@ public class EvaluateUNet extends UNetCommand {
 	@Parameter(label = "Output (TorchScript)", choices = { "logits", "probabilities" }, persist = false, description = "TorchScript models: the output's first channel holds logits (a sigmoid follows) or probabilities")
 	private String output_kind = "logits";
 
+	@Parameter(label = "Runtime", choices = { "torch", "onnx" }, persist = false, description = "What runs the network: torch (the PyTorch engine) or onnx (onnxruntime on the CPU)")
+	private String runtime = "torch";
+
 	@Parameter(type = ItemIO.OUTPUT, required = false, label = "Panels")
 	private ImagePlus panels_image;
 

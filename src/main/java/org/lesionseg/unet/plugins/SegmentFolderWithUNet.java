@@ -93,6 +93,9 @@ public class SegmentFolderWithUNet extends UNetCommand {
 	@Parameter(label = "Output (TorchScript)", choices = { "logits", "probabilities" }, persist = false, description = "TorchScript models: the output's first channel holds logits (a sigmoid follows) or probabilities")
 	private String output_kind = "logits";
 
+	@Parameter(label = "Runtime", choices = { "torch", "onnx" }, persist = false, description = "What runs the network: torch (the PyTorch engine) or onnx (onnxruntime on the CPU)")
+	private String runtime = "torch";
+
 	private final List<SegmentationJob.ImageResult> results = new ArrayList<>();
 
 	/** The fields as the registry reads them, and the request they make: the same path as {@code unet predict}. */

@@ -103,6 +103,9 @@ public class SegmentWithUNet extends UNetCommand {
 	@Parameter(label = "Output (TorchScript)", choices = { "logits", "probabilities" }, persist = false, description = "TorchScript models: the output's first channel holds logits (a sigmoid follows) or probabilities")
 	private String output_kind = "logits";
 
+	@Parameter(label = "Runtime", choices = { "torch", "onnx" }, persist = false, description = "What runs the network: torch (the PyTorch engine) or onnx (onnxruntime on the CPU)")
+	private String runtime = "torch";
+
 	@Parameter(type = ItemIO.OUTPUT, required = false, label = "Probability map")
 	private ImagePlus probability_image;
 

@@ -9,10 +9,13 @@ import org.lesionseg.unet.ij.StatusProgress;
 import org.lesionseg.unet.plugins.MaskSources;
 import org.lesionseg.unet.workflow.EvaluateRequest;
 import org.lesionseg.unet.workflow.Evaluation;
+import org.lesionseg.unet.workflow.ExportJob;
+import org.lesionseg.unet.workflow.ExportRequest;
 import org.lesionseg.unet.workflow.Spelling;
 import org.lesionseg.unet.workflow.TrainRequest;
 import org.lesionseg.unet.workflow.TrainingJob;
 import org.lesionseg.unet.workflow.options.EvaluateOptions;
+import org.lesionseg.unet.workflow.options.ExportOptions;
 import org.lesionseg.unet.workflow.options.Option;
 import org.lesionseg.unet.workflow.options.OptionValues;
 import org.lesionseg.unet.workflow.options.TrainOptions;
@@ -105,10 +108,14 @@ public final class UNet {
 	}
 
 	/**
-	 * Exports a model file to a bioimage.io package (.zip with ONNX weights), as "Export UNet to bioimage.io" does.
-	 * The export job is built on its own branch (issue 10, export part); until it is merged this says so.
+	 * Exports a model file to a bioimage.io package (.zip with ONNX weights), as "Export UNet to bioimage.io" does
+	 * (other keys: name, description, authors, license, citation, citation_link, tags, test_image, threshold).
+	 *
+	 * @return what was written: the package, its size, the input size rule and the ONNX check
 	 */
-	public static java.nio.file.Path exportToBioImageIo(Object model, Object packageZip, Object settings) {
-		throw new UnetException("export to bioimage.io is not part of this build yet: use a build with the \"Export UNet to bioimage.io\" command");
+	public static ExportJob.Outcome exportToBioImageIo(Object model, Object packageZip, Object settings) {
+		Map<String, String> values = Settings.with(settings, "model_file", Model.text(model));
+		values.put("package_file", Model.text(packageZip));
+		return ExportJob.run(ExportRequest.of(ExportOptions.SET.parse(values, Option.Where.FIJI), Spelling.MACRO));
 	}
 }

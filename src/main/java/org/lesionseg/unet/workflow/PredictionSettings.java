@@ -5,11 +5,13 @@ import java.nio.file.Files;
 import java.util.Collections;
 import java.util.List;
 
+import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.engine.DeviceChoice;
 import org.lesionseg.unet.core.interop.BioImageIoPackage;
 import org.lesionseg.unet.core.interop.ImportedModels;
 import org.lesionseg.unet.core.interop.ModelFormat;
+import org.lesionseg.unet.core.interop.OnnxRuntime;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.core.predict.TiledPredictor;
@@ -32,9 +34,10 @@ public final class PredictionSettings {
 	private final String device;
 	private final ModelFormat format;
 	private final ImportedModels.Description foreign;
+	private final String runtime;
 
 	private PredictionSettings(Path model, List<Path> models, MaskPostprocessing.Options postprocessing, TiledPredictor.Options tiling, String device,
-		ModelFormat format, ImportedModels.Description foreign) {
+		ModelFormat format, ImportedModels.Description foreign, String runtime) {
 		this.model = model;
 		this.models = Collections.unmodifiableList(models);
 		this.postprocessing = postprocessing;
@@ -42,6 +45,7 @@ public final class PredictionSettings {
 		this.device = device;
 		this.format = format;
 		this.foreign = foreign;
+		this.runtime = runtime;
 	}
 
 	public Path model() {
@@ -70,11 +74,21 @@ public final class PredictionSettings {
 		return format;
 	}
 
-	/** Loads the model (or an ensemble's models) on the device, tiled as asked: ours, or a TorchScript file or bioimage.io package. */
+	/** torch or onnx ({@link CommonOptions#RUNTIME}). */
+	public String runtime() {
+		return runtime;
+	}
+
+	/**
+	 * Loads the model (or an ensemble's models) on the device, tiled as asked, its tiles run by the runtime asked for:
+	 * ours, or a TorchScript file or bioimage.io package.
+	 */
 	public Segmenter segmenter() {
-		if (format == ModelFormat.UNET)
-			return new Segmenter(models, DeviceChoice.parse(device), tiling);
-		return ImportedModels.open(model, format, foreign, DeviceChoice.parse(device), tiling);
+		if (format != ModelFormat.UNET)
+			return ImportedModels.open(model, format, foreign, DeviceChoice.parse(device), tiling);
+		if ("onnx".equals(runtime))
+			return new Segmenter(models, DeviceChoice.parse("cpu"), tiling, new OnnxRuntime(0));
+		return new Segmenter(models, DeviceChoice.parse(device), tiling, Segmenter.ENGINE);
 	}
 
 	/**
@@ -95,6 +109,7 @@ public final class PredictionSettings {
 		private String device = CommonOptions.DEVICE.defaultValue();
 		private ModelFormat format = CommonOptions.MODEL_FORMAT.defaultValue();
 		private final ImportedModels.Description foreign = new ImportedModels.Description();
+		private String runtime = CommonOptions.RUNTIME.defaultValue();
 
 		Builder(Path model, Spelling spelling) {
 			this.model = model;
@@ -139,6 +154,12 @@ public final class PredictionSettings {
 			return self();
 		}
 
+		/** torch (default) or onnx. */
+		public B runtime(String runtime) {
+			this.runtime = CommonOptions.RUNTIME.parse(runtime);
+			return self();
+		}
+
 		/** Post-processing, tiling and device as the parsed values give them (their defaults are the registry's). */
 		B prediction(OptionValues values) {
 			if (values.set().options().contains(CommonOptions.MODEL_FORMAT))
@@ -146,7 +167,8 @@ public final class PredictionSettings {
 					values.get(CommonOptions.NORMALIZATION), values.get(CommonOptions.OUTPUT_KIND));
 			return postprocessing(values.get(CommonOptions.THRESHOLD), values.get(CommonOptions.MIN_SIZE), values.get(CommonOptions.FILL_HOLES))
 				.tiling(values.get(CommonOptions.TILE), values.get(CommonOptions.OVERLAP), values.get(CommonOptions.TILE_BATCH))
-				.device(values.get(CommonOptions.DEVICE));
+				.device(values.get(CommonOptions.DEVICE)).runtime(values.set().options().contains(CommonOptions.RUNTIME) ? values.get(CommonOptions.RUNTIME)
+					: CommonOptions.RUNTIME.defaultValue());
 		}
 
 		/**
@@ -160,8 +182,11 @@ public final class PredictionSettings {
 				&& !(format == ModelFormat.AUTO && BioImageIoPackage.isPackage(model));
 			ModelFormat resolved = ensemble ? ModelFormat.UNET : RequestChecks.modelFile(model, format, spelling);
 			List<Path> models = resolved == ModelFormat.UNET ? RequestChecks.modelFiles(model, spelling) : Collections.singletonList(model);
+			if ("onnx".equals(runtime) && resolved != ModelFormat.UNET)
+				throw new UnetException(spelling.of(CommonOptions.RUNTIME) + " onnx is for model files written by Train UNet; " + model.getFileName()
+					+ " is a " + resolved.name().toLowerCase(java.util.Locale.ROOT) + " model, which runs in its own runtime: leave " + spelling.of(CommonOptions.RUNTIME) + " at torch");
 			return new PredictionSettings(model, models, RequestChecks.postprocessing(threshold, minSize, fillHoles), RequestChecks.tiling(tile, overlap, tileBatch),
-				RequestChecks.device(device), resolved, foreign);
+				RequestChecks.device(device), resolved, foreign, runtime);
 		}
 	}
 

@@ -22,7 +22,9 @@ public final class BenchOptions {
 		/** Tiled prediction of large images: time and memory against image size. */
 		TILING,
 		/** Resident memory over many short epochs. */
-		MEMORY;
+		MEMORY,
+		/** Inference of the same model on the same tiles by libtorch and by onnxruntime. */
+		RUNTIME;
 
 		public static Set<Part> parse(String spec) {
 			String s = spec.trim().toLowerCase(Locale.ROOT);

@@ -35,7 +35,7 @@ final class Bench {
 	static final String HELP = String.join("\n",
 		"usage: unet bench [--device cpu] [--batch 4] [--size 128] [--steps 10] [--warmup 3] [--base 64] [--channels 3] [--threads 2]",
 		"                  [--reference auto|off|PATH] [--python python3] [--infer-steps N] [--data DIR] [--epochs 2]",
-		"                  [--parts all|train,data,tiling,memory] [--tile-sides 1024,2048,4096] [--tile 256] [--tile-base 16]",
+		"                  [--parts all|train,data,tiling,memory,runtime] [--tile-sides 1024,2048,4096] [--tile 256] [--tile-base 16]",
 		"                  [--memory-epochs 60] [--seed 0]", "",
 		"train:  the project's training step (U-Net, BCE-with-logits, Adam lr 1e-4) on random data, median seconds per step split into",
 		"        forward+loss / backward / optimizer, training and inference images/s, peak memory; the same figures from the PyTorch",
@@ -44,6 +44,8 @@ final class Bench {
 		"        --epochs real epochs of the trainer; which of the two is the bottleneck.",
 		"tiling: tiled prediction of random square images (--tile-sides) with a base --tile-base model: time and memory per size.",
 		"memory: resident memory after each of --memory-epochs short epochs on tiny synthetic data.",
+		"runtime: inference of one model (--base, --channels) on the same random tiles (--batch x --size) by libtorch and by onnxruntime",
+		"        (the model exported to ONNX in memory, as --runtime onnx does): images/s side by side and the outputs' difference.",
 		"--threads sets libtorch's threads on both sides (0 = the engines' defaults). Run on an otherwise idle machine, and",
 		"the tiling and memory parts alone (--parts tiling, --parts memory) for memory figures not inflated by earlier parts.");
 
@@ -166,6 +168,11 @@ final class Bench {
 			if (earlierParts || o.parts.contains(BenchOptions.Part.TILING))
 				out.println("note: earlier parts left memory with the allocators; run --parts memory alone for clean memory figures");
 			MemoryBench.run(o, out);
+		}
+		if (o.parts.contains(BenchOptions.Part.RUNTIME)) {
+			out.println();
+			out.println("== inference runtimes: libtorch and onnxruntime ==");
+			org.lesionseg.unet.bench.RuntimeBench.run(o, device, out);
 		}
 		out.println();
 		out.printf(Locale.ROOT, "bench finished in %.1f min%n", (System.nanoTime() - start) / 60e9);

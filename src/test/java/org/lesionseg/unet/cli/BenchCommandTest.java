@@ -49,6 +49,10 @@ class BenchCommandTest {
 				inResults = false;
 		}
 		assertEquals(TABLE_ROWS, new ArrayList<>(table.keySet()));
+		// the runtime part: libtorch and onnxruntime on the same tiles, outputs within 1e-4 of exact libtorch
+		java.util.regex.Matcher onnx = java.util.regex.Pattern.compile("\\| onnxruntime [^|]+\\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.eE+-]+) \\|").matcher(text);
+		assertTrue(onnx.find(), text);
+		assertTrue(Double.parseDouble(onnx.group(1)) > 0 && Double.parseDouble(onnx.group(3)) < 1e-4, onnx.group());
 		for (String row : TABLE_ROWS) {
 			String[] cells = table.get(row);
 			assertEquals(4, cells.length, row);

@@ -17,6 +17,7 @@ import org.lesionseg.unet.workflow.options.CrossValOptions;
 import org.lesionseg.unet.workflow.options.DemoOptions;
 import org.lesionseg.unet.workflow.options.EvaluateOptions;
 import org.lesionseg.unet.workflow.options.GpuSetupOptions;
+import org.lesionseg.unet.workflow.options.ExportOptions;
 import org.lesionseg.unet.workflow.options.Option;
 import org.lesionseg.unet.workflow.options.OptionSet;
 import org.lesionseg.unet.workflow.options.SegmentOptions;
@@ -33,8 +34,8 @@ class CommandLineDocTest {
 	void trainAndDemoTablesAreTheRegistries() throws IOException {
 		Path doc = Paths.get("docs", "command-line.md");
 		String text = new String(Files.readAllBytes(doc), StandardCharsets.UTF_8);
-		String updated = table(table(table(table(table(table(table(text, TrainOptions.SET), DemoOptions.SET), SegmentOptions.FILES), EvaluateOptions.SET),
-			CrossValOptions.SET), SlurmOptions.SET), GpuSetupOptions.SET);
+		String updated = table(table(table(table(table(table(table(table(text, TrainOptions.SET), DemoOptions.SET), SegmentOptions.FILES), EvaluateOptions.SET),
+			CrossValOptions.SET), SlurmOptions.SET), GpuSetupOptions.SET), ExportOptions.SET);
 		if (!updated.equals(text)) {
 			if (Boolean.getBoolean("unet.updateDocs")) {
 				Files.write(doc, updated.getBytes(StandardCharsets.UTF_8));
@@ -60,7 +61,7 @@ class CommandLineDocTest {
 	@Test
 	void helpListsEveryOptionOfTheCommandLine() {
 		for (OptionSet set : new OptionSet[] { TrainOptions.SET, DemoOptions.SET, SegmentOptions.FILES, EvaluateOptions.SET, CrossValOptions.SET,
-			SlurmOptions.SET, GpuSetupOptions.SET }) {
+			SlurmOptions.SET, GpuSetupOptions.SET, ExportOptions.SET }) {
 			ByteArrayOutputStream out = new ByteArrayOutputStream();
 			int code = new UnetCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream())).run(set.job(), "--help");
 			assertEquals(0, code);

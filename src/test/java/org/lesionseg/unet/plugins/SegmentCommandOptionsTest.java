@@ -37,6 +37,11 @@ class SegmentCommandOptionsTest {
 		assertMatches(EvaluateUNet.class, EvaluateOptions.SET);
 	}
 
+	@Test
+	void exportUNetMatchesTheRegistry() {
+		assertMatches(ExportUNet.class, org.lesionseg.unet.workflow.options.ExportOptions.SET);
+	}
+
 	/** The check itself catches a drifted default, a missing choice and an unknown key. */
 	@Test
 	void theCheckFindsADriftedField() {

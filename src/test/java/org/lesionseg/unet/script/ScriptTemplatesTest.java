@@ -125,6 +125,16 @@ class ScriptTemplatesTest {
 		assertTrue(!Double.isNaN(dice) && dice >= 0 && dice <= 1, "test Dice " + dice);
 		for (String name : CT)
 			assertTrue(Files.isRegularFile(out.resolve(name.replace(".png", "_mask.png"))), name);
+
+		// the model just trained goes to bioimage.io through the Jython export template
+		Path bundle = dir.resolve("exported.bioimageio.zip");
+		run("Export_to_bioimage.io.py", inputs("model_file", model.toFile(), "package_file", bundle.toFile(), "more", "authors=[Script Test]"));
+		try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(bundle.toFile())) {
+			assertNotNull(zip.getEntry("rdf.yaml"), "rdf.yaml in the exported package");
+			assertNotNull(zip.getEntry("weights.onnx"), "weights.onnx in the exported package");
+			String rdf = new String(zip.getInputStream(zip.getEntry("rdf.yaml")).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+			assertTrue(rdf.contains("Script Test"), "the author given to the template");
+		}
 	}
 
 	@Test

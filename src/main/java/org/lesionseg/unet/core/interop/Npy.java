@@ -8,7 +8,10 @@ import java.util.regex.Pattern;
 
 import org.lesionseg.unet.core.UnetException;
 
-/** NumPy's {@code .npy} format (version 1–3, C order): reads the numeric types test tensors use, as floats. */
+/**
+ * NumPy's {@code .npy} format, for bioimage.io's test tensors: reads versions 1–3 in C order with the numeric types
+ * test tensors use (as floats); writes version 1.0 little-endian float32.
+ */
 public final class Npy {
 
 	public final long[] shape;
@@ -19,6 +22,29 @@ public final class Npy {
 		this.values = values;
 	}
 
+	private static final byte[] MAGIC = { (byte) 0x93, 'N', 'U', 'M', 'P', 'Y' };
+
+	/** A version 1.0 file of little-endian float32 values in C order. */
+	public static byte[] write(float[] values, long... shape) {
+		StringBuilder dims = new StringBuilder();
+		for (long d : shape)
+			dims.append(d).append(", ");
+		String dimText = shape.length == 1 ? dims.toString().trim() : dims.substring(0, Math.max(0, dims.length() - 2));
+		String header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dimText + "), }";
+		// the header (with its newline) pads magic + version + length + header to a multiple of 64 bytes
+		int unpadded = MAGIC.length + 2 + 2 + header.length() + 1;
+		int padding = (64 - unpadded % 64) % 64;
+		StringBuilder padded = new StringBuilder(header);
+		for (int i = 0; i < padding; i++)
+			padded.append(' ');
+		padded.append('\n');
+		byte[] headerBytes = padded.toString().getBytes(StandardCharsets.US_ASCII);
+		ByteBuffer out = ByteBuffer.allocate(MAGIC.length + 4 + headerBytes.length + values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+		out.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) headerBytes.length).put(headerBytes);
+		out.asFloatBuffer().put(values);
+		return out.array();
+	}
+
 	private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([a-z])(\\d+)'");
 	private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
 	private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
@@ -26,11 +52,13 @@ public final class Npy {
 	/** @param name for messages */
 	public static Npy read(byte[] data, String name) {
 		ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-		if (data.length < 10 || (data[0] & 0xff) != 0x93 || data[1] != 'N' || data[2] != 'U' || data[3] != 'M' || data[4] != 'P' || data[5] != 'Y')
+		if (data.length < 10 || !java.util.Arrays.equals(java.util.Arrays.copyOf(data, MAGIC.length), MAGIC))
 			throw new UnetException(name + " is not a .npy file");
 		int major = data[6];
 		int headerLength = major == 1 ? Short.toUnsignedInt(b.getShort(8)) : b.getInt(8);
 		int start = major == 1 ? 10 : 12;
+		if (start + headerLength > data.length)
+			throw new UnetException(name + " is a truncated .npy file");
 		String header = new String(data, start, headerLength, StandardCharsets.ISO_8859_1);
 		Matcher d = DESCR.matcher(header), f = FORTRAN.matcher(header), s = SHAPE.matcher(header);
 		if (!d.find() || !f.find() || !s.find())
@@ -50,6 +78,10 @@ public final class Npy {
 			.order(d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN).slice()
 			.order(d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
 		String type = d.group(2) + d.group(3);
+		int size = Integer.parseInt(d.group(3));
+		if (count * size != data.length - start - headerLength)
+			throw new UnetException(name + " declares shape " + java.util.Arrays.toString(shape) + " but holds " + (data.length - start - headerLength)
+				+ " bytes of data");
 		float[] values = new float[Math.toIntExact(count)];
 		for (int i = 0; i < values.length; i++) {
 			switch (type) {

@@ -18,7 +18,7 @@ final class DoubleConvBlock {
 		for (int i = 0; i < 2; i++) {
 			block.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).optBias(false).setFilters(outChannels).build());
 			// BatchNorm as in PyTorch: eps 1e-5, running stats updated with factor 0.1 (DJL's momentum 0.9).
-			block.add(BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build());
+			block.add(BatchNorm.builder().optEpsilon(UNetBlock.BATCH_NORM_EPSILON).optMomentum(0.9f).build());
 			block.add(Activation.reluBlock());
 		}
 		if (dropout > 0f)

@@ -28,6 +28,8 @@ import ai.djl.util.PairList;
 public final class UNetBlock extends AbstractBlock {
 
 	private static final byte VERSION = 1;
+	/** BatchNorm's epsilon, as PyTorch's (also what the ONNX export folds with). */
+	public static final float BATCH_NORM_EPSILON = 1e-5f;
 	private static final Shape POOL = new Shape(2, 2);
 
 	private final UNetConfig config;

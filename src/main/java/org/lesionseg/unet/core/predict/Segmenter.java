@@ -45,6 +45,8 @@ public final class Segmenter implements AutoCloseable {
 	private final ModelInfo info;
 	private final Preprocessing preprocessing;
 	private final String source;
+	/** Networks to close with the segmenter (an onnxruntime session); the engine's memory is {@link #resources}. */
+	private final List<AutoCloseable> networks = new ArrayList<>();
 	private final TiledPredictor predictor;
 	/** The other members of an ensemble (the folds of a cross-validation), after {@link #model}; usually empty. */
 	private final List<ModelFile.Loaded> others = new ArrayList<>();
@@ -57,7 +59,23 @@ public final class Segmenter implements AutoCloseable {
 	}
 
 	public Segmenter(Path modelFile, DeviceChoice deviceChoice, TiledPredictor.Options tiling) {
-		this(Collections.singletonList(modelFile), deviceChoice, tiling);
+		this(Collections.singletonList(modelFile), deviceChoice, tiling, Segmenter::networkFor);
+	}
+
+	/**
+	 * What runs a loaded model's network on tiles: the engine itself by default, or another runtime (ONNX). A network
+	 * that is {@link AutoCloseable} is closed with the segmenter.
+	 */
+	public interface Runtime {
+		TileNetwork network(ModelFile.Loaded model, NDManager manager);
+	}
+
+	/** The engine itself (libtorch through DJL) runs the tiles. */
+	public static final Runtime ENGINE = Segmenter::networkFor;
+
+	/** A segmenter whose tiles run in the given runtime (the model file is still read and checked by the engine). */
+	public Segmenter(Path modelFile, DeviceChoice deviceChoice, TiledPredictor.Options tiling, Runtime runtime) {
+		this(Collections.singletonList(modelFile), deviceChoice, tiling, runtime);
 	}
 
 	/**
@@ -66,7 +84,7 @@ public final class Segmenter implements AutoCloseable {
 	 *
 	 * @throws UnetException when the models do not take the same number of channels
 	 */
-	public Segmenter(List<Path> modelFiles, DeviceChoice deviceChoice, TiledPredictor.Options tiling) {
+	public Segmenter(List<Path> modelFiles, DeviceChoice deviceChoice, TiledPredictor.Options tiling, Runtime runtime) {
 		if (modelFiles.isEmpty())
 			throw new IllegalArgumentException("no model files");
 		this.device = Devices.resolve(deviceChoice)[0];
@@ -74,16 +92,18 @@ public final class Segmenter implements AutoCloseable {
 		this.resources = manager;
 		try {
 			this.model = ModelFile.load(modelFiles.get(0), manager);
-			this.predictor = new TiledPredictor(networkFor(model, manager), model.info, tiling);
+			this.predictor = new TiledPredictor(network(runtime, model, manager), model.info, tiling);
 			for (Path other : modelFiles.subList(1, modelFiles.size())) {
 				ModelFile.Loaded loaded = ModelFile.load(other, manager);
 				if (loaded.info.inputChannels != model.info.inputChannels)
 					throw new UnetException("the models of an ensemble must take the same images: " + modelFiles.get(0).getFileName() + " takes "
 						+ model.info.inputChannels + " channel(s), " + other + " " + loaded.info.inputChannels);
 				others.add(loaded);
-				otherPredictors.add(new TiledPredictor(networkFor(loaded, manager), loaded.info, tiling));
+				otherPredictors.add(new TiledPredictor(network(runtime, loaded, manager), loaded.info, tiling));
 			}
 		} catch (RuntimeException e) {
+			for (AutoCloseable network : networks)
+				closeQuietly(network);
 			manager.close();
 			throw e;
 		}
@@ -110,6 +130,21 @@ public final class Segmenter implements AutoCloseable {
 		this.preprocessing = preprocessing;
 		this.source = source;
 		this.predictor = new TiledPredictor(network, info, tiling);
+	}
+
+	private TileNetwork network(Runtime runtime, ModelFile.Loaded loaded, NDManager manager) {
+		TileNetwork network = runtime.network(loaded, manager);
+		if (network instanceof AutoCloseable)
+			networks.add((AutoCloseable) network);
+		return network;
+	}
+
+	private static void closeQuietly(AutoCloseable closeable) {
+		try {
+			closeable.close();
+		} catch (Exception ignored) {
+			// already failing: the first error is the one to report
+		}
 	}
 
 	/** What runs on the tiles for this model file (the place where other kinds of network plug in). */
@@ -270,9 +305,16 @@ public final class Segmenter implements AutoCloseable {
 	@Override
 	public void close() {
 		try {
-			resources.close();
+			for (AutoCloseable network : networks)
+				network.close();
 		} catch (Exception e) {
 			throw new UnetException("could not free the network's memory: " + e.getMessage(), e);
+		} finally {
+			try {
+				resources.close();
+			} catch (Exception e) {
+				throw new UnetException("could not free the network's memory: " + e.getMessage(), e);
+			}
 		}
 	}
 }

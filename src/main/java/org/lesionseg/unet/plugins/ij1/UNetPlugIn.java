@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.lesionseg.unet.plugins.BuildTrainingSet;
 import org.lesionseg.unet.plugins.EvaluateUNet;
+import org.lesionseg.unet.plugins.ExportUNet;
 import org.lesionseg.unet.plugins.RoisToMasks;
 import org.lesionseg.unet.plugins.SegmentFolderWithUNet;
 import org.lesionseg.unet.plugins.SegmentWithUNet;
@@ -39,6 +40,7 @@ public class UNetPlugIn implements PlugIn {
 		m.put("segment", SegmentWithUNet.class);
 		m.put("segment_folder", SegmentFolderWithUNet.class);
 		m.put("evaluate", EvaluateUNet.class);
+		m.put("export", ExportUNet.class);
 		m.put("build_training_set", BuildTrainingSet.class);
 		m.put("rois_to_masks", RoisToMasks.class);
 		m.put("engine_info", UNetEngineInfo.class);

@@ -56,7 +56,7 @@ public final class SegmentOptions {
 	public static final OptionSet FILES = OptionSet.builder("predict")
 		.section("files").add(MODEL_FILE, INPUT_FOLDER, OUTPUT_FOLDER, MASKS_FOLDER, NO_PROBABILITY, NO_MASK, NO_ROIS)
 		.section("objects").add(CommonOptions.THRESHOLD, CommonOptions.MIN_SIZE, CommonOptions.FILL_HOLES)
-		.section("tiles and device").add(CommonOptions.TILE, CommonOptions.OVERLAP, CommonOptions.TILE_BATCH, CommonOptions.DEVICE)
+		.section("tiles and device").add(CommonOptions.TILE, CommonOptions.OVERLAP, CommonOptions.TILE_BATCH, CommonOptions.DEVICE, CommonOptions.RUNTIME)
 		.section("cluster").add(SHARD)
 		.section("models trained elsewhere").add(IMPORTED)
 		.note("Writes NAME_prob.tif (32-bit), NAME_mask.png (0/255), NAME_rois.zip (ImageJ ROI set) and objects.csv.")
@@ -66,7 +66,7 @@ public final class SegmentOptions {
 	public static final OptionSet OPEN_IMAGE = OptionSet.builder("Segment with UNet")
 		.section("image").add(IMAGE, MODEL_FILE, PROBABILITY_MAP, BINARY_MASK, ROI_SET_FILE)
 		.section("objects").add(CommonOptions.THRESHOLD, CommonOptions.MIN_SIZE, CommonOptions.FILL_HOLES)
-		.section("tiles and device").add(CommonOptions.TILE, CommonOptions.OVERLAP, CommonOptions.TILE_BATCH, CommonOptions.DEVICE)
+		.section("tiles and device").add(CommonOptions.TILE, CommonOptions.OVERLAP, CommonOptions.TILE_BATCH, CommonOptions.DEVICE, CommonOptions.RUNTIME)
 		.section("models trained elsewhere").add(IMPORTED)
 		.build();
 }
