@@ -1,7 +1,11 @@
 package org.lesionseg.unet.plugins;
 
 import java.io.File;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.lesionseg.unet.core.train.EpochRecord;
@@ -165,6 +169,15 @@ public class TrainUNet extends UNetCommand {
 	private ResultsTable metricsTable;
 	private ResultsTable summaryTable;
 	private TrainingPlot plot;
+
+	/** Data, model file, epochs, device and the kind of model; the rest is behind "Advanced…" in ImageJ's dialog. */
+	static final Set<String> ESSENTIALS = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList("image", "mask", "use_roi_manager",
+		"images_folder", "masks_folder", "model_kind", "model_file", "initial_model", "report_folder", "epochs", "device")));
+
+	@Override
+	public Set<String> essentialKeys() {
+		return ESSENTIALS;
+	}
 
 	/**
 	 * The fields as the registry reads them, and the request they make: one path for a dialog, a macro and a script
