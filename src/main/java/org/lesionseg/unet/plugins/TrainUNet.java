@@ -66,7 +66,7 @@ public class TrainUNet extends UNetCommand {
 	@Parameter(label = "Mask policy", choices = { "strict", "threshold_half" }, persist = false, description = "Masks with many grey values: strict refuses them, threshold_half keeps values of at least half the maximum")
 	private String mask_policy = "strict";
 
-	@Parameter(label = "Normalization", choices = { "scale01", "minmax", "zscore", "none" }, persist = false, description = "How pixel values become network input (stored in the model): scale01 divides by the type's maximum")
+	@Parameter(label = "Normalization", choices = { "scale01", "minmax", "zscore", "percentile", "none" }, persist = false, description = "How pixel values become network input (stored in the model): scale01 divides by the type's maximum; percentile maps each image's 1st..99.8th percentile to 0..1")
 	private String normalization = "scale01";
 
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)

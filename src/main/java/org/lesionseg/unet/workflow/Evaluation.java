@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.data.IntensityStats;
 import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.io.AtomicFiles;
@@ -75,6 +76,9 @@ public final class Evaluation {
 			LabelledImages data = request.data().load(Normalization.fromName(segmenter.info().normalization));
 			for (String w : data.warnings)
 				listener.warning(w);
+			String shift = IntensityStats.warning(segmenter.info().trainingIntensity, "the evaluation images", data.rawStats, segmenter.info().normalization);
+			if (shift != null)
+				listener.warning(shift);
 			outcome = evaluate(segmenter, data.samples, request.prediction().postprocessing(), request.panels(), listener);
 		}
 		if (request.report() != null)

@@ -99,6 +99,13 @@ public final class SegmentationJob {
 		default void imageDone(int done, int total, ImageResult result) {
 		}
 
+		/**
+		 * An input whose raw intensities are far from the model's training data (said once per run, for the first such
+		 * image, and once more at the end with how many others were).
+		 */
+		default void warning(String message) {
+		}
+
 		/** True to stop before the next plane; the job then throws {@link Stopped}. */
 		default boolean stopRequested() {
 			return false;
@@ -156,6 +163,7 @@ public final class SegmentationJob {
 		ObjectTable objects = new ObjectTable();
 		List<String> unreadable = new ArrayList<>();
 		boolean finished = false;
+		InputCheck inputCheck = new InputCheck(segmenter.info());
 		try {
 			for (int i = 0; i < total; i++) {
 				SourceImage image;
@@ -166,11 +174,17 @@ public final class SegmentationJob {
 					listener.skipped(e.getMessage());
 					continue;
 				}
+				String shift = inputCheck.check(image.pixels());
+				if (shift != null)
+					listener.warning(shift);
 				ImageResult result = segmentOne(segmenter, image, request, objects, listener, i, total);
 				results.add(result);
 				listener.imageDone(i + 1, total, result);
 			}
 			finished = true;
+			String more = inputCheck.more();
+			if (more != null)
+				listener.warning(more);
 		} finally {
 			if (!finished && outputDir != null && objects.size() > 0)
 				writeObjectsAfterFailure(outputDir, objects);

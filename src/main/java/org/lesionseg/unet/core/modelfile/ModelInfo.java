@@ -38,6 +38,8 @@ public final class ModelInfo {
 	public double inputScale = 1.0;
 	/** Bit depth of the training images (8, 16, 32). */
 	public int bitDepth = 8;
+	/** Raw pixel statistics of the training images, to warn about inputs far from them; null in older files. */
+	public org.lesionseg.unet.core.data.IntensityStats trainingIntensity;
 
 	// training
 	public TrainingSettings settings;
@@ -47,6 +49,10 @@ public final class ModelInfo {
 	public List<String> testImages = new ArrayList<>();
 	public String imagesFolder;
 	public String masksFolder;
+	/** The model file whose weights started this training (fine-tuning), or null for a new network. */
+	public String initialModel;
+	/** That model's own description ({@link #summary()}) when the training started from it. */
+	public String initialModelSummary;
 	public int epochsDone;
 	public int bestEpoch;
 	public double bestValDice = Double.NaN;
