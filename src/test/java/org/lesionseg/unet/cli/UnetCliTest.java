@@ -101,6 +101,10 @@ class UnetCliTest {
 		assertEquals(0, run("info", "--model", model.toString()));
 		assertTrue(out().contains("engine: PyTorch"), out());
 		assertTrue(out().contains("test_pooled_dice"), out());
+		// counts are whole numbers, the epoch of the weights is not called "epochs", the training data's intensities are shown
+		assertTrue(out().contains("  test_images = 2\n"), out());
+		assertTrue(out().matches("(?s).*weights of epoch [12] of 2 planned \\(best val Dice [0-9.]+\\).*"), out());
+		assertTrue(out().contains("  training intensities: median above the background"), out());
 		intensityStatisticsAreRecordedAndShiftedInputsWarned(model);
 	}
 

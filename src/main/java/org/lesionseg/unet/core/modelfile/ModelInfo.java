@@ -83,7 +83,10 @@ public final class ModelInfo {
 
 	public String summary() {
 		return toConfig() + ", trained on " + trainingSize + "x" + trainingSize + " (" + inputMode + ", scale "
-			+ String.format(java.util.Locale.ROOT, "%.3g", inputScale) + "), normalisation " + normalization + ", epochs " + epochsDone
-			+ (Double.isNaN(bestValDice) ? "" : String.format(java.util.Locale.ROOT, ", best val Dice %.4f at epoch %d", bestValDice, bestEpoch));
+			+ String.format(java.util.Locale.ROOT, "%.3g", inputScale) + "), normalisation " + normalization
+			+ (Double.isNaN(bestValDice) ? ", " + epochsDone + " epoch(s) trained"
+				: String.format(java.util.Locale.ROOT, ", weights of epoch %d%s (best val Dice %.4f)", bestEpoch,
+					settings == null ? "" : " of " + settings.epochs + " planned", bestValDice))
+			+ (initialModel == null ? "" : ", fine-tuned from " + java.nio.file.Paths.get(initialModel).getFileName());
 	}
 }
