@@ -57,6 +57,10 @@ final class Demo {
 				testFiles.add(f);
 		SegmentationJob.run(SegmentRequest.builder(model, ImageSource.files(testFiles), Spelling.COMMAND_LINE).output(output.resolve("predictions"))
 			.device(request.config.settings().device).build(), new SegmentationJob.Listener() {
+				@Override
+				public void warning(String message) {
+					out.println("warning: " + message);
+				}
 			});
 		out.println("predictions of the " + testFiles.size() + " test slices: " + output.resolve("predictions"));
 		out.printf(Locale.ROOT, "demo finished in %.1f min%n", (System.nanoTime() - start) / 60e9);

@@ -250,6 +250,11 @@ public final class UnetCli {
 				}
 
 				@Override
+				public void warning(String message) {
+					out.println("warning: " + message);
+				}
+
+				@Override
 				public void imageDone(int done, int total, SegmentationJob.ImageResult r) {
 					if (r.channels != modelChannels[0])
 						out.println("note: " + r.name + " has " + channelWord(r.channels) + " and the model takes " + channelWord(modelChannels[0]) + ": "

@@ -131,6 +131,9 @@ public final class TrainingPlot implements TrainingListener {
 		};
 	}
 
+	/** Margins around the data, as shares of the axes' spans. */
+	static final double X_PAD = 0.03, Y_PAD = 0.05;
+
 	/** Builds a new plot of the history; series without any value (no validation) are left out. */
 	static Plot build(List<EpochRecord> records, int epochs) {
 		Plot p = new Plot(TITLE, "epoch", "loss / Dice");
@@ -142,7 +145,10 @@ public final class TrainingPlot implements TrainingListener {
 		int lastEpoch = records.isEmpty() ? 0 : records.get(records.size() - 1).epoch;
 		int firstEpoch = records.isEmpty() ? 1 : records.get(0).epoch;
 		int xMax = Math.max(Math.max(epochs, lastEpoch), firstEpoch + 1);
-		p.setLimits(Math.max(0, firstEpoch - 1), xMax, 0, maxY * 1.05);
+		// a margin on every side, so that the last epoch and values of 0 are drawn inside the frame, not on it
+		double xMin = Math.max(0, firstEpoch - 1);
+		double xPad = Math.max(0.5, X_PAD * (xMax - xMin));
+		p.setLimits(xMin, xMax + xPad, -Y_PAD * maxY, maxY * (1 + Y_PAD));
 		if (!labels.isEmpty()) {
 			p.setColor(Color.BLACK);
 			p.addLegend(String.join("\n", labels));

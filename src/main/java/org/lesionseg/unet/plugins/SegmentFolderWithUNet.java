@@ -126,6 +126,11 @@ public class SegmentFolderWithUNet extends UNetCommand {
 			}
 
 			@Override
+			public void warning(String message) {
+				IJ.log(name + ": warning: " + message);
+			}
+
+			@Override
 			public void imageDone(int done, int total, SegmentationJob.ImageResult r) {
 				results.add(r);
 				progress.step(done, total, name);

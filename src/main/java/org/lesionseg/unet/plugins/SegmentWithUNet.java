@@ -146,6 +146,11 @@ public class SegmentWithUNet extends UNetCommand {
 				}
 
 				@Override
+				public void warning(String message) {
+					IJ.log(commandName() + ": warning: " + message);
+				}
+
+				@Override
 				public boolean stopRequested() {
 					return SegmentWithUNet.this.stopRequested();
 				}

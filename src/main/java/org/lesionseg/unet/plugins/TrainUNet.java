@@ -1,7 +1,11 @@
 package org.lesionseg.unet.plugins;
 
 import java.io.File;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.lesionseg.unet.core.train.EpochRecord;
@@ -62,7 +66,7 @@ public class TrainUNet extends UNetCommand {
 	@Parameter(label = "Mask policy", choices = { "strict", "threshold_half" }, persist = false, description = "Masks with many grey values: strict refuses them, threshold_half keeps values of at least half the maximum")
 	private String mask_policy = "strict";
 
-	@Parameter(label = "Normalization", choices = { "scale01", "minmax", "zscore", "none" }, persist = false, description = "How pixel values become network input (stored in the model): scale01 divides by the type's maximum")
+	@Parameter(label = "Normalization", choices = { "scale01", "minmax", "zscore", "percentile", "none" }, persist = false, description = "How pixel values become network input (stored in the model): scale01 divides by the type's maximum; percentile maps each image's 1st..99.8th percentile to 0..1")
 	private String normalization = "scale01";
 
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
@@ -165,6 +169,15 @@ public class TrainUNet extends UNetCommand {
 	private ResultsTable metricsTable;
 	private ResultsTable summaryTable;
 	private TrainingPlot plot;
+
+	/** Data, model file, epochs, device and the kind of model; the rest is behind "Advanced…" in ImageJ's dialog. */
+	static final Set<String> ESSENTIALS = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList("image", "mask", "use_roi_manager",
+		"images_folder", "masks_folder", "model_kind", "model_file", "initial_model", "report_folder", "epochs", "device")));
+
+	@Override
+	public Set<String> essentialKeys() {
+		return ESSENTIALS;
+	}
 
 	/**
 	 * The fields as the registry reads them, and the request they make: one path for a dialog, a macro and a script

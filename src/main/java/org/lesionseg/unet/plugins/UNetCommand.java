@@ -2,7 +2,9 @@ package org.lesionseg.unet.plugins;
 
 import java.awt.GraphicsEnvironment;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 
 import org.lesionseg.unet.core.UnetException;
 import org.scijava.command.ContextCommand;
@@ -67,6 +69,15 @@ public abstract class UNetCommand extends ContextCommand {
 	/** Whether the command runs the network (commands that only handle files and ROIs do not start the engine). */
 	protected boolean usesEngine() {
 		return true;
+	}
+
+	/**
+	 * The keys the plain-ImageJ dialog shows first; the others wait behind its "Advanced…" button (a macro still
+	 * gives any key). Empty: one dialog with every key. Keys a command does not have yet may be named, so that a
+	 * setting added later (such as the kind of model) lands among the essentials.
+	 */
+	public Set<String> essentialKeys() {
+		return Collections.emptySet();
 	}
 
 	/** The command's menu label, also its name in {@code run("...")} and the title of its messages. */

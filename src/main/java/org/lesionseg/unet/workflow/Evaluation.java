@@ -3,9 +3,13 @@ package org.lesionseg.unet.workflow;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.data.IntensityStats;
 import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.io.AtomicFiles;
@@ -75,6 +79,9 @@ public final class Evaluation {
 			LabelledImages data = request.data().load(Normalization.fromName(segmenter.info().normalization));
 			for (String w : data.warnings)
 				listener.warning(w);
+			String shift = IntensityStats.warning(segmenter.info().trainingIntensity, "the evaluation images", data.rawStats, segmenter.info().normalization);
+			if (shift != null)
+				listener.warning(shift);
 			outcome = evaluate(segmenter, data.samples, request.prediction().postprocessing(), request.panels(), listener);
 		}
 		if (request.report() != null)
@@ -104,7 +111,8 @@ public final class Evaluation {
 	/** Metrics and panels as images; writes nothing. */
 	public static Outcome evaluate(Segmenter segmenter, List<Sample> normalised, MaskPostprocessing.Options options, int panels, Progress progress) {
 		List<ImageMetrics> metrics = new ArrayList<>();
-		List<Panel> made = new ArrayList<>();
+		List<Integer> candidates = new ArrayList<>();
+		Map<Integer, byte[]> predictions = new HashMap<>();
 		boolean anyLesion = false;
 		for (Sample s : normalised)
 			anyLesion |= hasForeground(s.maskData());
@@ -115,12 +123,40 @@ public final class Evaluation {
 			float[] probability = segmenter.probabilityOfNormalised(s);
 			byte[] predicted = MaskPostprocessing.process(probability, s.width(), s.height(), options).mask();
 			metrics.add(new ImageMetrics(s.name(), ConfusionCounts.of(predicted, s.maskData())));
-			if (made.size() < panels && (!anyLesion || hasForeground(s.maskData())))
-				made.add(new Panel(s.name(), Panels.comparison(firstChannel(s), s.maskData(), predicted, s.width(), s.height(), s.name())));
+			if (panels > 0 && (!anyLesion || hasForeground(s.maskData()))) {
+				candidates.add(i);
+				predictions.put(i, predicted); // kept (one byte a pixel) until the ranking is known
+			}
 			if (progress != null)
 				progress.imageDone(i + 1, normalised.size(), s.name());
 		}
+		// the best, the median and the worst image by Dice, then others spread over the ranking: what a model does well and badly
+		candidates.sort(Comparator.comparingDouble((Integer i) -> -metrics.get(i).dice()).thenComparing(i -> i));
+		List<Panel> made = new ArrayList<>();
+		List<Integer> ranks = spreadRanks(candidates.size(), panels);
+		for (int rank : ranks) {
+			int i = candidates.get(rank);
+			Sample s = normalised.get(i);
+			String role = rank == 0 ? " (best)" : rank == candidates.size() - 1 ? " (worst)" : rank == (candidates.size() - 1) / 2 ? " (median)" : "";
+			made.add(new Panel(s.name(), Panels.comparison(firstChannel(s), s.maskData(), predictions.get(i), s.width(), s.height(), s.name() + role)));
+		}
 		return new Outcome(metrics, made);
+	}
+
+	/**
+	 * Which ranks (0 = best of {@code count}) get a panel: the best, the median and the worst first, then ranks spread
+	 * evenly; returned in rank order, at most {@code panels}.
+	 */
+	static List<Integer> spreadRanks(int count, int panels) {
+		java.util.TreeSet<Integer> chosen = new java.util.TreeSet<>();
+		int[] first = { 0, count - 1, (count - 1) / 2 };
+		for (int r : first)
+			if (r >= 0 && chosen.size() < Math.min(panels, count))
+				chosen.add(r);
+		for (int k = 2; chosen.size() < Math.min(panels, count); k++)
+			for (int j = 1; j < k && chosen.size() < Math.min(panels, count); j++)
+				chosen.add((int) Math.round(j * (count - 1) / (double) k));
+		return new ArrayList<>(chosen);
 	}
 
 	/** Writes {@code metrics.csv} and {@code panels/NAME_panel.png} into a report folder. */

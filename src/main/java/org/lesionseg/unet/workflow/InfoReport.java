@@ -49,10 +49,23 @@ public final class InfoReport {
 		lines.add("  images: " + info.trainImages.size() + " train, " + info.valImages.size() + " val, " + info.testImages.size() + " test (seed "
 			+ info.splitSeed + ")");
 		for (Map.Entry<String, Double> m : info.metrics.entrySet())
-			lines.add(String.format(Locale.ROOT, "  %s = %.4f", m.getKey(), m.getValue()));
+			lines.add("  " + m.getKey() + " = " + metric(m.getValue()));
+		if (info.initialModel != null)
+			lines.add("  started from: " + info.initialModel + (info.initialModelSummary == null ? "" : " (" + info.initialModelSummary + ")"));
+		if (info.trainingIntensity != null)
+			for (int c = 0; c < info.trainingIntensity.channels.size(); c++)
+				lines.add("  training intensities" + (info.trainingIntensity.channels.size() > 1 ? " (channel " + (c + 1) + ")" : "") + ": "
+					+ info.trainingIntensity.channels.get(c) + ", " + info.trainingIntensity.bitDepth + "-bit");
 		if (info.settings != null)
 			lines.add("  settings: loss " + info.settings.loss + ", optimizer " + info.settings.optimizer + ", lr " + info.settings.learningRate + ", batch "
 				+ info.settings.batchSize + ", epochs " + info.settings.epochs + ", schedule " + info.settings.scheduler);
 		return lines;
+	}
+
+	/** A count as a whole number (test_images = 5), a score with four decimals (test_pooled_dice = 0.4123). */
+	static String metric(double value) {
+		if (value == Math.rint(value) && Math.abs(value) < 1e9)
+			return String.valueOf((long) value);
+		return String.format(Locale.ROOT, "%.4f", value);
 	}
 }

@@ -11,6 +11,7 @@ import org.lesionseg.unet.core.data.DatasetFolders;
 import org.lesionseg.unet.core.data.DatasetLoader;
 import org.lesionseg.unet.core.data.ImageFiles;
 import org.lesionseg.unet.core.data.ImageMaskPair;
+import org.lesionseg.unet.core.data.IntensityStats;
 import org.lesionseg.unet.core.data.Listing;
 import org.lesionseg.unet.core.data.MaskPolicy;
 import org.lesionseg.unet.core.data.Normalization;
@@ -30,6 +31,8 @@ public final class LabelledImages {
 	public final List<String> warnings;
 	public String imagesFolder;
 	public String masksFolder;
+	/** Raw pixel statistics of the images, before normalisation (null when not gathered). */
+	public IntensityStats rawStats;
 	private final Map<String, Sample> byName = new HashMap<>();
 
 	public LabelledImages(List<Sample> samples, int bitDepth, boolean fromStacks, List<String> warnings) {
@@ -47,9 +50,11 @@ public final class LabelledImages {
 	/** Reads and normalises every pair of two folders (one sample per slice of a stack). */
 	public static LabelledImages fromFolders(Path imagesDir, Path masksDir, Pairing pairing, MaskPolicy policy, Normalization normalization) {
 		Listing<ImageMaskPair> pairs = DatasetFolders.pair(imagesDir, masksDir, pairing);
-		List<Sample> samples = DatasetLoader.loadAll(pairs, normalization, policy);
+		IntensityStats.Accumulator raw = new IntensityStats.Accumulator();
+		List<Sample> samples = DatasetLoader.loadAll(pairs, normalization, policy, raw);
 		int bitDepth = ImageFiles.read(pairs.get(0).imagePath()).bitDepth();
 		LabelledImages set = new LabelledImages(samples, bitDepth, samples.size() > pairs.size(), new ArrayList<>(pairs.warnings()));
+		set.rawStats = raw.result();
 		set.imagesFolder = imagesDir.toAbsolutePath().toString();
 		set.masksFolder = masksDir.toAbsolutePath().toString();
 		return set;
@@ -66,14 +71,18 @@ public final class LabelledImages {
 	 */
 	public static LabelledImages fromSamples(List<Sample> raw, int bitDepth, Normalization normalization) {
 		List<Sample> normalised = new ArrayList<>(raw.size());
+		IntensityStats.Accumulator stats = new IntensityStats.Accumulator();
 		for (Sample s : raw) {
 			if (!s.hasMask())
 				throw new UnetException("image " + s.name() + " has no mask: every training image needs one");
+			stats.add(s.imageData(), s.width(), s.height(), s.channels(), bitDepth);
 			float[] pixels = s.imageData().clone();
 			normalization.apply(pixels, s.width(), s.height(), s.channels(), bitDepth);
 			normalised.add(Sample.of(s.name(), pixels, s.width(), s.height(), s.channels(), s.maskData()));
 		}
-		return new LabelledImages(normalised, bitDepth, false, new ArrayList<>());
+		LabelledImages set = new LabelledImages(normalised, bitDepth, false, new ArrayList<>());
+		set.rawStats = stats.result();
+		return set;
 	}
 
 	public List<Sample> select(List<String> names) {

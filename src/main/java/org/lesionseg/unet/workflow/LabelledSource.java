@@ -9,6 +9,7 @@ import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.DatasetFolders;
 import org.lesionseg.unet.core.data.DatasetLoader;
 import org.lesionseg.unet.core.data.ImageFiles;
+import org.lesionseg.unet.core.data.IntensityStats;
 import org.lesionseg.unet.core.data.ImageMaskPair;
 import org.lesionseg.unet.core.data.Listing;
 import org.lesionseg.unet.core.data.MaskPolicy;
@@ -106,9 +107,11 @@ public abstract class LabelledSource {
 
 		@Override
 		public LabelledImages read(Normalization normalization, MaskPolicy policy) {
-			List<Sample> samples = DatasetLoader.loadAll(pairs, normalization, policy);
+			IntensityStats.Accumulator raw = new IntensityStats.Accumulator();
+			List<Sample> samples = DatasetLoader.loadAll(pairs, normalization, policy, raw);
 			int bitDepth = ImageFiles.read(pairs.get(0).imagePath()).bitDepth();
 			LabelledImages set = new LabelledImages(samples, bitDepth, samples.size() > pairs.size(), new ArrayList<>(pairs.warnings()));
+			set.rawStats = raw.result();
 			set.imagesFolder = images.toAbsolutePath().toString();
 			set.masksFolder = masks.toAbsolutePath().toString();
 			return set;
@@ -145,13 +148,17 @@ public abstract class LabelledSource {
 		@Override
 		public LabelledImages read(Normalization normalization, MaskPolicy policy) {
 			List<Sample> samples = new ArrayList<>(planes.size());
+			IntensityStats.Accumulator raw = new IntensityStats.Accumulator();
 			for (Plane p : planes) {
 				byte[] mask = ImageFiles.toBinaryMask(p.maskValues, p.maskName, policy);
+				raw.add(p.chw, p.width, p.height, p.channels, bitDepth);
 				float[] pixels = p.chw.clone();
 				normalization.apply(pixels, p.width, p.height, p.channels, bitDepth);
 				samples.add(Sample.of(p.name, pixels, p.width, p.height, p.channels, mask));
 			}
-			return new LabelledImages(samples, bitDepth, false, new ArrayList<>());
+			LabelledImages set = new LabelledImages(samples, bitDepth, false, new ArrayList<>());
+			set.rawStats = raw.result();
+			return set;
 		}
 	}
 }

@@ -123,6 +123,13 @@ public final class SegmentationJob {
 		default void alreadyDone(int done, int total, String fileName) {
 		}
 
+		/**
+		 * An input whose raw intensities are far from the model's training data (said once per run, for the first such
+		 * image, and once more at the end with how many others were).
+		 */
+		default void warning(String message) {
+		}
+
 		/** True to stop before the next plane; the job then throws {@link Stopped}. */
 		default boolean stopRequested() {
 			return false;
@@ -184,16 +191,23 @@ public final class SegmentationJob {
 		Map<String, Path> truth = truthMasks(request);
 		List<ImageMetrics> metrics = new ArrayList<>();
 		boolean finished = false;
+		InputCheck inputCheck = new InputCheck(segmenter.info());
 		try {
 			for (int i = 0; i < total; i++) {
 				SourceImage image = readOrSkip(request, i, unreadable, listener);
 				if (image == null)
 					continue;
+				String shift = inputCheck.check(image.pixels());
+				if (shift != null)
+					listener.warning(shift);
 				ImageResult result = segmentOne(segmenter, image, request, objects, new ArrayList<>(), truthOf(truth, request, i), metrics, listener, i, total);
 				results.add(result);
 				listener.imageDone(i + 1, total, result);
 			}
 			finished = true;
+			String more = inputCheck.more();
+			if (more != null)
+				listener.warning(more);
 		} finally {
 			if (!finished && outputDir != null && objects.size() > 0)
 				writeObjectsAfterFailure(outputDir, objects);
@@ -230,6 +244,7 @@ public final class SegmentationJob {
 		List<String> unreadable = new ArrayList<>();
 		Map<String, Path> truth = truthMasks(request);
 		List<ImageMetrics> metrics = new ArrayList<>();
+		InputCheck inputCheck = new InputCheck(segmenter.info());
 		int skipped = 0;
 		for (int i = from; i < to; i++) {
 			String fileName = fileNames.get(i);
@@ -243,6 +258,9 @@ public final class SegmentationJob {
 				records.recordUnreadable(fileName, unreadable.get(unreadable.size() - 1));
 				continue;
 			}
+			String shift = inputCheck.check(image.pixels());
+			if (shift != null)
+				listener.warning(shift);
 			ObjectTable imageObjects = new ObjectTable();
 			List<String> written = new ArrayList<>();
 			List<ImageMetrics> imageMetrics = new ArrayList<>();
@@ -254,6 +272,9 @@ public final class SegmentationJob {
 			results.add(result);
 			listener.imageDone(i - from + 1, total, result);
 		}
+		String more = inputCheck.more();
+		if (more != null)
+			listener.warning(more);
 		ShardedOutput.Merged merged = records.missing().isEmpty() ? records.merge() : null;
 		Outcome outcome = new Outcome(results, objects, unreadable, skipped, merged, metrics);
 		if (!unreadable.isEmpty())

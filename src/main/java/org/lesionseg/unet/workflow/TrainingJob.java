@@ -101,6 +101,7 @@ public final class TrainingJob {
 		TrainingData data = new TrainingData(images.select(split.train()), images.select(split.val()), split.test(), images.bitDepth);
 		data.imagesFolder = images.imagesFolder;
 		data.masksFolder = images.masksFolder;
+		data.rawStats = images.rawStats;
 
 		TrainingResult result = new UNetTrainer(config, listener, cancel).train(data, modelFile, initialModel, resume);
 

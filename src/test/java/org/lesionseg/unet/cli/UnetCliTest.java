@@ -1,6 +1,7 @@
 package org.lesionseg.unet.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -100,6 +101,41 @@ class UnetCliTest {
 		assertEquals(0, run("info", "--model", model.toString()));
 		assertTrue(out().contains("engine: PyTorch"), out());
 		assertTrue(out().contains("test_pooled_dice"), out());
+		// counts are whole numbers, the epoch of the weights is not called "epochs", the training data's intensities are shown
+		assertTrue(out().contains("  test_images = 2\n"), out());
+		assertTrue(out().matches("(?s).*weights of epoch [12] of 2 planned \\(best val Dice [0-9.]+\\).*"), out());
+		assertTrue(out().contains("  training intensities: median above the background"), out());
+		intensityStatisticsAreRecordedAndShiftedInputsWarned(model);
+	}
+
+	/** The model file keeps the training images' raw statistics; inputs like them pass quietly, a re-windowed copy is warned about once. */
+	private void intensityStatisticsAreRecordedAndShiftedInputsWarned(Path model) throws IOException {
+		ModelInfo info = ModelFile.readInfo(model);
+		assertEquals(8, info.trainingIntensity.bitDepth);
+		assertEquals(1, info.trainingIntensity.channels.size());
+		assertTrue(info.trainingIntensity.channels.get(0).p99 > info.trainingIntensity.channels.get(0).p1, info.trainingIntensity.channels.get(0).toString());
+		assertEquals(0, run("predict", "--model", model.toString(), "--input", images.toString(), "--output", dir.resolve("same").toString(), "--device",
+			"cpu"), err());
+		assertFalse(out().contains("far from"), out());
+
+		// the same slices exported brighter (a brain window: values x3, clipped to 8 bits)
+		Path bright = Files.createDirectories(dir.resolve("bright"));
+		try (Stream<Path> files = Files.list(images)) {
+			for (Path f : files.collect(Collectors.toList())) {
+				ij.ImagePlus imp = ij.IJ.openImage(f.toString());
+				imp.getProcessor().multiply(3);
+				new ij.io.FileSaver(imp).saveAsPng(bright.resolve(f.getFileName()).toString());
+			}
+		}
+		assertEquals(0, run("predict", "--model", model.toString(), "--input", bright.toString(), "--output", dir.resolve("shifted").toString(),
+			"--device", "cpu"), err());
+		String said = out();
+		long warnings = said.lines().filter(l -> l.startsWith("warning: the intensities of ")).count();
+		assertEquals(1, warnings, said);
+		assertTrue(said.contains("are far from the model's training data") && said.contains("train with normalization=percentile"), said);
+		assertTrue(said.lines().anyMatch(l -> l.matches("warning: \\d+ more of the 10 images have intensities far from the model's training data")), said);
+		assertEquals(0, run("evaluate", "--model", model.toString(), "--images", bright.toString(), "--masks", masks.toString(), "--device", "cpu"), err());
+		assertTrue(out().contains("warning: the intensities of the evaluation images are far from the model's training data"), out());
 	}
 
 	@Test

@@ -45,10 +45,10 @@ class TrainingPlotTest {
 		assertArrayEquals(new float[] { 0.1f, 0.3f, 0.5f }, p.getDataObjectArrays(2)[1]);
 		String designations = Arrays.toString(p.getDataObjectDesignations());
 		assertTrue(designations.contains("train loss") && designations.contains("val loss") && designations.contains("val Dice"), designations);
-		// the x axis spans the planned epochs, the y axis the largest loss
+		// the x axis spans the planned epochs, the y axis the largest loss, each with a margin so that no point sits on the frame
 		double[] limits = p.getLimits();
-		assertEquals(10, limits[1], 1e-9);
-		assertEquals(0, limits[2], 1e-9);
+		assertEquals(10.5, limits[1], 1e-9);
+		assertEquals(-0.05 * 1.2, limits[2], 1e-9);
 		assertEquals(1.2 * 1.05, limits[3], 1e-9);
 	}
 

@@ -79,4 +79,25 @@ class EvaluationPanelsTest {
 		}
 		assertEquals(5, Files.readAllLines(report.resolve("metrics.csv")).size());
 	}
+
+	@Test
+	void panelsShowTheBestTheMedianAndTheWorstImage() throws IOException {
+		assertEquals(List.of(0, 3, 6), Evaluation.spreadRanks(7, 3));
+		assertEquals(List.of(0, 2, 3, 4, 6), Evaluation.spreadRanks(7, 5));
+		assertEquals(List.of(0, 1), Evaluation.spreadRanks(2, 6));
+		assertEquals(List.of(), Evaluation.spreadRanks(0, 6));
+		// a real evaluation: the panels go from the best Dice to the worst, and say which is which
+		Evaluation.Outcome o = Evaluation.run(request(FixedModels.grey(dir.resolve("fixed.zip"), 3)).panels(3).build(), new Evaluation.Listener() {
+		});
+		List<Double> dice = new ArrayList<>();
+		for (org.lesionseg.unet.core.metrics.ImageMetrics m : o.images)
+			dice.add(m.dice());
+		dice.sort(java.util.Collections.reverseOrder());
+		assertEquals(3, o.panels.size());
+		for (int i = 0; i < 3; i++) {
+			String name = o.panels.get(i).name();
+			double d = o.images.stream().filter(m -> m.name().equals(name)).findFirst().get().dice();
+			assertEquals(dice.get(i == 0 ? 0 : i == 1 ? 1 : 3), d, 1e-12, name);
+		}
+	}
 }

@@ -43,6 +43,11 @@ public final class DatasetLoader {
 	 * number of slices.
 	 */
 	public static List<Sample> loadSlices(ImageMaskPair pair, Normalization normalization, MaskPolicy policy) {
+		return loadSlices(pair, normalization, policy, null);
+	}
+
+	/** {@link #loadSlices(ImageMaskPair, Normalization, MaskPolicy)}, adding the raw pixels to {@code raw} (if not null). */
+	public static List<Sample> loadSlices(ImageMaskPair pair, Normalization normalization, MaskPolicy policy, IntensityStats.Accumulator raw) {
 		LoadedImage image = ImageFiles.read(pair.imagePath());
 		LoadedImage mask = ImageFiles.read(pair.maskPath());
 		if (image.width() != mask.width() || image.height() != mask.height())
@@ -54,6 +59,8 @@ public final class DatasetLoader {
 		List<Sample> samples = new ArrayList<>(image.slices());
 		for (int slice = 0; slice < image.slices(); slice++) {
 			float[] chw = image.plane(slice);
+			if (raw != null)
+				raw.add(chw, image.width(), image.height(), image.channels(), image.bitDepth());
 			normalization.apply(chw, image.width(), image.height(), image.channels(), image.bitDepth());
 			byte[] binary = ImageFiles.toBinaryMask(mask, slice, policy, pair.maskPath().toString());
 			samples.add(Sample.of(sliceName(pair.name(), slice, image.slices()), chw, image.width(), image.height(), image.channels(), binary));
@@ -66,10 +73,15 @@ public final class DatasetLoader {
 	 * network's input).
 	 */
 	public static List<Sample> loadAll(List<ImageMaskPair> pairs, Normalization normalization, MaskPolicy policy) {
+		return loadAll(pairs, normalization, policy, null);
+	}
+
+	/** {@link #loadAll(List, Normalization, MaskPolicy)}, adding the raw pixels to {@code raw} (if not null). */
+	public static List<Sample> loadAll(List<ImageMaskPair> pairs, Normalization normalization, MaskPolicy policy, IntensityStats.Accumulator raw) {
 		List<Sample> samples = new ArrayList<>();
 		Sample first = null;
 		for (ImageMaskPair pair : pairs) {
-			for (Sample sample : loadSlices(pair, normalization, policy)) {
+			for (Sample sample : loadSlices(pair, normalization, policy, raw)) {
 				if (first == null)
 					first = sample;
 				else if (sample.channels() != first.channels())

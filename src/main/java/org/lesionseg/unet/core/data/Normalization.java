@@ -21,8 +21,16 @@ public enum Normalization {
 	MINMAX("minmax"),
 	/** Per image and channel, mean 0 and standard deviation 1; a constant channel becomes 0. */
 	ZSCORE("zscore"),
+	/**
+	 * Per image and channel, the 1st percentile to 0 and the 99.8th to 1, not clipped (bioimage.io's
+	 * {@code scale_range}): the same image in another window, bit depth or scanner gain gives nearly the same input.
+	 */
+	PERCENTILE("percentile"),
 	/** Raw values. */
 	NONE("none");
+
+	/** The percentiles that {@link #PERCENTILE} maps to 0 and 1. */
+	public static final double LOW_PERCENTILE = 1, HIGH_PERCENTILE = 99.8;
 
 	private final String key;
 
@@ -83,6 +91,10 @@ public enum Normalization {
 				for (int c = 0; c < channels; c++)
 					zScore(chw, c * plane, plane);
 				return;
+			case PERCENTILE:
+				for (int c = 0; c < channels; c++)
+					percentileRange(chw, c * plane, plane);
+				return;
 			default:
 				throw new AssertionError(this);
 		}
@@ -102,6 +114,42 @@ public enum Normalization {
 			float v = values[i];
 			values[i] = Float.isFinite(v) && range > 0 ? (float) ((v - (double) min) / range) : 0f;
 		}
+	}
+
+	private static void percentileRange(float[] values, int from, int count) {
+		float[] finite = finiteSorted(values, from, count);
+		double low = percentile(finite, LOW_PERCENTILE), high = percentile(finite, HIGH_PERCENTILE);
+		double range = high - low;
+		if (!(range > 0)) { // a (nearly) constant channel: min-max still tells its few other values apart
+			minMax(values, from, count);
+			return;
+		}
+		for (int i = from; i < from + count; i++) {
+			float v = values[i];
+			values[i] = Float.isFinite(v) ? (float) ((v - low) / range) : 0f;
+		}
+	}
+
+	/** The finite values of a range, sorted. */
+	static float[] finiteSorted(float[] values, int from, int count) {
+		float[] finite = new float[count];
+		int n = 0;
+		for (int i = from; i < from + count; i++)
+			if (Float.isFinite(values[i]))
+				finite[n++] = values[i];
+		float[] sorted = java.util.Arrays.copyOf(finite, n);
+		java.util.Arrays.sort(sorted);
+		return sorted;
+	}
+
+	/** The p-th percentile (0..100) of sorted values with linear interpolation, as numpy's default; NaN if empty. */
+	public static double percentile(float[] sorted, double p) {
+		if (sorted.length == 0)
+			return Double.NaN;
+		double rank = p / 100 * (sorted.length - 1);
+		int below = (int) Math.floor(rank);
+		int above = Math.min(below + 1, sorted.length - 1);
+		return sorted[below] + (rank - below) * ((double) sorted[above] - sorted[below]);
 	}
 
 	private static void zScore(float[] values, int from, int count) {

@@ -38,6 +38,8 @@ public final class ModelInfo {
 	public double inputScale = 1.0;
 	/** Bit depth of the training images (8, 16, 32). */
 	public int bitDepth = 8;
+	/** Raw pixel statistics of the training images, to warn about inputs far from them; null in older files. */
+	public org.lesionseg.unet.core.data.IntensityStats trainingIntensity;
 
 	// training
 	public TrainingSettings settings;
@@ -47,6 +49,10 @@ public final class ModelInfo {
 	public List<String> testImages = new ArrayList<>();
 	public String imagesFolder;
 	public String masksFolder;
+	/** The model file whose weights started this training (fine-tuning), or null for a new network. */
+	public String initialModel;
+	/** That model's own description ({@link #summary()}) when the training started from it. */
+	public String initialModelSummary;
 	public int epochsDone;
 	public int bestEpoch;
 	public double bestValDice = Double.NaN;
@@ -77,7 +83,10 @@ public final class ModelInfo {
 
 	public String summary() {
 		return toConfig() + ", trained on " + trainingSize + "x" + trainingSize + " (" + inputMode + ", scale "
-			+ String.format(java.util.Locale.ROOT, "%.3g", inputScale) + "), normalisation " + normalization + ", epochs " + epochsDone
-			+ (Double.isNaN(bestValDice) ? "" : String.format(java.util.Locale.ROOT, ", best val Dice %.4f at epoch %d", bestValDice, bestEpoch));
+			+ String.format(java.util.Locale.ROOT, "%.3g", inputScale) + "), normalisation " + normalization
+			+ (Double.isNaN(bestValDice) ? ", " + epochsDone + " epoch(s) trained"
+				: String.format(java.util.Locale.ROOT, ", weights of epoch %d%s (best val Dice %.4f)", bestEpoch,
+					settings == null ? "" : " of " + settings.epochs + " planned", bestValDice))
+			+ (initialModel == null ? "" : ", fine-tuned from " + java.nio.file.Paths.get(initialModel).getFileName());
 	}
 }

@@ -15,6 +15,8 @@ public final class TrainingData {
 	public final int bitDepth;
 	public String imagesFolder;
 	public String masksFolder;
+	/** Raw pixel statistics of the labelled images (before normalisation), recorded in the model file; may be null. */
+	public org.lesionseg.unet.core.data.IntensityStats rawStats;
 
 	public TrainingData(List<Sample> train, List<Sample> val, List<String> testNames, int bitDepth) {
 		this.train = train;

@@ -61,6 +61,9 @@ public final class UNetTrainer {
 	private final float[] currentRate = new float[1];
 	/** The epoch whose model this run last wrote to the model file (0: none yet), for messages after a failure. */
 	private int savedBestEpoch;
+	/** The initial model of a fine-tuning (not of a resume), recorded in the new model file. */
+	private ModelFile.Loaded startedFrom;
+	private Path startedFromFile;
 	/** Test seam: devices to train on instead of those the setting names (e.g. the CPU three times). */
 	Device[] devicesForTest;
 
@@ -127,6 +130,10 @@ public final class UNetTrainer {
 				config.checkTrainingSize(settings.imageSize);
 			}
 			UNetBlock block = start != null ? start.block : new UNetBlock(config);
+			if (!resume && start != null) {
+				startedFrom = start;
+				startedFromFile = initialModel;
+			}
 			return run(data, modelFile, checkpoint, devices, config, block, start, resume);
 		} catch (EngineException | OutOfMemoryError e) {
 			throw memoryOrEngineError(e, modelFile);
@@ -143,6 +150,13 @@ public final class UNetTrainer {
 		List<EpochRecord> history = new ArrayList<>();
 		int firstEpoch = 0;
 		ModelInfo info = describe(config, data, devices);
+		if (startedFrom != null) {
+			info.initialModel = startedFromFile.toAbsolutePath().toString();
+			info.initialModelSummary = startedFrom.info.summary();
+		} else if (resume && start != null) {
+			info.initialModel = start.info.initialModel; // a resumed fine-tuning is still one
+			info.initialModelSummary = start.info.initialModelSummary;
+		}
 		double bestDice = Double.NEGATIVE_INFINITY;
 		int bestEpoch = 0;
 
@@ -390,6 +404,7 @@ public final class UNetTrainer {
 		info.testImages.addAll(data.testNames);
 		info.imagesFolder = data.imagesFolder;
 		info.masksFolder = data.masksFolder;
+		info.trainingIntensity = data.rawStats;
 		info.device = Devices.describe(devices);
 		info.engine = Devices.engineDescription();
 		info.pluginVersion = Version.get();

@@ -4,6 +4,7 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.plugins.MacroKeys;
@@ -58,17 +59,49 @@ public final class CommandDialog {
 		if (items.isEmpty())
 			return true; // nothing to ask
 		normalizeBooleanOptions();
+		List<MacroKeys.Key> essentials = options == null ? essentialItems() : items;
+		GenericDialog gd = build(essentials);
+		if (gd == null)
+			return false;
+		if (essentials.size() < items.size())
+			gd.addButton(ADVANCED, e -> showAdvanced());
+		gd.showDialog();
+		if (gd.wasCanceled())
+			return false;
+		return read(gd, essentials);
+	}
+
+	private static boolean isText(MacroKeys.Key k) {
+		return !k.isBoolean() && !k.isNumber() && !k.isFile() && !k.isMessage() && k.type() != ImagePlus.class && k.choices().isEmpty();
+	}
+
+	/** Items above which a dialog pairs its short fields. */
+	static final int COMPACT_ABOVE = 24;
+
+	/** The label of the button that opens the other settings. */
+	public static final String ADVANCED = "Advanced\u2026";
+
+	/**
+	 * The dialog for these items, not shown yet (null if an image is needed and none is open, then reported). Long
+	 * dialogs put two short fields on a row.
+	 */
+	GenericDialog build(List<MacroKeys.Key> shown) {
 		GenericDialog gd = new GenericDialog(command.commandName());
-		List<List<String>> imageChoices = new ArrayList<>();
+		// a long dialog pairs any two short fields (and shortens text fields) to stay within a laptop's screen
+		boolean compact = shown.size() > COMPACT_ABOVE;
+		int textColumns = compact ? 12 : 30;
 		String loneKind = null; // a number or checkbox alone on its row: the next of its kind joins it
-		for (MacroKeys.Key k : items) {
+		for (MacroKeys.Key k : shown) {
 			Object value = k.value(command);
 			String kind = k.isNumber() ? "number" : k.isBoolean() ? "boolean" : null;
+			if (compact && !k.isMessage() && !k.isFile() && k.type() != ImagePlus.class)
+				kind = "short";
 			if (kind != null && kind.equals(loneKind)) {
 				gd.addToSameRow(); // two short fields per row keep long dialogs on the screen
 				loneKind = null;
 			} else {
-				loneKind = kind;
+				// ImageJ's text field takes the rest of its row: it may join a row, never start one
+				loneKind = compact && isText(k) ? null : kind;
 			}
 			if (k.isMessage()) {
 				gd.setInsets(10, 0, 0);
@@ -77,9 +110,8 @@ public final class CommandDialog {
 				List<String> choices = imageChoices(k);
 				if (choices.isEmpty()) {
 					error("no image is open: open the image first");
-					return false;
+					return null;
 				}
-				imageChoices.add(choices);
 				gd.addChoice(k.name(), choices.toArray(new String[0]), defaultImage(k, choices));
 			} else if (k.isBoolean()) {
 				gd.addCheckbox(k.name(), (Boolean) value);
@@ -93,13 +125,15 @@ public final class CommandDialog {
 			} else if (!k.choices().isEmpty()) {
 				gd.addChoice(k.name(), k.choices().toArray(new String[0]), String.valueOf(value));
 			} else {
-				gd.addStringField(k.name(), value == null ? "" : value.toString(), 30);
+				gd.addStringField(k.name(), value == null ? "" : value.toString(), textColumns);
 			}
 		}
-		gd.showDialog();
-		if (gd.wasCanceled())
-			return false;
-		for (MacroKeys.Key k : items) {
+		return gd;
+	}
+
+	/** Puts the values of a closed dialog into the command's fields; false if one was wrong (then reported). */
+	private boolean read(GenericDialog gd, List<MacroKeys.Key> shown) {
+		for (MacroKeys.Key k : shown) {
 			if (k.isMessage())
 				continue;
 			if (k.type() == ImagePlus.class) {
@@ -127,6 +161,53 @@ public final class CommandDialog {
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * The second dialog, with the settings that are not among the command's essentials. OK keeps its values in the
+	 * command (the first dialog's OK then runs it); Cancel leaves them as they were.
+	 */
+	private void showAdvanced() {
+		List<MacroKeys.Key> advanced = advancedItems();
+		GenericDialog gd = build(advanced);
+		if (gd == null)
+			return;
+		gd.setTitle(command.commandName() + ": advanced settings");
+		gd.showDialog();
+		if (!gd.wasCanceled())
+			read(gd, advanced);
+	}
+
+	/** The items of the first dialog: all of them unless the command names its essentials. */
+	List<MacroKeys.Key> essentialItems() {
+		return itemsWhere(true);
+	}
+
+	/** The items behind the Advanced button (empty when the command names no essentials). */
+	List<MacroKeys.Key> advancedItems() {
+		return itemsWhere(false);
+	}
+
+	/**
+	 * Items of one part, each heading kept only when a key of that part follows it before the next heading.
+	 */
+	private List<MacroKeys.Key> itemsWhere(boolean essential) {
+		Set<String> essentials = command.essentialKeys();
+		List<MacroKeys.Key> part = new ArrayList<>();
+		MacroKeys.Key heading = null;
+		for (MacroKeys.Key k : items) {
+			if (k.isMessage()) {
+				heading = k;
+				continue;
+			}
+			if ((essentials.isEmpty() || essentials.contains(k.name())) != essential)
+				continue;
+			if (heading != null)
+				part.add(heading);
+			heading = null;
+			part.add(k);
+		}
+		return part;
 	}
 
 	private ImagePlus findImage(String title, MacroKeys.Key k) {

@@ -62,7 +62,7 @@ public final class CommonOptions {
 	/** The default is the training settings' (what an older model file without one falls back to). */
 	public static final Option<Normalization> NORMALIZATION = Option
 		.choice("normalization", Normalization.fromName(new TrainingSettings().normalization),
-			"How pixel values become network input (stored in the model): scale01 divides by the type's maximum", Normalization::key)
+			"How pixel values become network input (stored in the model): scale01 divides by the type's maximum; percentile maps each image's 1st..99.8th percentile to 0..1", Normalization::key)
 		.choiceAlias("scale_01", "scale01").choiceAlias("min_max", "minmax").choiceAlias("z_score", "zscore");
 
 	// ---- networks trained elsewhere (docs/interop.md): what the model file is and, for TorchScript, what it expects

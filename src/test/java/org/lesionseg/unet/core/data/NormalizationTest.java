@@ -26,6 +26,39 @@ class NormalizationTest {
 	}
 
 	@Test
+	void percentileMapsTheFirstAndTheNinetyNinePointEighthPercentileToZeroAndOne() {
+		// 0..999 in one channel: numpy's percentile(range(1000), [1, 99.8]) is 9.99 and 997.002
+		float[] ramp = new float[1000];
+		for (int i = 0; i < ramp.length; i++)
+			ramp[(i * 7) % 1000] = i; // shuffled, so the sort matters
+		float[] pixels = ramp.clone();
+		Normalization.PERCENTILE.apply(pixels, 100, 10, 1, 16);
+		for (int i = 0; i < ramp.length; i++)
+			assertEquals((ramp[i] - 9.99) / (997.002 - 9.99), pixels[i], 1e-5, "pixel " + i);
+		assertEquals(Normalization.PERCENTILE, Normalization.fromName("percentile"));
+	}
+
+	@Test
+	void percentileGivesTheSameInputForTheSameImageInAnotherWindowOrBitDepth() {
+		float[] eight = new float[64 * 64];
+		java.util.Random r = new java.util.Random(3);
+		for (int i = 0; i < eight.length; i++)
+			eight[i] = r.nextInt(256);
+		float[] sixteen = new float[eight.length];
+		for (int i = 0; i < eight.length; i++)
+			sixteen[i] = 1000 + 200 * eight[i]; // a 16-bit export with another level and width
+		float[] a = eight.clone(), b = sixteen.clone();
+		Normalization.PERCENTILE.apply(a, 64, 64, 1, 8);
+		Normalization.PERCENTILE.apply(b, 64, 64, 1, 16);
+		assertArrayEquals(a, b, 1e-5f);
+		// scale01 does not: the 16-bit copy lands elsewhere
+		float[] c = eight.clone(), d = sixteen.clone();
+		Normalization.SCALE_01.apply(c, 64, 64, 1, 8);
+		Normalization.SCALE_01.apply(d, 64, 64, 1, 16);
+		assertTrue(Math.abs(c[1] - d[1]) > 0.05 || Math.abs(c[2] - d[2]) > 0.05);
+	}
+
+	@Test
 	void minMaxPerChannel() {
 		// channel 0: 10..30, channel 1: constant
 		float[] chw = { 10, 20, 30, 5, 5, 5 };
@@ -62,8 +95,8 @@ class NormalizationTest {
 		assertEquals(Normalization.ZSCORE, Normalization.fromName("z-score"));
 		for (Normalization n : Normalization.values())
 			assertEquals(n, Normalization.fromName(n.key()));
-		UnetException e = assertThrows(UnetException.class, () -> Normalization.fromName("percentile"));
-		assertEquals("unknown normalisation 'percentile': use one of scale01, minmax, zscore, none", e.getMessage());
+		UnetException e = assertThrows(UnetException.class, () -> Normalization.fromName("histogram"));
+		assertEquals("unknown normalisation 'histogram': use one of scale01, minmax, zscore, percentile, none", e.getMessage());
 		assertThrows(IllegalArgumentException.class, () -> Normalization.SCALE_01.apply(new float[3], 2, 2, 1, 8));
 	}
 }

@@ -162,7 +162,7 @@ class OptionSetTest {
 		assertTrue(help.contains("--no-augment"));
 		assertTrue(help.contains("  --model FILE.zip"), help);
 		assertTrue(help.contains("(required)"));
-		assertTrue(TrainOptions.SET.markdown().contains("| `normalization` | `--normalization` | `scale01`, `minmax`, `zscore`, `none` | `scale01` |"),
+		assertTrue(TrainOptions.SET.markdown().contains("| `normalization` | `--normalization` | `scale01`, `minmax`, `zscore`, `percentile`, `none` | `scale01` |"),
 			TrainOptions.SET.markdown());
 	}
 
