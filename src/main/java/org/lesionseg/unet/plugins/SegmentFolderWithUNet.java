@@ -87,14 +87,14 @@ public class SegmentFolderWithUNet extends UNetCommand {
 	@Parameter(label = "Size multiple (TorchScript)", min = "1", max = "1024", persist = false, description = "TorchScript models: input sizes must be multiples of this power of two (2^depth of the U-Net)")
 	private int size_multiple = 16;
 
-	@Parameter(label = "Normalization (TorchScript)", choices = { "scale01", "minmax", "zscore", "none" }, persist = false, description = "How pixel values become network input (stored in the model): scale01 divides by the type's maximum")
+	@Parameter(label = "Normalization (TorchScript)", choices = { "scale01", "minmax", "zscore", "percentile", "none" }, persist = false, description = "How pixel values become network input (stored in the model): scale01 divides by the type's maximum")
 	private String normalization = "scale01";
 
 	@Parameter(label = "Output (TorchScript)", choices = { "logits", "probabilities" }, persist = false, description = "TorchScript models: the output's first channel holds logits (a sigmoid follows) or probabilities")
 	private String output_kind = "logits";
 
-	@Parameter(label = "Runtime", choices = { "torch", "onnx" }, persist = false, description = "What runs the network: torch (the PyTorch engine) or onnx (onnxruntime on the CPU)")
-	private String runtime = "torch";
+	@Parameter(label = "Runtime", choices = { "auto", "torch", "onnx" }, persist = false, description = "What runs the network: auto (onnx on CPUs where libtorch's fast kernels are off), torch (the PyTorch engine) or onnx (onnxruntime on the CPU)")
+	private String runtime = "auto";
 
 	private final List<SegmentationJob.ImageResult> results = new ArrayList<>();
 

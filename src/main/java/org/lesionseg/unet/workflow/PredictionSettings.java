@@ -8,6 +8,8 @@ import java.util.List;
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.engine.DeviceChoice;
+import org.lesionseg.unet.core.engine.Devices;
+import org.lesionseg.unet.core.engine.OneDnnSwitch;
 import org.lesionseg.unet.core.interop.BioImageIoPackage;
 import org.lesionseg.unet.core.interop.ImportedModels;
 import org.lesionseg.unet.core.interop.ModelFormat;
@@ -86,9 +88,14 @@ public final class PredictionSettings {
 	public Segmenter segmenter() {
 		if (format != ModelFormat.UNET)
 			return ImportedModels.open(model, format, foreign, DeviceChoice.parse(device), tiling);
-		if ("onnx".equals(runtime))
+		if ("onnx".equals(runtime) || "auto".equals(runtime) && onCpuWithoutFastKernels())
 			return new Segmenter(models, DeviceChoice.parse("cpu"), tiling, new OnnxRuntime(0));
 		return new Segmenter(models, DeviceChoice.parse(device), tiling, Segmenter.ENGINE);
+	}
+
+	/** The device asked for is the CPU, where libtorch's oneDNN kernels had to be switched off (slow, so onnxruntime runs the tiles). */
+	private boolean onCpuWithoutFastKernels() {
+		return !Devices.resolve(DeviceChoice.parse(device))[0].isGpu() && OneDnnSwitch.cpuInferenceWithoutOneDnn();
 	}
 
 	/**

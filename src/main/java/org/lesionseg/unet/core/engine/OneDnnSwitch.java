@@ -25,15 +25,19 @@ import ai.djl.engine.Engine;
  * libtorch has no environment variable for this and DJL no API, so the two {@code at::Context} setters that
  * Python uses are called through JNA. Override with the system property or environment variable
  * {@code unet.onednn} / {@code UNET_ONEDNN}: {@code auto} (default), {@code on} (leave libtorch alone) or
- * {@code off}. With {@code auto} on such a CPU oneDNN is switched off only around training steps
- * ({@link #trainingStep}): its forward kernels are exact there and inference keeps their speed. Nothing here ever
- * throws: on failure oneDNN stays as it was and {@link #state()} says why.
+ * {@code off}. With {@code auto} on such a CPU oneDNN is switched off for good: its forward kernels are wrong there
+ * too (up to 0.1 in probability for some channel counts, e.g. 2 input channels and 6 base features; see
+ * InferenceKernelsTest), so prediction and validation, which are slower without it, run in onnxruntime instead when
+ * the runtime is left at auto ({@link #cpuInferenceWithoutOneDnn}). Nothing here ever throws: on failure oneDNN
+ * stays as it was and {@link #state()} says why.
  */
 public final class OneDnnSwitch {
 
 	private static String state;
-	/** Set where oneDNN goes off only around training steps (auto on an affected CPU); null otherwise. */
+	/** Set where oneDNN goes off only around training steps (never now: kept for a CPU where only backward is wrong); null otherwise. */
 	private static Switch duringTraining;
+	/** True where auto switched oneDNN off because the CPU hides its cache sizes. */
+	private static boolean offByAuto;
 	/** Training steps running now (several trainings may run in one JVM, e.g. in Fiji). */
 	private static int trainingSteps;
 
@@ -41,10 +45,9 @@ public final class OneDnnSwitch {
 	}
 
 	/**
-	 * Decides once per JVM (later calls return at once); call before the first convolution. {@code off} switches
-	 * oneDNN off for good; {@code auto} on an affected CPU keeps it for inference, whose kernels are exact there and
-	 * about five times faster than the fallback, and switches it off around each training step
-	 * ({@link #trainingStep}), where its backward pass goes wrong.
+	 * Decides once per JVM (later calls return at once); call before the first convolution. {@code off}, and
+	 * {@code auto} on an affected CPU, switch oneDNN off for good: there its backward pass gives NaN and its forward
+	 * pass wrong values for some layer sizes.
 	 */
 	public static synchronized void apply() {
 		if (state != null)
@@ -57,7 +60,7 @@ public final class OneDnnSwitch {
 			return;
 		}
 		String why = always ? "unet.onednn=" + choice
-			: "the CPU hides its cache sizes (no /sys/devices/system/cpu/cpu0/cache), where oneDNN's multi-threaded convolution backward gives NaN";
+			: "the CPU hides its cache sizes (no /sys/devices/system/cpu/cpu0/cache), where oneDNN's convolutions give NaN and wrong values";
 		try {
 			if (!"PyTorch".equals(Engine.getInstance().getEngineName())) {
 				state = "oneDNN left alone (engine " + Engine.getInstance().getEngineName() + ")";
@@ -75,13 +78,8 @@ public final class OneDnnSwitch {
 				state = "oneDNN on: switching it off had no effect (" + why + ")";
 				return;
 			}
-			if (always) {
-				state = "oneDNN off: " + why;
-				return;
-			}
-			mkldnn.set(true);
-			duringTraining = mkldnn;
-			state = "oneDNN off during training steps, on for inference: " + why;
+			offByAuto = !always;
+			state = "oneDNN off: " + why;
 		} catch (RuntimeException | LinkageError e) {
 			state = "oneDNN on: could not switch it off (" + e + "; " + why + ")";
 		}
@@ -119,6 +117,15 @@ public final class OneDnnSwitch {
 	/** What {@link #apply} did, for reports and tests (null before it ran). */
 	public static synchronized String state() {
 		return state;
+	}
+
+	/**
+	 * True where auto found a CPU whose oneDNN kernels are wrong and switched them off: the engine's CPU inference is
+	 * then exact but several times slower, and CPU prediction is better run in onnxruntime.
+	 */
+	public static synchronized boolean cpuInferenceWithoutOneDnn() {
+		apply();
+		return offByAuto;
 	}
 
 	/** Whether training steps in this JVM run without oneDNN (always, or only during the steps). */

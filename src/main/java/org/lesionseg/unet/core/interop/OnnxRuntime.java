@@ -20,6 +20,11 @@ public final class OnnxRuntime implements Segmenter.Runtime {
 	}
 
 	@Override
+	public String describe() {
+		return "onnxruntime (the model converted to ONNX in memory)";
+	}
+
+	@Override
 	public TileNetwork network(ModelFile.Loaded model, NDManager manager) {
 		byte[] onnx = UNetOnnx.export(model.block, "unet", "converted in memory for prediction");
 		return new OnnxTileNetwork(onnx, false, threads);

@@ -52,6 +52,8 @@ public final class Segmenter implements AutoCloseable {
 	private final List<ModelFile.Loaded> others = new ArrayList<>();
 	private final List<TiledPredictor> otherPredictors = new ArrayList<>();
 	private final Device device;
+	/** Appended to the device line when another runtime than the engine runs the tiles. */
+	private String runtimeDescription = "";
 
 	/** A segmenter on a device given as text (at the edges: a command-line flag or macro key). */
 	public Segmenter(Path modelFile, String deviceChoice, TiledPredictor.Options tiling) {
@@ -68,6 +70,11 @@ public final class Segmenter implements AutoCloseable {
 	 */
 	public interface Runtime {
 		TileNetwork network(ModelFile.Loaded model, NDManager manager);
+
+		/** What runs the tiles, for the device line ("" for the engine itself). */
+		default String describe() {
+			return "";
+		}
 	}
 
 	/** The engine itself (libtorch through DJL) runs the tiles. */
@@ -87,6 +94,8 @@ public final class Segmenter implements AutoCloseable {
 	public Segmenter(List<Path> modelFiles, DeviceChoice deviceChoice, TiledPredictor.Options tiling, Runtime runtime) {
 		if (modelFiles.isEmpty())
 			throw new IllegalArgumentException("no model files");
+		if (!runtime.describe().isEmpty())
+			this.runtimeDescription = "; tiles run in " + runtime.describe();
 		this.device = Devices.resolve(deviceChoice)[0];
 		NDManager manager = NDManager.newBaseManager(device);
 		this.resources = manager;
@@ -183,7 +192,7 @@ public final class Segmenter implements AutoCloseable {
 	}
 
 	public String deviceDescription() {
-		return Devices.describe(new Device[] { device });
+		return Devices.describe(new Device[] { device }) + runtimeDescription;
 	}
 
 	public int tileSize() {

@@ -5,6 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.lesionseg.unet.core.data.Batch;
+import org.lesionseg.unet.core.engine.OneDnnSwitch;
+import org.lesionseg.unet.core.interop.OnnxTileNetwork;
+import org.lesionseg.unet.core.interop.UNetOnnx;
 import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.metrics.ConfusionCounts;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
@@ -12,7 +15,9 @@ import org.lesionseg.unet.core.metrics.MetricsSummary;
 import org.lesionseg.unet.core.model.UNetBlock;
 import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
+import org.lesionseg.unet.core.predict.TileNetwork;
 import org.lesionseg.unet.core.predict.TiledPredictor;
+import org.lesionseg.unet.core.predict.UNetTileNetwork;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -83,24 +88,33 @@ final class Validation {
 
 	/** Whole images, tiled and blended as prediction does; the loss is taken on the blended map's logits. */
 	private double wholeImages(Trainer trainer, Loss loss, ModelInfo info, List<ImageMetrics> metrics) {
-		TiledPredictor predictor = new TiledPredictor((UNetBlock) trainer.getModel().getBlock(), info, trainer.getManager(), new TiledPredictor.Options());
-		double lossSum = 0;
-		for (Sample s : samples) {
-			float[] probability = predictor.probability(s);
-			metrics.add(score(s, probability));
-			try (NDManager imageManager = trainer.getManager().newSubManager()) {
-				Shape shape = new Shape(1, 1, s.height(), s.width());
-				float[] truth = new float[probability.length], logits = new float[probability.length];
-				byte[] mask = s.maskData();
-				for (int i = 0; i < truth.length; i++) {
-					truth[i] = mask[i] != 0 ? 1f : 0f;
-					double p = Math.min(1 - 1e-7, Math.max(1e-7, probability[i]));
-					logits[i] = (float) (Math.log(p) - Math.log1p(-p));
+		UNetBlock block = (UNetBlock) trainer.getModel().getBlock();
+		// where libtorch's fast CPU kernels are off (OneDnnSwitch), onnxruntime runs the same weights several times faster
+		boolean onnx = !trainer.getManager().getDevice().isGpu() && OneDnnSwitch.cpuInferenceWithoutOneDnn();
+		TileNetwork network = onnx ? new OnnxTileNetwork(UNetOnnx.export(block, "unet", "validation"), false, 0) : new UNetTileNetwork(block, trainer.getManager());
+		try {
+			TiledPredictor predictor = new TiledPredictor(network, info, new TiledPredictor.Options());
+			double lossSum = 0;
+			for (Sample s : samples) {
+				float[] probability = predictor.probability(s);
+				metrics.add(score(s, probability));
+				try (NDManager imageManager = trainer.getManager().newSubManager()) {
+					Shape shape = new Shape(1, 1, s.height(), s.width());
+					float[] truth = new float[probability.length], logits = new float[probability.length];
+					byte[] mask = s.maskData();
+					for (int i = 0; i < truth.length; i++) {
+						truth[i] = mask[i] != 0 ? 1f : 0f;
+						double p = Math.min(1 - 1e-7, Math.max(1e-7, probability[i]));
+						logits[i] = (float) (Math.log(p) - Math.log1p(-p));
+					}
+					lossSum += loss.evaluate(new NDList(imageManager.create(truth, shape)), new NDList(imageManager.create(logits, shape))).getFloat();
 				}
-				lossSum += loss.evaluate(new NDList(imageManager.create(truth, shape)), new NDList(imageManager.create(logits, shape))).getFloat();
 			}
+			return lossSum;
+		} finally {
+			if (network instanceof AutoCloseable)
+				((OnnxTileNetwork) network).close();
 		}
-		return lossSum;
 	}
 
 	private static ImageMetrics score(Sample sample, float[] probability) {

@@ -44,10 +44,13 @@ public final class CommonOptions {
 	public static final Option<Integer> OVERLAP = Option.integer("overlap", TILING.overlap, "Overlap of neighbouring tiles in pixels; -1 for a quarter tile")
 		.min(-1).advanced();
 
-	/** Which runtime computes the tiles: libtorch (the engine) or onnxruntime on the model converted to ONNX in memory. */
-	public static final Option<String> RUNTIME = Option.choice("runtime", "torch",
-		"What runs the network: torch (the PyTorch engine, CPU or GPU) or onnx (onnxruntime on the CPU, the model converted to ONNX)",
-		java.util.List.of("torch", "onnx")).advanced();
+	/**
+	 * Which runtime computes the tiles: libtorch (the engine) or onnxruntime on the model converted to ONNX in memory;
+	 * auto takes onnxruntime on CPUs where libtorch's fast CPU kernels had to be switched off (OneDnnSwitch).
+	 */
+	public static final Option<String> RUNTIME = Option.choice("runtime", "auto",
+		"What runs the network: auto (onnx on CPUs where libtorch's fast kernels are off, see troubleshooting; torch otherwise), torch (the PyTorch engine, CPU or GPU) or onnx (onnxruntime on the CPU, the model converted to ONNX)",
+		java.util.List.of("auto", "torch", "onnx")).advanced();
 
 	public static final Option<Integer> TILE_BATCH = Option
 		.integer("tile_batch", TILING.tileBatch, "Tiles run through the network at once; lower it when memory runs out").min(1).advanced();
