@@ -189,6 +189,7 @@ public final class UnetCli {
 				public void started(Segmenter segmenter) {
 					out.println(segmenter.deviceDescription());
 					out.println("model: " + segmenter.info().summary() + "; tiles of " + segmenter.tileSize() + " px");
+					out.println(request.prediction().objectRule(null, Spelling.COMMAND_LINE));
 					modelChannels[0] = segmenter.info().inputChannels;
 				}
 
@@ -224,6 +225,7 @@ public final class UnetCli {
 			@Override
 			public void started(Segmenter segmenter) {
 				out.println(segmenter.deviceDescription());
+				out.println(request.prediction().objectRule(null, Spelling.COMMAND_LINE));
 			}
 
 			@Override
