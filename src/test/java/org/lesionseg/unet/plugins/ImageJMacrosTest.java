@@ -73,6 +73,9 @@ class ImageJMacrosTest {
 		macro.append("roiManager('reset');\n");
 		macro.append("run('Segment with UNet', 'image=stack.tif model_file=[" + path(PluginTests.blobModel()) + "] probability_map=true binary_mask');\n");
 		macro.append("print('ROIS ' + roiManager('count'));\nroiManager('save', '" + path(tmp.resolve("found.zip")) + "');\nprint('IMAGES ' + nImages);\n");
+		// a flood is capped: only the largest objects go into the ROI Manager, with one line saying so
+		macro.append("run('Segment with UNet', 'image=stack.tif model_file=[" + path(PluginTests.blobModel()) + "] max_rois=2');\n");
+		macro.append("print('CAPPED ' + roiManager('count'));\n");
 		macro.append("run('Segment with UNet', 'image=stack.tif model_file=[" + path(tmp.resolve("missing.zip")) + "]');\n");
 		macro.append("print('AFTER ERROR');\n");
 		Path file = tmp.resolve("rois.ijm");
@@ -100,6 +103,10 @@ class ImageJMacrosTest {
 			assertTrue(pictures.get(s - 1).disks.get(0).contains(c[0], c[1]), roi.getName());
 		}
 		assertTrue(out.contains("IMAGES 3"), "stack, probability map and mask are open: " + out);
+		assertTrue(out.contains("CAPPED 2"), out);
+		assertTrue(out.contains("Segment with UNet: 3 objects would flood the ROI Manager: it got the 2 largest (max_rois=2); all 3 are in the image's overlay"),
+			out);
+		assertTrue(out.contains("Segment with UNet: objects under 5 pixels are dropped as specks (min_size=5; 0 keeps all)"), out);
 		// a mistake is reported with the key and the file, and stops the macro
 		assertTrue(out.contains("Segment with UNet error: model_file " + path(tmp.resolve("missing.zip")) + " does not exist"), out);
 		assertFalse(out.contains("AFTER ERROR"), out);
