@@ -29,7 +29,7 @@ setBatchMode(true);
 // 1. train: a small network on whole slices scaled to 128x128, with a high learning rate for a few epochs. The slices
 //    of one scan (the first 3 digits of the name) stay together, so the test slices come from scans it never saw.
 //    (ImageJ takes the first of a key given twice: the settings given as argument win.)
-run("Train UNet", settings + " images_folder=[" + data + File.separator + "images] masks_folder=[" + data + File.separator + "masks] model_file=[" + model + "] report_folder=[" + report + "] image_size=128 depth=4 base_features=16 batch_size=4 epochs=15 learning_rate=0.003 augment=[flip,rot90] group_by=^(...) seed=7");
+run("Train UNet", settings + " images_folder=[" + data + File.separator + "images] masks_folder=[" + data + File.separator + "masks] model_file=[" + model + "] report_folder=[" + report + "] image_size=128 depth=4 base_features=16 batch_size=4 epochs=10 learning_rate=0.003 augment=[flip,rot90] group_by=^(...) seed=7");
 print("train_then_segment: test Dice " + pooledDice(report + File.separator + "metrics.csv"));
 
 // 2. segment a held-back test slice (seed 7 holds back scans 126, 141, 154, 161, 163 and 170); its haemorrhages go
