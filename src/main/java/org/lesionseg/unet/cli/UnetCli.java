@@ -236,6 +236,7 @@ public final class UnetCli {
 					out.println("model: " + (segmenter.isImported() ? segmenter.source()
 						: (segmenter.ensembleSize() > 1 ? "ensemble of " + segmenter.ensembleSize() + " models (mean probability), the first " : "")
 							+ segmenter.info().summary()) + "; tiles of " + segmenter.tileSize() + " px");
+					out.println(request.prediction().objectRule(null, Spelling.COMMAND_LINE));
 					modelChannels[0] = segmenter.info().inputChannels;
 				}
 
@@ -316,6 +317,7 @@ public final class UnetCli {
 				out.println(segmenter.deviceDescription());
 				if (segmenter.isImported())
 					out.println("model: " + segmenter.source());
+				out.println(request.prediction().objectRule(null, Spelling.COMMAND_LINE));
 			}
 
 			@Override

@@ -65,8 +65,8 @@ public class EvaluateUNet extends UNetCommand {
 	@Parameter(label = "Threshold", min = "0", max = "1", stepSize = "0.05", persist = false, description = "Probability above which a pixel is lesion")
 	private double threshold = 0.5;
 
-	@Parameter(label = "Minimum object size", min = "0", persist = false, description = "Objects with fewer pixels are dropped; 0 keeps all")
-	private int min_size = 0;
+	@Parameter(label = "Minimum object size", min = "0", persist = false, description = "Objects smaller than this many pixels are removed (specks of a few pixels are noise); 0 keeps all")
+	private int min_size = 5;
 
 	@Parameter(label = "Fill holes", persist = false, description = "Fill holes inside objects")
 	private boolean fill_holes = false;
@@ -124,6 +124,7 @@ public class EvaluateUNet extends UNetCommand {
 			@Override
 			public void started(Segmenter segmenter) {
 				IJ.log(name + ": " + request.prediction().model().getFileName() + "; " + segmenter.deviceDescription());
+				IJ.log(name + ": " + request.prediction().objectRule(null, Spelling.MACRO));
 			}
 
 			@Override

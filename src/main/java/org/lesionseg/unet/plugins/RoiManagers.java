@@ -97,6 +97,31 @@ public final class RoiManagers {
 		return removed;
 	}
 
+	/**
+	 * At most {@code max} of the ROIs, the ones with the most pixels, in their original order (slice by slice); all of
+	 * them when {@code max} is 0 or not exceeded.
+	 */
+	public static List<Roi> largest(List<Roi> rois, int max) {
+		if (max <= 0 || rois.size() <= max)
+			return rois;
+		Integer[] order = new Integer[rois.size()];
+		int[] pixels = new int[rois.size()];
+		for (int i = 0; i < order.length; i++) {
+			order[i] = i;
+			pixels[i] = rois.get(i).getContainedPoints().length;
+		}
+		// largest first; equal sizes keep their order, so the choice is the same on every run
+		Arrays.sort(order, (a, b) -> pixels[a] != pixels[b] ? Integer.compare(pixels[b], pixels[a]) : Integer.compare(a, b));
+		boolean[] kept = new boolean[order.length];
+		for (int i = 0; i < max; i++)
+			kept[order[i]] = true;
+		List<Roi> chosen = new ArrayList<>(max);
+		for (int i = 0; i < kept.length; i++)
+			if (kept[i])
+				chosen.add(rois.get(i));
+		return chosen;
+	}
+
 	/** Adds ROIs under their own names (no renaming, nothing recorded), in order. */
 	public static void add(RoiManager manager, List<Roi> rois) {
 		for (Roi roi : rois)

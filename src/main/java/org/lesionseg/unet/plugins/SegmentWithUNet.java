@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.ij.ImagePlanes;
@@ -61,8 +62,8 @@ public class SegmentWithUNet extends UNetCommand {
 	@Parameter(label = "Threshold", min = "0", max = "1", stepSize = "0.05", persist = false, description = "Probability above which a pixel is lesion")
 	private double threshold = 0.5;
 
-	@Parameter(label = "Minimum object size", min = "0", persist = false, description = "Objects with fewer pixels are dropped; 0 keeps all")
-	private int min_size = 0;
+	@Parameter(label = "Minimum object size", min = "0", persist = false, description = "Objects smaller than this many pixels are removed (specks of a few pixels are noise); 0 keeps all")
+	private int min_size = 5;
 
 	@Parameter(label = "Fill holes", persist = false, description = "Fill holes inside objects")
 	private boolean fill_holes = false;
@@ -75,6 +76,9 @@ public class SegmentWithUNet extends UNetCommand {
 
 	@Parameter(label = "Save ROIs to", style = FileWidget.SAVE_STYLE, required = false, persist = false, description = "ROI set file (.zip) to save the ROIs to, e.g. when headless; empty for none")
 	private File roi_set_file;
+
+	@Parameter(label = "Most ROIs in the ROI Manager", min = "0", persist = false, description = "Most ROIs put into the ROI Manager: with more objects only the largest go in (overlay, mask and roi_set_file keep all); 0 for no limit")
+	private int max_rois = 1000;
 
 	@Parameter(label = "Tile size", min = "0", persist = false, description = "Side of the tiles the image is cut into; 0 for the training size")
 	private int tile = 0;
@@ -137,6 +141,7 @@ public class SegmentWithUNet extends UNetCommand {
 				@Override
 				public void started(Segmenter segmenter) {
 					IJ.log(commandName() + ": " + imp.getTitle() + " with " + model.getFileName() + "; " + segmenter.deviceDescription());
+					IJ.log(commandName() + ": " + request.prediction().objectRule(ImagePlanes.calibration(imp), Spelling.MACRO));
 				}
 
 				@Override
@@ -172,7 +177,7 @@ public class SegmentWithUNet extends UNetCommand {
 		ResultsTables.show(objectsTable, ResultsTables.OBJECTS_TITLE);
 		addToOverlay(imp, found);
 		Path zip = values.get(SegmentOptions.ROI_SET_FILE);
-		addToManager(imp, found, zip != null);
+		addToManager(imp, found, zip != null, values.get(SegmentOptions.MAX_ROIS));
 		if (zip != null) {
 			Inputs.createParent(zip);
 			RoiSets.write(zip, found);
@@ -215,14 +220,20 @@ public class SegmentWithUNet extends UNetCommand {
 	}
 
 	/** Replaces the ROIs an earlier run put into the ROI Manager for this image, keeping the user's own and other images'. */
-	private void addToManager(ImagePlus imp, List<Roi> found, boolean savedToFile) {
+	private void addToManager(ImagePlus imp, List<Roi> found, boolean savedToFile, int maxRois) {
 		RoiManager manager = RoiManagers.get(true);
 		if (manager == null) {
 			IJ.log(commandName() + ": no ROI Manager without a display; the ROIs are in the image's overlay"
 				+ (savedToFile ? "" : " (give roi_set_file to save them)"));
 			return;
 		}
-		RoiManagers.replaceSegmentation(manager, imp, found);
+		List<Roi> added = RoiManagers.largest(found, maxRois);
+		if (added.size() < found.size())
+			IJ.log(String.format(Locale.ROOT,
+				"%s: %d objects would flood the ROI Manager: it got the %d largest (max_rois=%d); all %d are in the image's overlay%s%s",
+				commandName(), found.size(), added.size(), maxRois, found.size(), savedToFile ? " and the ROI set file" : "",
+				savedToFile ? "" : " (give roi_set_file to save them, or a min_size to drop specks)"));
+		RoiManagers.replaceSegmentation(manager, imp, added);
 	}
 
 	/** The ROIs found in the last run, one per object, in slice order. */

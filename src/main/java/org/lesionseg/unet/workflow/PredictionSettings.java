@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.nio.file.Files;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.Normalization;
@@ -15,6 +16,7 @@ import org.lesionseg.unet.core.interop.ImportedModels;
 import org.lesionseg.unet.core.interop.ModelFormat;
 import org.lesionseg.unet.core.interop.OnnxRuntime;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
+import org.lesionseg.unet.core.predict.PixelCalibration;
 import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.core.predict.TiledPredictor;
 import org.lesionseg.unet.workflow.options.CommonOptions;
@@ -79,6 +81,22 @@ public final class PredictionSettings {
 	/** torch or onnx ({@link CommonOptions#RUNTIME}). */
 	public String runtime() {
 		return runtime;
+	}
+
+	/**
+	 * The minimum object size in one line, for the Log: users must see that small objects are dropped and how to keep
+	 * them, e.g. {@code objects under 5 pixels (0.94 mm²) are dropped as specks (min_size=5; 0 keeps all)}.
+	 *
+	 * @param calibration the image's pixel size, or null when it has none (the area then stays in pixels)
+	 */
+	public String objectRule(PixelCalibration calibration, Spelling spelling) {
+		int min = postprocessing.minSize();
+		String key = spelling == Spelling.MACRO ? CommonOptions.MIN_SIZE.name() + "=" + min : CommonOptions.MIN_SIZE.commandLineFlag() + " " + min;
+		if (min == 0)
+			return "every object is kept, however small (" + key + ")";
+		String area = calibration == null || "pixel".equals(calibration.unit()) ? ""
+			: String.format(Locale.ROOT, " (%.3g %s²)", calibration.area(min), calibration.unit());
+		return "objects under " + min + " pixel" + (min == 1 ? "" : "s") + area + " are dropped as specks (" + key + "; 0 keeps all)";
 	}
 
 	/**

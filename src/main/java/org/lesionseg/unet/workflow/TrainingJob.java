@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 
+import org.lesionseg.unet.workflow.options.CommonOptions;
 import org.lesionseg.unet.core.data.DataSplit;
 import org.lesionseg.unet.core.data.Sample;
 
@@ -111,7 +112,9 @@ public final class TrainingJob {
 			if (!testSamples.isEmpty()) {
 				if (listener != null)
 					listener.message("evaluating the best model (epoch " + result.bestEpoch + ") on " + testSamples.size() + " test images");
-				test = Evaluation.run(segmenter, testSamples, new MaskPostprocessing.Options(), reportDir, 6, null);
+				// the test objects as Segment with UNet would show them: the registry's minimum object size
+				test = Evaluation.run(segmenter, testSamples, new MaskPostprocessing.Options().minSize(CommonOptions.MIN_SIZE.defaultValue()), reportDir, 6,
+					null);
 			}
 			recordOutcome(modelFile, segmenter, result, test);
 		}

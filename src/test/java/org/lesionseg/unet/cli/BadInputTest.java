@@ -471,7 +471,7 @@ class BadInputTest {
 		expectError(train(images(), masks(), "--augment", "flip,twirl"), "unknown augmentation 'twirl'");
 		expectError(train(images(), masks(), "--augment", "rotate=999"), "rotate", "out of range");
 		expectError(train(images(), masks(), "--init", "xavier"), "unknown init 'xavier': use kaiming or pytorch");
-		expectError(train(images(), masks(), "--normalization", "percentile"), "unknown normalization 'percentile': use scale01, minmax, zscore or none");
+		expectError(train(images(), masks(), "--normalization", "percentil"), "unknown normalization 'percentil': use scale01, minmax, zscore, percentile or none");
 		expectError(train(images(), masks(), "--input-mode", "crop"), "unknown input mode 'crop': use resize or patch");
 		expectError(train(images(), masks(), "--pairing", "fuzzy"), "unknown pairing 'fuzzy'");
 		expectError(train(images(), masks(), "--group-by", "(unclosed"), "group pattern", "not a valid regular expression");

@@ -49,6 +49,17 @@ class InputsAndRoisTest {
 	}
 
 	/** A bug inside a command ends it like a mistake does (one line, cancelled), not with ImageJ's exception window. */
+	/** A flood is cut to the largest objects, which stay in slice order; below the cap, or with 0, all go in. */
+	@Test
+	void theRoiManagerGetsTheLargestObjectsInTheirOrder() {
+		Roi small = new Roi(0, 0, 1, 2), large = new Roi(5, 5, 4, 4), middle = new Roi(10, 10, 3, 3), alsoMiddle = new Roi(20, 20, 3, 3);
+		List<Roi> rois = Arrays.asList(small, large, middle, alsoMiddle);
+		assertEquals(Arrays.asList(large, middle), RoiManagers.largest(rois, 2));
+		assertEquals(Arrays.asList(large, middle, alsoMiddle), RoiManagers.largest(rois, 3));
+		assertEquals(rois, RoiManagers.largest(rois, 4));
+		assertEquals(rois, RoiManagers.largest(rois, 0));
+	}
+
 	@Test
 	void anUnexpectedExceptionIsReportedAsOneLine() {
 		UNetCommand broken = new UNetCommand() {

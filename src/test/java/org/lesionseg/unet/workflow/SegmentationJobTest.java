@@ -64,6 +64,10 @@ class SegmentationJobTest {
 
 		Path out = dir.resolve("out");
 		SegmentRequest request = SegmentRequest.builder(model, ImageSource.files(input), Spelling.COMMAND_LINE).output(out).device("cpu").build();
+		// the default minimum object size is said in the Log, in the user's spelling and with the calibrated area
+		assertEquals("objects under 5 pixels are dropped as specks (--min-size 5; 0 keeps all)", request.prediction().objectRule(null, Spelling.COMMAND_LINE));
+		assertEquals("objects under 5 pixels (1.25 mm²) are dropped as specks (min_size=5; 0 keeps all)",
+			request.prediction().objectRule(new org.lesionseg.unet.core.predict.PixelCalibration(0.5, 0.5, "mm", 0, 0), Spelling.MACRO));
 		List<SegmentationJob.ImageResult> results = SegmentationJob.run(request, new SegmentationJob.Listener() {
 		}).images;
 		assertEquals(1, results.size());

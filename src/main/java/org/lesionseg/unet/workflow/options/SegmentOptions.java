@@ -52,6 +52,16 @@ public final class SegmentOptions {
 	static final Option<?>[] IMPORTED = { CommonOptions.MODEL_FORMAT, CommonOptions.INPUT_CHANNELS, CommonOptions.SIZE_MULTIPLE, CommonOptions.NORMALIZATION,
 		CommonOptions.OUTPUT_KIND };
 
+	/**
+	 * A ROI Manager with tens of thousands of entries is unusable (a weakly trained model gave 37,761 ROIs on a
+	 * 36-slice stack); past this many only the largest objects go in, with one line in the Log saying so.
+	 */
+	public static final int DEFAULT_MAX_ROIS = 1000;
+	public static final Option<Integer> MAX_ROIS = Option
+		.integer("max_rois", DEFAULT_MAX_ROIS,
+			"Most ROIs put into the ROI Manager: with more objects only the largest go in (overlay, mask and roi_set_file keep all); 0 for no limit")
+		.min(0).only(Option.Where.FIJI);
+
 	/** Segment Folder with UNet and {@code unet predict}. */
 	public static final OptionSet FILES = OptionSet.builder("predict")
 		.section("files").add(MODEL_FILE, INPUT_FOLDER, OUTPUT_FOLDER, MASKS_FOLDER, NO_PROBABILITY, NO_MASK, NO_ROIS)
@@ -64,7 +74,7 @@ public final class SegmentOptions {
 
 	/** Segment with UNet, on an open image. */
 	public static final OptionSet OPEN_IMAGE = OptionSet.builder("Segment with UNet")
-		.section("image").add(IMAGE, MODEL_FILE, PROBABILITY_MAP, BINARY_MASK, ROI_SET_FILE)
+		.section("image").add(IMAGE, MODEL_FILE, PROBABILITY_MAP, BINARY_MASK, ROI_SET_FILE, MAX_ROIS)
 		.section("objects").add(CommonOptions.THRESHOLD, CommonOptions.MIN_SIZE, CommonOptions.FILL_HOLES)
 		.section("tiles and device").add(CommonOptions.TILE, CommonOptions.OVERLAP, CommonOptions.TILE_BATCH, CommonOptions.DEVICE, CommonOptions.RUNTIME)
 		.section("models trained elsewhere").add(IMPORTED)

@@ -37,7 +37,7 @@ class TrainingConfigTest {
 		assertTrue(error(s -> s.optimizer = "lion").contains("unknown optimizer 'lion'"));
 		assertTrue(error(s -> s.loss = "hinge").contains("unknown loss 'hinge'"));
 		assertTrue(error(s -> s.device = "tpu").contains("unknown device 'tpu'"));
-		assertTrue(error(s -> s.normalization = "percentile").contains("unknown normalisation"));
+		assertTrue(error(s -> s.normalization = "percentil").contains("unknown normalisation"));
 		assertTrue(error(s -> s.augment = "flip,blur=3").contains("blur"));
 		assertTrue(error(s -> s.lossParams.put("gamma", 2.0)).contains("no parameter 'gamma'"));
 		assertEquals("centered applies to the rmsprop optimizer only, not adam", error(s -> s.centered = true));
