@@ -111,18 +111,19 @@ class SegmentGuardsTest {
 
 	@Test
 	void aFolderGivenAsModelIsCalledAFolder() throws IOException {
+		// a folder can be an ensemble (a cross-validation's fold models); one without model files is named as such
 		Path images = images();
 		Path folder = Files.createDirectories(dir.resolve("models"));
-		assertEquals("--model " + folder + " is a folder, not a model file: give the model's .zip file written by Train UNet",
+		assertEquals("--model " + folder + " is a folder without model files: give a model's .zip file, or a cross-validation folder (fold-N/model.zip) to predict with the ensemble of its folds",
 			cliError("predict", "--model", folder.toString(), "--input", images.toString(), "--output", dir.resolve("out").toString()));
-		assertEquals("model_file " + folder + " is a folder, not a model file: give the model's .zip file written by Train UNet",
+		assertEquals("model_file " + folder + " is a folder without model files: give a model's .zip file, or a cross-validation folder (fold-N/model.zip) to predict with the ensemble of its folds",
 			fijiError("model_file", folder.toFile(), "input_folder", images.toFile(), "output_folder", dir.resolve("out").toFile()));
 		CommandModule open = PluginTests.run(context, SegmentWithUNet.class, "image", new ImagePlus("x.png", new ByteProcessor(16, 16)), "model_file",
 			folder.toFile());
-		assertEquals("model_file " + folder + " is a folder, not a model file: give the model's .zip file written by Train UNet", open.getCancelReason());
+		assertEquals("model_file " + folder + " is a folder without model files: give a model's .zip file, or a cross-validation folder (fold-N/model.zip) to predict with the ensemble of its folds", open.getCancelReason());
 		assertTrue(cliError("info", "--model", folder.toString()).contains("is a folder, not a model file"));
 		assertTrue(cliError("evaluate", "--model", folder.toString(), "--images", images.toString(), "--masks", images.toString())
-			.contains("is a folder, not a model file"));
+			.contains("is a folder without model files"));
 	}
 
 	/** One threshold range, (0, 1), at every entry point and in the core. */
