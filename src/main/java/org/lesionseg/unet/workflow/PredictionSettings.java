@@ -106,14 +106,9 @@ public final class PredictionSettings {
 	public Segmenter segmenter() {
 		if (format != ModelFormat.UNET)
 			return ImportedModels.open(model, format, foreign, DeviceChoice.parse(device), tiling);
-		if ("onnx".equals(runtime) || "auto".equals(runtime) && onCpuWithoutFastKernels())
+		if ("onnx".equals(runtime) || "auto".equals(runtime) && OneDnnSwitch.prefersOnnxruntime(Devices.resolve(DeviceChoice.parse(device))[0]))
 			return new Segmenter(models, DeviceChoice.parse("cpu"), tiling, new OnnxRuntime(0));
 		return new Segmenter(models, DeviceChoice.parse(device), tiling, Segmenter.ENGINE);
-	}
-
-	/** The device asked for is the CPU, where libtorch's oneDNN kernels had to be switched off (slow, so onnxruntime runs the tiles). */
-	private boolean onCpuWithoutFastKernels() {
-		return !Devices.resolve(DeviceChoice.parse(device))[0].isGpu() && OneDnnSwitch.cpuInferenceWithoutOneDnn();
 	}
 
 	/**

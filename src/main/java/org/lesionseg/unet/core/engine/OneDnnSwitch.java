@@ -128,6 +128,11 @@ public final class OneDnnSwitch {
 		return offByAuto;
 	}
 
+	/** True when inference on this device is better run in onnxruntime: a CPU where {@link #cpuInferenceWithoutOneDnn}. */
+	public static boolean prefersOnnxruntime(ai.djl.Device device) {
+		return !device.isGpu() && cpuInferenceWithoutOneDnn();
+	}
+
 	/** Whether training steps in this JVM run without oneDNN (always, or only during the steps). */
 	public static synchronized boolean isOffForTraining() {
 		return state != null && (state.startsWith("oneDNN off"));

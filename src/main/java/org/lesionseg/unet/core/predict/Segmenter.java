@@ -61,7 +61,7 @@ public final class Segmenter implements AutoCloseable {
 	}
 
 	public Segmenter(Path modelFile, DeviceChoice deviceChoice, TiledPredictor.Options tiling) {
-		this(Collections.singletonList(modelFile), deviceChoice, tiling, Segmenter::networkFor);
+		this(Collections.singletonList(modelFile), deviceChoice, tiling, ENGINE);
 	}
 
 	/**
@@ -243,18 +243,23 @@ public final class Segmenter implements AutoCloseable {
 	 */
 	public float[] probability(String name, float[] rawChw, int width, int height, int channels, int bitDepth) {
 		checkScaledSize(name, width, height);
-		float[] sum = probability(info, predictor, name, rawChw, width, height, channels, bitDepth);
+		return ensembleMean(probability(info, predictor, name, rawChw, width, height, channels, bitDepth),
+			m -> probability(others.get(m).info, otherPredictors.get(m), name, rawChw, width, height, channels, bitDepth));
+	}
+
+	/** The first model's map alone, or (in place) the mean of it and each other member's map. */
+	private float[] ensembleMean(float[] first, java.util.function.IntFunction<float[]> otherMember) {
 		if (others.isEmpty())
-			return sum;
+			return first;
 		for (int m = 0; m < others.size(); m++) {
-			float[] p = probability(others.get(m).info, otherPredictors.get(m), name, rawChw, width, height, channels, bitDepth);
-			for (int i = 0; i < sum.length; i++)
-				sum[i] += p[i];
+			float[] p = otherMember.apply(m);
+			for (int i = 0; i < first.length; i++)
+				first[i] += p[i];
 		}
 		float members = ensembleSize();
-		for (int i = 0; i < sum.length; i++)
-			sum[i] /= members;
-		return sum;
+		for (int i = 0; i < first.length; i++)
+			first[i] /= members;
+		return first;
 	}
 
 	private float[] probability(ModelInfo memberInfo, TiledPredictor memberPredictor, String name, float[] rawChw, int width, int height,
@@ -278,19 +283,12 @@ public final class Segmenter implements AutoCloseable {
 		Devices.prepareThread();
 		try {
 			Sample input = DatasetLoader.withChannels(normalised, info.inputChannels);
-			float[] sum = predictor.probability(prepared(input));
-			for (int m = 0; m < others.size(); m++) {
+			return ensembleMean(predictor.probability(prepared(input)), m -> {
 				if (!others.get(m).info.normalization.equals(info.normalization))
 					throw new UnetException("the models of this ensemble normalise images differently (" + info.normalization + ", "
 						+ others.get(m).info.normalization + "): evaluate them one by one");
-				float[] p = otherPredictors.get(m).probability(input);
-				for (int i = 0; i < sum.length; i++)
-					sum[i] += p[i];
-			}
-			if (!others.isEmpty())
-				for (int i = 0; i < sum.length; i++)
-					sum[i] /= ensembleSize();
-			return sum;
+				return otherPredictors.get(m).probability(input);
+			});
 		} catch (EngineException e) {
 			throw new UnetException("the PyTorch engine failed on " + normalised.name() + ": " + e.getMessage(), e);
 		}

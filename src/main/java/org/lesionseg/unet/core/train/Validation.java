@@ -90,8 +90,9 @@ final class Validation {
 	private double wholeImages(Trainer trainer, Loss loss, ModelInfo info, List<ImageMetrics> metrics) {
 		UNetBlock block = (UNetBlock) trainer.getModel().getBlock();
 		// where libtorch's fast CPU kernels are off (OneDnnSwitch), onnxruntime runs the same weights several times faster
-		boolean onnx = !trainer.getManager().getDevice().isGpu() && OneDnnSwitch.cpuInferenceWithoutOneDnn();
-		TileNetwork network = onnx ? new OnnxTileNetwork(UNetOnnx.export(block, "unet", "validation"), false, 0) : new UNetTileNetwork(block, trainer.getManager());
+		OnnxTileNetwork onnx = OneDnnSwitch.prefersOnnxruntime(trainer.getManager().getDevice())
+			? new OnnxTileNetwork(UNetOnnx.export(block, "unet", "validation"), false, 0) : null;
+		TileNetwork network = onnx != null ? onnx : new UNetTileNetwork(block, trainer.getManager());
 		try {
 			TiledPredictor predictor = new TiledPredictor(network, info, new TiledPredictor.Options());
 			double lossSum = 0;
@@ -112,8 +113,8 @@ final class Validation {
 			}
 			return lossSum;
 		} finally {
-			if (network instanceof AutoCloseable)
-				((OnnxTileNetwork) network).close();
+			if (onnx != null)
+				onnx.close();
 		}
 	}
 
