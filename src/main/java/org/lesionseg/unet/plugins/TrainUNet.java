@@ -83,6 +83,27 @@ public class TrainUNet extends UNetCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String networkHeading = "<html><b>Network</b>";
 
+	@Parameter(label = "Model kind", choices = { "unet", "diffusion" }, persist = false, description = "unet (the classic U-Net) or diffusion (a MedSegDiff-style denoiser that samples masks and gives an uncertainty map)")
+	private String model_kind = "unet";
+
+	@Parameter(label = "Diffusion timesteps", min = "2", max = "100000", persist = false, required = false, description = "Diffusion only: noise steps T of training")
+	private int diffusion_timesteps = 1000;
+
+	@Parameter(label = "Noise schedule", choices = { "linear", "cosine" }, persist = false, required = false, description = "Diffusion only: linear β schedule (DDPM, MedSegDiff) or cosine")
+	private String noise_schedule = "linear";
+
+	@Parameter(label = "Sampling steps", min = "1", persist = false, required = false, description = "Diffusion only: DDIM steps per sampled mask (recorded as the model's default)")
+	private int sampling_steps = 25;
+
+	@Parameter(label = "DDIM eta", min = "0", max = "1", persist = false, required = false, description = "Diffusion only: DDIM eta, 0 deterministic given the starting noise, 1 as random as DDPM")
+	private double ddim_eta = 0;
+
+	@Parameter(label = "Ensemble samples", min = "1", max = "100", persist = false, required = false, description = "Diffusion only: masks sampled per image; their mean is the probability, their standard deviation the uncertainty")
+	private int ensemble_samples = 5;
+
+	@Parameter(label = "Sampling seed", persist = false, required = false, description = "Diffusion only: seed of the sampling noise")
+	private long sampling_seed = 42;
+
 	@Parameter(label = "Depth", min = "1", max = "7", persist = false, description = "Number of down-sampling steps of the U-Net")
 	private int depth = 4;
 

@@ -10,7 +10,6 @@ import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.Resizing;
 import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.modelfile.ModelInfo;
-import org.lesionseg.unet.core.model.UNetBlock;
 
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDManager;
@@ -45,7 +44,7 @@ public final class TiledPredictor {
 	private int tileBatch;
 
 	/** @param manager the manager (and device) that holds the block's weights */
-	public TiledPredictor(UNetBlock block, ModelInfo info, NDManager manager, Options options) {
+	public TiledPredictor(ai.djl.nn.Block block, ModelInfo info, NDManager manager, Options options) {
 		this(new UNetTileNetwork(block, manager), info, options);
 	}
 
