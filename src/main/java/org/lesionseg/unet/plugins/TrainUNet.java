@@ -101,9 +101,6 @@ public class TrainUNet extends UNetCommand {
 	@Parameter(label = "Ensemble samples", min = "1", max = "100", persist = false, required = false, description = "Diffusion only: masks sampled per image; their mean is the probability, their standard deviation the uncertainty")
 	private int ensemble_samples = 5;
 
-	@Parameter(label = "Sampling seed", persist = false, required = false, description = "Diffusion only: seed of the sampling noise")
-	private long sampling_seed = 42;
-
 	@Parameter(label = "Depth", min = "1", max = "7", persist = false, description = "Number of down-sampling steps of the U-Net")
 	private int depth = 4;
 

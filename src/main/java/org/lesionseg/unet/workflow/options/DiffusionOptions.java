@@ -30,11 +30,9 @@ public final class DiffusionOptions {
 	public static final Option<Integer> ENSEMBLE_SAMPLES = Option.integer("ensemble_samples", D.samples,
 		"Diffusion only: masks sampled per image; their mean is the probability, their standard deviation the uncertainty").range(1,
 			DiffusionSettings.MAX_SAMPLES);
-	public static final Option<Long> SAMPLING_SEED = Option.longInteger("sampling_seed", D.samplingSeed, "Diffusion only: seed of the sampling noise")
-		.advanced();
 
 	/** The options that apply to the diffusion kind only. */
-	static final Option<?>[] DIFFUSION_ONLY = { TIMESTEPS, NOISE_SCHEDULE, SAMPLING_STEPS, DDIM_ETA, ENSEMBLE_SAMPLES, SAMPLING_SEED };
+	static final Option<?>[] DIFFUSION_ONLY = { TIMESTEPS, NOISE_SCHEDULE, SAMPLING_STEPS, DDIM_ETA, ENSEMBLE_SAMPLES };
 
 	/**
 	 * The diffusion settings the values give (null for a U-Net); a setting of the other kind gets one line that names
@@ -61,7 +59,8 @@ public final class DiffusionOptions {
 		d.samplingSteps = values.get(SAMPLING_STEPS);
 		d.eta = values.get(DDIM_ETA);
 		d.samples = values.get(ENSEMBLE_SAMPLES);
-		d.samplingSeed = values.get(SAMPLING_SEED);
+		// the run's seed also seeds sampling (a key ending in _seed would clash with seed in a macro)
+		d.samplingSeed = values.get(TrainOptions.SEED);
 		return d.check();
 	}
 
