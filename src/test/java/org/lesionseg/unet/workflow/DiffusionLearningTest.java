@@ -38,6 +38,7 @@ class DiffusionLearningTest {
 		s.diffusion = new DiffusionSettings();
 		s.diffusion.samplingSteps = Integer.getInteger("dl.steps", 5);
 		s.diffusion.samples = Integer.getInteger("dl.samples", 2);
+		s.diffusion.prediction = System.getProperty("dl.prediction", s.diffusion.prediction);
 		s.inputMode = System.getProperty("dl.mode", "patch");
 		s.imageSize = Integer.getInteger("dl.size", 64);
 		s.depth = Integer.getInteger("dl.depth", 3);

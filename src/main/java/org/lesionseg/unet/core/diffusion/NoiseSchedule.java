@@ -124,6 +124,16 @@ public final class NoiseSchedule {
 		}
 	}
 
+	/**
+	 * Turns a network's estimate of the clean mask (x0 prediction) into the noise it implies at step t, in place:
+	 * ε = (x_t - sqrt(ᾱ_t)·clip(x0))/sqrt(1 - ᾱ_t), so that {@link #ddimStep} recovers the clipped x0.
+	 */
+	public void noiseFromX0(float[] x, float[] x0, int t) {
+		double ab = alphaBar(t), sqrtAb = Math.sqrt(ab), sqrtOneMinusAb = Math.sqrt(1 - ab);
+		for (int i = 0; i < x.length; i++)
+			x0[i] = (float) ((x[i] - sqrtAb * Math.max(-1, Math.min(1, x0[i]))) / sqrtOneMinusAb);
+	}
+
 	@Override
 	public String toString() {
 		return kind.key() + " β schedule, T = " + timesteps();

@@ -11,6 +11,16 @@ public final class DiffusionSettings {
 	public int timesteps = 1000;
 	/** linear (β 1e-4 → 0.02, as DDPM and MedSegDiff) or cosine (Nichol and Dhariwal). */
 	public String schedule = "linear";
+	/**
+	 * What the network outputs: x0 (the clean mask, from which the noise follows; learns in far fewer steps, see
+	 * docs/diffusion.md) or noise (ε, as DDPM and MedSegDiff).
+	 */
+	public String prediction = "x0";
+	/**
+	 * Weight of the extra training term on the mask the predicted noise implies (BCE, weighted by ᾱ_t per sample;
+	 * MedSegDiff-V2 adds such a term); 0 trains on the noise error alone, as DDPM and MedSegDiff do.
+	 */
+	public double x0LossWeight = 1.0;
 	/** DDIM steps when sampling a mask. */
 	public int samplingSteps = 25;
 	/** DDIM η: 0 deterministic given the starting noise, 1 as stochastic as DDPM. */
@@ -35,6 +45,8 @@ public final class DiffusionSettings {
 		require(samplingSteps >= 1, "sampling steps must be at least 1, got " + samplingSteps);
 		require(samplingSteps <= timesteps, "sampling steps (" + samplingSteps + ") cannot exceed the diffusion timesteps T (" + timesteps + ")");
 		require(eta >= 0 && eta <= 1, "eta must be between 0 (deterministic DDIM) and 1 (DDPM-like), got " + eta);
+		require("noise".equals(prediction) || "x0".equals(prediction), "unknown diffusion prediction '" + prediction + "': use x0 or noise");
+		require(x0LossWeight >= 0 && x0LossWeight <= 100, "the weight of the mask term must be between 0 and 100, got " + x0LossWeight);
 		require(samples >= 1 && samples <= MAX_SAMPLES, "samples per image must be between 1 and " + MAX_SAMPLES + ", got " + samples);
 		return this;
 	}

@@ -104,6 +104,8 @@ public final class DiffusionTileNetwork implements TileNetwork {
 					for (int b = 0; b < batch; b++)
 						for (int p = 0; p < plane; p++)
 							z[b * plane + p] = (float) randoms[b].nextGaussian();
+				if ("x0".equals(sampling.prediction))
+					schedule.noiseFromX0(x, noise, t);
 				schedule.ddimStep(x, noise, t, tPrev, sampling.eta, z);
 			}
 		}

@@ -18,7 +18,7 @@ import ai.djl.training.Trainer;
  * The diffusion segmenter's objective (DDPM's simple loss): the mask scaled to [-1, 1] is noised to a random step t
  * per sample, x_t = sqrt(ᾱ_t)·x0 + sqrt(1 - ᾱ_t)·ε, and the network's prediction of ε is scored by the mean squared
  * error. t and ε come from the engine's generator, which the trainer seeds per epoch, so runs and resumed runs
- * repeat. Validation predicts by real sampling: {@link #VALIDATION_STEPS} DDIM steps (at most the model's), one sample.
+ * repeat; an optional BCE term scores the mask the predicted noise implies. Validation predicts by real sampling: {@link #VALIDATION_STEPS} DDIM steps (at most the model's), one sample.
  */
 final class DiffusionObjective implements TrainingObjective {
 
@@ -61,8 +61,28 @@ final class DiffusionObjective implements TrainingObjective {
 		NDArray xt = x0.mul(manager.create(a, perSample)).add(noise.mul(manager.create(b, perSample)));
 		NDList in = new NDList(xt, images, manager.create(t));
 		NDArray predicted = (training ? trainer.forward(in) : trainer.evaluate(in)).singletonOrThrow();
-		return predicted.sub(noise).square().mean();
+		boolean x0Prediction = "x0".equals(settings.prediction);
+		NDArray loss = x0Prediction ? predicted.sub(x0).square().mean() : predicted.sub(noise).square().mean();
+		if (settings.x0LossWeight > 0) {
+			// BCE of the mask the network implies against the true mask (MedSegDiff-V2 adds such a term). With noise
+			// prediction x0 = (x_t - sqrt(1 - ᾱ)·ε̂)/sqrt(ᾱ) is weighted by ᾱ per sample: near pure noise it says little and
+			// its gradient through 1/sqrt(ᾱ) would explode; with the weight it stays below 2 per unit of logit.
+			NDArray x0Estimate = x0Prediction ? predicted : xt.sub(predicted.mul(manager.create(b, perSample))).div(manager.create(a, perSample));
+			NDArray logits = x0Estimate.mul(X0_LOGIT_SCALE);
+			NDArray target = x0.add(1f).div(2f);
+			// stable BCE with logits: max(z, 0) - z·y + log(1 + exp(-|z|))
+			NDArray bce = logits.maximum(0f).sub(logits.mul(target)).add(logits.abs().neg().exp().add(1f).log());
+			float[] weights = new float[(int) n];
+			for (int i = 0; i < n; i++)
+				weights[i] = x0Prediction ? 1f : a[i] * a[i];
+			NDArray perImage = bce.reshape(n, -1).mean(new int[] { 1 });
+			loss = loss.add(perImage.mul(manager.create(weights)).mean().mul((float) settings.x0LossWeight));
+		}
+		return loss;
 	}
+
+	/** x0 in [-1, 1] as a logit for the BCE term: ±1 become probabilities of 0.98 and 0.02. */
+	private static final float X0_LOGIT_SCALE = 4f;
 
 	@Override
 	public TileNetwork predictionNetwork(Block block, NDManager manager, ModelInfo info) {

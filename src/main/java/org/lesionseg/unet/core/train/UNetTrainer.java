@@ -439,7 +439,7 @@ public final class UNetTrainer {
 
 	private UnetException nanError(int epoch, int batch, int bestEpoch, Path modelFile) {
 		String cause = settings.learningRate > 1e-2f ? "the learning rate " + settings.learningRate + " is too high; try 1e-4"
-			: "try a lower learning rate (now " + settings.learningRate + "), another loss than " + settings.loss + ", or check the images for NaN values";
+			: "try a lower learning rate (now " + settings.learningRate + ")" + (diffusion() ? "" : ", another loss than " + settings.loss) + ", or check the images for NaN values";
 		return new UnetException("training stopped at epoch " + epoch + ", batch " + batch + ": the loss became NaN or infinite (" + cause + "). "
 			+ (bestEpoch > 0 ? "The best model so far (epoch " + bestEpoch + ") is kept in " + modelFile : "No epoch had finished, so no model was written."));
 	}

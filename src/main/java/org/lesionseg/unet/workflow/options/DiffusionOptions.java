@@ -23,6 +23,11 @@ public final class DiffusionOptions {
 	public static final Option<String> NOISE_SCHEDULE = Option
 		.choice("noise_schedule", D.schedule, "Diffusion only: linear β schedule (DDPM, MedSegDiff) or cosine", Arrays.asList("linear", "cosine"))
 		.advanced();
+	public static final Option<String> PREDICTION = Option.choice("diffusion_prediction", D.prediction,
+		"Diffusion only: what the network outputs, x0 (the clean mask; learns in far fewer steps) or noise (as DDPM and MedSegDiff)",
+		Arrays.asList("x0", "noise")).advanced();
+	public static final Option<Double> MASK_LOSS_WEIGHT = Option.number("mask_loss_weight", D.x0LossWeight,
+		"Diffusion only: weight of the BCE term on the mask the network implies; 0 for none").range(0, 100).advanced();
 	public static final Option<Integer> SAMPLING_STEPS = Option
 		.integer("sampling_steps", D.samplingSteps, "Diffusion only: DDIM steps per sampled mask (recorded as the model's default)").min(1);
 	public static final Option<Double> DDIM_ETA = Option
@@ -32,7 +37,7 @@ public final class DiffusionOptions {
 			DiffusionSettings.MAX_SAMPLES);
 
 	/** The options that apply to the diffusion kind only. */
-	static final Option<?>[] DIFFUSION_ONLY = { TIMESTEPS, NOISE_SCHEDULE, SAMPLING_STEPS, DDIM_ETA, ENSEMBLE_SAMPLES };
+	static final Option<?>[] DIFFUSION_ONLY = { TIMESTEPS, NOISE_SCHEDULE, PREDICTION, MASK_LOSS_WEIGHT, SAMPLING_STEPS, DDIM_ETA, ENSEMBLE_SAMPLES };
 
 	/**
 	 * The diffusion settings the values give (null for a U-Net); a setting of the other kind gets one line that names
@@ -56,6 +61,8 @@ public final class DiffusionOptions {
 		DiffusionSettings d = new DiffusionSettings();
 		d.timesteps = values.get(TIMESTEPS);
 		d.schedule = values.get(NOISE_SCHEDULE);
+		d.prediction = values.get(PREDICTION);
+		d.x0LossWeight = values.get(MASK_LOSS_WEIGHT);
 		d.samplingSteps = values.get(SAMPLING_STEPS);
 		d.eta = values.get(DDIM_ETA);
 		d.samples = values.get(ENSEMBLE_SAMPLES);

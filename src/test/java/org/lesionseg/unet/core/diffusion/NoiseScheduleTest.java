@@ -51,6 +51,18 @@ class NoiseScheduleTest {
 	}
 
 	@Test
+	void anX0PredictionBecomesTheNoiseItImplies() {
+		// ε = (x_t - sqrt(ᾱ_500)·x0)/sqrt(1 - ᾱ_500) with ᾱ_500 = 0.07779665836502386
+		float[] x = { 0.2f, 0.2f }, predicted = { -0.3f, 1.7f };
+		linear.noiseFromX0(x, predicted, 500);
+		assertEquals((0.2 + Math.sqrt(0.07779665836502386) * 0.3) / Math.sqrt(1 - 0.07779665836502386), predicted[0], 1e-6);
+		// an x0 outside the mask range is clipped first, and the last DDIM step returns the clipped x0
+		linear.ddimStep(x, predicted, 500, -1, 0, null);
+		assertEquals(-0.3f, x[0], 1e-6f);
+		assertEquals(1f, x[1], 1e-6f);
+	}
+
+	@Test
 	void ddimWithEtaOneAndEveryStepIsTheDdpmPosterior() {
 		assertArrayEquals(java.util.stream.IntStream.range(0, 1000).toArray(), linear.samplingTimes(1000));
 		for (int t : new int[] { 1, 10, 250, 500, 999 }) {
