@@ -68,17 +68,13 @@ class DiffusionUNetBlockTest {
 			NDArray x = manager.randomNormal(new Shape(2, 3, 8, 8));
 			NDArray y = filter.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
 			assertTrue(y.sub(x).abs().max().getFloat() < 1e-5f);
-			// a weight of 1 on the real part doubles every frequency, hence the features
-			filter.getParameters().get("real").getArray().set(ones(3 * 8 * 5));
-			NDArray doubled = filter.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
-			assertTrue(doubled.sub(x.mul(2)).abs().max().getFloat() < 1e-5f);
+			// a real weight of atanh(0.5) multiplies every frequency, hence the features, by 1.5
+			float[] half = new float[3 * 8 * 5];
+			java.util.Arrays.fill(half, (float) (0.5 * Math.log(3))); // atanh(0.5)
+			filter.getParameters().get("real").getArray().set(half);
+			NDArray scaled = filter.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
+			assertTrue(scaled.sub(x.mul(1.5f)).abs().max().getFloat() < 1e-5f);
 		}
-	}
-
-	private static float[] ones(int n) {
-		float[] v = new float[n];
-		java.util.Arrays.fill(v, 1f);
-		return v;
 	}
 
 	@Test
