@@ -34,6 +34,10 @@ public final class DiffusionMeasurements {
 	}
 
 	public static void main(String[] args) throws Exception {
+		if (args.length > 0 && args[0].equals("timing")) {
+			timing(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+			return;
+		}
 		String set = args.length > 0 ? args[0] : "ich-ct-bhsd";
 		int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 30;
 		int size = args.length > 2 ? Integer.parseInt(args[2]) : 64;
@@ -82,6 +86,35 @@ public final class DiffusionMeasurements {
 						steps, k, perImage, test.get(0).width(), test.get(0).height(), stats[0], stats[1], stats[2], stats[3]);
 				}
 			}
+	}
+
+	/** Sampling time of one size×size tile for steps × K on the CPU (the network's weights do not change its cost). */
+	private static void timing(int size, int base, int depth) {
+		try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu())) {
+			org.lesionseg.unet.core.model.DiffusionUNetBlock net = new org.lesionseg.unet.core.model.DiffusionUNetBlock(
+				new org.lesionseg.unet.core.model.UNetConfig().depth(depth).baseFeatures(base), size);
+			net.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 1, size, size),
+				new ai.djl.ndarray.types.Shape(1, 1, size, size), new ai.djl.ndarray.types.Shape(1));
+			org.lesionseg.unet.core.diffusion.NoiseSchedule schedule = new org.lesionseg.unet.core.diffusion.NoiseSchedule(
+				org.lesionseg.unet.core.diffusion.NoiseSchedule.Kind.LINEAR, 1000);
+			java.nio.ByteBuffer input = java.nio.ByteBuffer.allocateDirect(size * size * 4).order(java.nio.ByteOrder.nativeOrder());
+			for (int steps : new int[] { 1, 5, 10, 25, 50 })
+				for (int k : new int[] { 1, 5 }) {
+					DiffusionSettings sampling = new DiffusionSettings();
+					sampling.samplingSteps = steps;
+					sampling.samples = k;
+					org.lesionseg.unet.core.predict.DiffusionTileNetwork network = new org.lesionseg.unet.core.predict.DiffusionTileNetwork(net, manager, schedule,
+						sampling);
+					float[] output = new float[2 * size * size];
+					network.run(input, 1, 1, size, size, output); // warm-up
+					long t0 = System.nanoTime();
+					int repeats = 3;
+					for (int r = 0; r < repeats; r++)
+						network.run(input, 1, 1, size, size, output);
+					System.out.printf(Locale.ROOT, "%d px, base %d, depth %d: steps %d x K %d: %.3f s per tile%n", size, base, depth, steps, k,
+						(System.nanoTime() - t0) / 1e9 / repeats);
+				}
+		}
 	}
 
 	private static void report(String what, TrainingJob.Outcome o, double seconds) {
