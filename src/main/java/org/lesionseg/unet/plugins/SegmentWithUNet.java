@@ -116,6 +116,9 @@ public class SegmentWithUNet extends UNetCommand {
 	@Parameter(type = ItemIO.OUTPUT, required = false, label = "Binary mask")
 	private ImagePlus mask_image;
 
+	@Parameter(type = ItemIO.OUTPUT, required = false, label = "Uncertainty map")
+	private ImagePlus uncertainty_image;
+
 	private List<Roi> rois = new ArrayList<>();
 	private ResultsTable objectsTable;
 
@@ -188,6 +191,11 @@ public class SegmentWithUNet extends UNetCommand {
 		if (values.get(SegmentOptions.PROBABILITY_MAP)) {
 			probability_image = ImagePlusConversion.probabilityImage(base + "-probability", new ArrayList<>(result.probabilities), w, h, imp.getCalibration());
 			ImagePlusConversion.copyPlaneLayout(imp, probability_image);
+		}
+		if (!result.uncertainties.isEmpty()) {
+			// a diffusion model's standard deviation over its samples, 32-bit like the probability map
+			uncertainty_image = ImagePlusConversion.probabilityImage(base + "-uncertainty", new ArrayList<>(result.uncertainties), w, h, imp.getCalibration());
+			ImagePlusConversion.copyPlaneLayout(imp, uncertainty_image);
 		}
 		if (values.get(SegmentOptions.BINARY_MASK)) {
 			mask_image = ImagePlusConversion.maskImage(base + "-mask", new ArrayList<>(result.masks), w, h, imp.getCalibration());

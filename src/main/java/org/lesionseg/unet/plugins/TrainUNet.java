@@ -87,6 +87,30 @@ public class TrainUNet extends UNetCommand {
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String networkHeading = "<html><b>Network</b>";
 
+	@Parameter(label = "Model kind", choices = { "unet", "diffusion" }, persist = false, description = "unet (the classic U-Net) or diffusion (a MedSegDiff-style denoiser that samples masks and gives an uncertainty map)")
+	private String model_kind = "unet";
+
+	@Parameter(label = "Diffusion timesteps", min = "2", max = "100000", persist = false, required = false, description = "Diffusion only: noise steps T of training")
+	private int diffusion_timesteps = 1000;
+
+	@Parameter(label = "Noise schedule", choices = { "linear", "cosine" }, persist = false, required = false, description = "Diffusion only: linear β schedule (DDPM, MedSegDiff) or cosine")
+	private String noise_schedule = "linear";
+
+	@Parameter(label = "Diffusion prediction", choices = { "x0", "noise" }, persist = false, required = false, description = "Diffusion only: what the network outputs, x0 (the clean mask; learns in far fewer steps) or noise (as DDPM and MedSegDiff)")
+	private String diffusion_prediction = "x0";
+
+	@Parameter(label = "Mask loss weight", min = "0", max = "100", persist = false, required = false, description = "Diffusion only: weight of the BCE term on the mask the network implies; 0 for none")
+	private double mask_loss_weight = 1;
+
+	@Parameter(label = "Sampling steps", min = "1", persist = false, required = false, description = "Diffusion only: DDIM steps per sampled mask (recorded as the model's default)")
+	private int sampling_steps = 25;
+
+	@Parameter(label = "DDIM eta", min = "0", max = "1", persist = false, required = false, description = "Diffusion only: DDIM eta, 0 deterministic given the starting noise, 1 as random as DDPM")
+	private double ddim_eta = 0;
+
+	@Parameter(label = "Ensemble samples", min = "1", max = "100", persist = false, required = false, description = "Diffusion only: masks sampled per image; their mean is the probability, their standard deviation the uncertainty")
+	private int ensemble_samples = 5;
+
 	@Parameter(label = "Depth", min = "1", max = "7", persist = false, description = "Number of down-sampling steps of the U-Net")
 	private int depth = 4;
 

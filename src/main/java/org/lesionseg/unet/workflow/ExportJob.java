@@ -12,11 +12,9 @@ import org.lesionseg.unet.core.data.ImageFiles;
 import org.lesionseg.unet.core.data.LoadedImage;
 import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.interop.BioImageIoPackageWriter;
-import org.lesionseg.unet.core.modelfile.ModelBundle;
 import org.lesionseg.unet.core.modelfile.ModelFile;
 import org.lesionseg.unet.core.modelfile.ModelInfo;
 
-import com.google.gson.JsonObject;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.Device;
@@ -63,9 +61,9 @@ public final class ExportJob {
 
 	/** Only the U-Net is exported for now: another kind of network (a diffusion model) is refused with one line. */
 	static void refuseOtherKinds(Path model) {
-		JsonObject metadata = ModelBundle.peek(model);
-		if (metadata.has("kind") && metadata.get("kind").isJsonPrimitive() && !"unet".equalsIgnoreCase(metadata.get("kind").getAsString()))
-			throw new UnetException(model + " is a " + metadata.get("kind").getAsString()
+		ModelInfo info = ModelFile.readInfo(model);
+		if (info.isDiffusion())
+			throw new UnetException(model + " is a " + info.kind()
 				+ " model: only U-Net models can be exported to bioimage.io for now (a diffusion sampler has no single ONNX graph)");
 	}
 

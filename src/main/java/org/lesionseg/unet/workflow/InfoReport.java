@@ -39,7 +39,7 @@ public final class InfoReport {
 		ModelInfo info = ModelFile.readInfo(model);
 		long parameters;
 		try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-			parameters = ModelFile.load(model, manager).block.trainableParameterCount();
+			parameters = org.lesionseg.unet.core.model.UNetBlock.trainableParameterCount(ModelFile.load(model, manager).block);
 		}
 		List<String> lines = new ArrayList<>();
 		lines.add("model: " + model);

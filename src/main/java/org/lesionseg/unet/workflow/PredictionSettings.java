@@ -15,6 +15,7 @@ import org.lesionseg.unet.core.interop.BioImageIoPackage;
 import org.lesionseg.unet.core.interop.ImportedModels;
 import org.lesionseg.unet.core.interop.ModelFormat;
 import org.lesionseg.unet.core.interop.OnnxRuntime;
+import org.lesionseg.unet.core.modelfile.ModelFile;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.PixelCalibration;
 import org.lesionseg.unet.core.predict.Segmenter;
@@ -205,8 +206,16 @@ public final class PredictionSettings {
 			if ("onnx".equals(runtime) && resolved != ModelFormat.UNET)
 				throw new UnetException(spelling.of(CommonOptions.RUNTIME) + " onnx is for model files written by Train UNet; " + model.getFileName()
 					+ " is a " + resolved.name().toLowerCase(java.util.Locale.ROOT) + " model, which runs in its own runtime: leave " + spelling.of(CommonOptions.RUNTIME) + " at torch");
+			String used = runtime;
+			if (resolved == ModelFormat.UNET && !"torch".equals(runtime) && ModelFile.readInfo(models.get(0)).isDiffusion()) {
+				// a diffusion model's sampler (many network calls per tile, noise drawn between them) runs in the engine only
+				if ("onnx".equals(runtime))
+					throw new UnetException(spelling.of(CommonOptions.RUNTIME) + " onnx is for U-Nets; " + models.get(0).getFileName()
+						+ " is a diffusion model, whose sampling runs in the engine: leave " + spelling.of(CommonOptions.RUNTIME) + " at auto or torch");
+				used = "torch";
+			}
 			return new PredictionSettings(model, models, RequestChecks.postprocessing(threshold, minSize, fillHoles), RequestChecks.tiling(tile, overlap, tileBatch),
-				RequestChecks.device(device), resolved, foreign, runtime);
+				RequestChecks.device(device), resolved, foreign, used);
 		}
 	}
 

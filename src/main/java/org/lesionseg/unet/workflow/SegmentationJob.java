@@ -27,7 +27,8 @@ import ij.gui.Roi;
 
 /**
  * Segments the images of a {@link SegmentRequest}: image files and open images alike, plane by plane, with one object
- * schema ({@link ObjectTable}). With an output folder it writes, per plane, the probability map ({@code NAME_prob.tif},
+ * schema ({@link ObjectTable}). With an output folder it writes, per plane, the probability map ({@code NAME_prob.tif}, a diffusion
+ * model's uncertainty map {@code NAME_uncertainty.tif},
  * 32-bit) and the mask ({@code NAME_mask.png}, 0/255), per image the ROI set ({@code NAME_rois.zip}), and one
  * {@code objects.csv}; without one it keeps the planes and ROIs in the results for the caller to show. It opens no
  * window.
@@ -47,13 +48,16 @@ public final class SegmentationJob {
 		public final int channels;
 		/** Per plane, when the request has no output folder; empty otherwise. */
 		public final List<float[]> probabilities;
+		/** A diffusion model's per-plane uncertainty maps (standard deviation over its samples), when kept; empty otherwise. */
+		public final List<float[]> uncertainties;
 		/** Per plane 0/1 masks, when the request has no output folder; empty otherwise. */
 		public final List<byte[]> masks;
 		/** One ROI per object, in plane order, when the request has no output folder; empty otherwise. */
 		public final List<Roi> rois;
 
-		ImageResult(String name, int slices, int objects, long foregroundPixels, int channels, List<float[]> probabilities, List<byte[]> masks,
-			List<Roi> rois) {
+		ImageResult(String name, int slices, int objects, long foregroundPixels, int channels, List<float[]> probabilities, List<float[]> uncertainties,
+			List<byte[]> masks, List<Roi> rois) {
+			this.uncertainties = Collections.unmodifiableList(uncertainties);
 			this.name = name;
 			this.slices = slices;
 			this.objects = objects;
@@ -335,6 +339,7 @@ public final class SegmentationJob {
 		int w = image.width(), h = image.height();
 		List<Roi> rois = new ArrayList<>();
 		List<float[]> probabilities = new ArrayList<>();
+		List<float[]> uncertainties = new ArrayList<>();
 		List<byte[]> masks = new ArrayList<>();
 		int found = 0;
 		long foreground = 0;
@@ -355,8 +360,13 @@ public final class SegmentationJob {
 					foreground++;
 			if (keep) {
 				probabilities.add(r.probability);
+				if (r.uncertainty != null)
+					uncertainties.add(r.uncertainty);
 				masks.add(mask);
 			} else {
+				// a diffusion model's spread over its samples: where its masks disagree
+				if (r.uncertainty != null)
+					ImageFiles.writeTiffFloat(outputDir.resolve(wrote(written, sliceName + "_uncertainty.tif")), r.uncertainty, w, h);
 				if (request.writeProbability())
 					ImageFiles.writeTiffFloat(outputDir.resolve(wrote(written, sliceName + "_prob.tif")), r.probability, w, h);
 				if (request.writeMask())
@@ -369,7 +379,7 @@ public final class SegmentationJob {
 		}
 		if (!keep && request.writeRois())
 			RoiSets.write(outputDir.resolve(wrote(written, image.name() + "_rois.zip")), rois);
-		return new ImageResult(image.name(), image.slices(), found, foreground, image.channels(), probabilities, masks,
+		return new ImageResult(image.name(), image.slices(), found, foreground, image.channels(), probabilities, uncertainties, masks,
 			keep ? rois : Collections.<Roi>emptyList());
 	}
 

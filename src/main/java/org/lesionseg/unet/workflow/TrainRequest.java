@@ -17,6 +17,7 @@ import org.lesionseg.unet.core.train.TrainingConfig;
 import org.lesionseg.unet.workflow.options.CommonOptions;
 import org.lesionseg.unet.workflow.options.OptionValues;
 import org.lesionseg.unet.workflow.options.TrainOptions;
+import org.lesionseg.unet.workflow.options.DiffusionOptions;
 
 /**
  * A training as asked for by any entry point (a Fiji command, the command line, the demo, a script), typed and checked
@@ -134,6 +135,8 @@ public final class TrainRequest {
 		s.augment = v.get(TrainOptions.AUGMENT);
 		s.patience = v.get(TrainOptions.PATIENCE);
 		s.loaderThreads = v.get(TrainOptions.LOADER_THREADS);
+		s.modelKind = v.get(DiffusionOptions.MODEL_KIND);
+		s.diffusion = DiffusionOptions.settings(v, TrainOptions.LOSS, TrainOptions.LOSS_PARAMS);
 		return s;
 	}
 

@@ -143,12 +143,13 @@ class ExportJobTest {
 		assertOneLine(cli("export", "--model", garbage.toString(), "--output", dir.resolve("a.zip").toString()), "garbage.zip");
 		Path png = Files.copy(ISLES, dir.resolve("slice.zip"));
 		assertOneLine(cli("export", "--model", png.toString(), "--output", dir.resolve("b.zip").toString()), "slice.zip");
-		// a model of another kind (the diffusion models being built elsewhere): refused before its weights are read
+		// a diffusion model (its sampler has no single ONNX graph): refused before its weights are read
 		ModelInfo info = ModelInfo.of(new UNetConfig().depth(2).baseFeatures(4));
 		info.normalization = "scale01";
 		info.trainingSize = 32;
+		info.modelKind = ModelInfo.DIFFUSION;
+		info.diffusion = new org.lesionseg.unet.core.modelfile.DiffusionSettings();
 		JsonObject metadata = Json.GSON.toJsonTree(info).getAsJsonObject();
-		metadata.addProperty("kind", "diffusion");
 		Path diffusion = dir.resolve("diffusion.zip");
 		ModelBundle.write(diffusion, metadata, new byte[] { 1, 2, 3 }, new HashMap<>());
 		String line = assertOneLine(cli("export", "--model", diffusion.toString(), "--output", dir.resolve("c.zip").toString()), "diffusion");

@@ -182,4 +182,21 @@ class TrainRequestTest {
 		assertEquals(1, read.samples.get(1).maskData()[2]);
 		assertEquals(10 / 255f, read.samples.get(0).imageData()[1], 1e-6, "the pixels are normalised");
 	}
+
+	@Test
+	void aDiffusionTrainingTakesItsSettingsAndRefusesTheOtherKindsOnes() {
+		TrainRequest r = request("model_kind", "diffusion", "sampling_steps", "10", "ensemble_samples", "3", "noise_schedule", "cosine");
+		assertEquals("diffusion", r.config.settings().modelKind);
+		assertEquals(10, r.config.settings().diffusion.samplingSteps);
+		assertEquals(3, r.config.settings().diffusion.samples);
+		assertEquals("cosine", r.config.settings().diffusion.schedule);
+		assertEquals(null, request().config.settings().diffusion, "a U-Net records no diffusion settings");
+		assertEquals("sampling_steps (--sampling-steps) applies to diffusion models only: add model_kind=diffusion (--model-kind diffusion) or leave it out",
+			error("sampling_steps", "10"));
+		assertEquals("loss (--loss) applies to U-Net models only: a diffusion model trains on the error of its predicted noise; leave it out or use model_kind=unet",
+			error("model_kind", "diffusion", "loss", "dice"));
+		assertEquals("sampling steps (2000) cannot exceed the diffusion timesteps T (1000)", error("model_kind", "diffusion", "sampling_steps", "2000"));
+		assertTrue(error("model_kind", "diffusion", "ensemble_samples", "0").startsWith("ensemble_samples must be"), error("model_kind", "diffusion", "ensemble_samples", "0"));
+		assertEquals("unknown model kind 'gan': use unet or diffusion", error("model_kind", "gan"));
+	}
 }

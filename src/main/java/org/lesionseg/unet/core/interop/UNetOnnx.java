@@ -32,8 +32,15 @@ public final class UNetOnnx {
 	private UNetOnnx() {
 	}
 
-	/** The ONNX file of an initialised block. */
-	public static byte[] export(UNetBlock block, String name, String doc) {
+	/**
+	 * The ONNX file of an initialised U-Net block.
+	 *
+	 * @throws org.lesionseg.unet.core.UnetException for another kind of network (a diffusion model's sampler has no single graph)
+	 */
+	public static byte[] export(Block network, String name, String doc) {
+		if (!(network instanceof UNetBlock))
+			throw new org.lesionseg.unet.core.UnetException("only U-Nets convert to ONNX; this is a " + network.getClass().getSimpleName());
+		UNetBlock block = (UNetBlock) network;
 		UNetConfig config = block.config();
 		OnnxGraph g = new OnnxGraph();
 		Iterator<Block> children = block.getChildren().values().iterator();

@@ -25,4 +25,13 @@ final class DoubleConvBlock {
 			block.add(Dropout.builder().optRate(dropout).build());
 		return block;
 	}
+
+	/** Its weights' shapes in DJL's order: per convolution a 3×3 kernel, then BatchNorm's gamma, beta, running mean and variance. */
+	static void addShapes(java.util.List<long[]> shapes, long in, long out) {
+		for (int conv = 0; conv < 2; conv++) {
+			shapes.add(new long[] { out, conv == 0 ? in : out, 3, 3 });
+			for (int stat = 0; stat < 4; stat++)
+				shapes.add(new long[] { out });
+		}
+	}
 }

@@ -108,8 +108,13 @@ public final class UNetBlock extends AbstractBlock {
 
 	/** Trainable parameters, counted like PyTorch does (BatchNorm running statistics excluded). */
 	public long trainableParameterCount() {
+		return trainableParameterCount(this);
+	}
+
+	/** Trainable parameters of any block (a U-Net, a diffusion denoiser), BatchNorm's running statistics excluded. */
+	public static long trainableParameterCount(Block block) {
 		long count = 0;
-		for (Parameter p : getParameters().values())
+		for (Parameter p : block.getParameters().values())
 			if (p.requiresGradient() && p.getArray() != null)
 				count += p.getArray().size();
 		return count;

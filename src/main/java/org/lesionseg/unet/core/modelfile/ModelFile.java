@@ -9,7 +9,11 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+
+import org.lesionseg.unet.core.model.DiffusionUNetBlock;
+import ai.djl.nn.Block;
 
 import org.lesionseg.unet.core.io.Json;
 import org.lesionseg.unet.core.UnetException;
@@ -59,7 +63,7 @@ public final class ModelFile {
 	}
 
 	/** Writes the model atomically; {@code state} may be null (a model for prediction only). */
-	public static void save(Path file, UNetBlock block, ModelInfo info, TrainingState state, Map<String, String> textEntries) {
+	public static void save(Path file, Block block, ModelInfo info, TrainingState state, Map<String, String> textEntries) {
 		JsonObject metadata = Json.GSON.toJsonTree(info).getAsJsonObject();
 		ModelBundle.write(file, metadata, out -> {
 			DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out, 1 << 16));
@@ -81,12 +85,13 @@ public final class ModelFile {
 	/** A model read back: its description, its block with weights on the manager's device, and the raw file. */
 	public static final class Loaded {
 		public final ModelInfo info;
-		public final UNetBlock block;
+		/** The network: a {@link UNetBlock}, or a {@link DiffusionUNetBlock} when {@link ModelInfo#isDiffusion()}. */
+		public final Block block;
 		public final ModelBundle bundle;
 		private final byte[] weights;
 		private final int optimizerOffset;
 
-		Loaded(ModelInfo info, UNetBlock block, ModelBundle bundle, byte[] weights, int optimizerOffset) {
+		Loaded(ModelInfo info, Block block, ModelBundle bundle, byte[] weights, int optimizerOffset) {
 			this.info = info;
 			this.block = block;
 			this.bundle = bundle;
@@ -142,17 +147,18 @@ public final class ModelFile {
 		ModelInfo info = parseInfo(file, bundle.metadata());
 		byte[] weights = bundle.weights();
 		UNetConfig config = info.toConfig();
-		long needed = WeightsCheck.expectedDataBytes(config);
+		List<long[]> shapes = info.isDiffusion() ? DiffusionUNetBlock.parameterShapes(config, info.trainingSize) : WeightsCheck.expectedShapes(config);
+		long needed = WeightsCheck.expectedDataBytes(shapes);
 		if (needed > weights.length)
 			throw notFitting(file, config, "the architecture needs " + needed + " bytes of weights, the file holds " + weights.length);
-		UNetBlock block = new UNetBlock(config);
+		Block block = newBlock(info);
 		CountingInput counting = new CountingInput(weights);
 		try (DataInputStream in = new DataInputStream(counting)) {
 			if (!MAGIC.equals(in.readUTF()))
 				throw notFitting(file, config, "the weights do not start as this plugin writes them");
 			if (in.readInt() > WEIGHTS_VERSION)
 				throw new ModelFileException(ModelFileException.Problem.NEWER_VERSION, file + " has weights in a newer layout than this plugin reads: update the plugin");
-			int parametersEnd = WeightsCheck.check(block, config, weights, counting.position());
+			int parametersEnd = WeightsCheck.check(block, shapes, weights, counting.position());
 			block.loadParameters(manager, in);
 			if (counting.position() != parametersEnd)
 				throw notFitting(file, config, "the engine read " + counting.position() + " bytes where " + parametersEnd + " were expected");
@@ -170,6 +176,11 @@ public final class ModelFile {
 				throw (UnetException) e;
 			throw notFitting(file, config, oneLine(e.getMessage()));
 		}
+	}
+
+	/** A new network of the kind and architecture the description names (weights not yet initialised). */
+	public static Block newBlock(ModelInfo info) {
+		return info.isDiffusion() ? new DiffusionUNetBlock(info.toConfig(), info.trainingSize) : new UNetBlock(info.toConfig());
 	}
 
 	private static ModelFileException notFitting(Path file, UNetConfig config, String detail) {
@@ -199,6 +210,21 @@ public final class ModelFile {
 			Normalization.fromName(info.normalization);
 		} catch (UnetException e) {
 			throw new ModelFileException(ModelFileException.Problem.NOT_A_MODEL, file + " has an invalid model description (" + oneLine(e.getMessage()) + ")");
+		}
+		if (info.modelKind != null && !ModelInfo.UNET.equals(info.modelKind) && !info.isDiffusion())
+			throw new ModelFileException(ModelFileException.Problem.NOT_A_MODEL, file + " holds a model of the kind '" + info.modelKind
+				+ "', which this plugin does not know (unet or diffusion): update the plugin");
+		if (info.isDiffusion()) {
+			if (info.diffusion == null)
+				info.diffusion = new DiffusionSettings();
+			if (info.trainingSize % info.toConfig().sizeMultiple() != 0)
+				throw new ModelFileException(ModelFileException.Problem.NOT_A_MODEL, file + " has an invalid model description (training size "
+					+ info.trainingSize + " is not a multiple of " + info.toConfig().sizeMultiple() + ")");
+			try {
+				info.diffusion.check();
+			} catch (UnetException e) {
+				throw new ModelFileException(ModelFileException.Problem.NOT_A_MODEL, file + " has an invalid model description (" + oneLine(e.getMessage()) + ")");
+			}
 		}
 		if (!(info.inputScale > 0 && info.inputScale <= MAX_INPUT_SCALE) || info.trainingSize > MAX_TRAINING_SIZE)
 			throw new ModelFileException(ModelFileException.Problem.NOT_A_MODEL, file + " has an invalid model description (input scale " + info.inputScale

@@ -16,6 +16,11 @@ import org.lesionseg.unet.core.modelfile.TrainingSettings;
  */
 public final class ModelInfo {
 
+	/** What network this is: unet, or diffusion (a MedSegDiff-style denoiser); files without it are U-Nets. */
+	public String modelKind;
+	/** A diffusion model's noise schedule and sampling defaults (null for a U-Net). */
+	public DiffusionSettings diffusion;
+
 	// architecture
 	public int depth;
 	public int baseFeatures;
@@ -65,6 +70,19 @@ public final class ModelInfo {
 	public String engine;
 	public String pluginVersion;
 
+	public static final String UNET = "unet";
+	public static final String DIFFUSION = "diffusion";
+
+	/** True for a diffusion model; a file without a kind (written before there were kinds) is a U-Net. */
+	public boolean isDiffusion() {
+		return DIFFUSION.equals(modelKind);
+	}
+
+	/** The kind as a name: unet when the file does not say. */
+	public String kind() {
+		return modelKind == null ? UNET : modelKind;
+	}
+
 	public UNetConfig toConfig() {
 		return new UNetConfig().depth(depth).baseFeatures(baseFeatures).inputChannels(inputChannels).outputClasses(outputClasses)
 			.dropout(dropout).init(UNetConfig.Init.fromName(init == null ? "kaiming" : init));
@@ -82,11 +100,18 @@ public final class ModelInfo {
 	}
 
 	public String summary() {
-		return toConfig() + ", trained on " + trainingSize + "x" + trainingSize + " (" + inputMode + ", scale "
+		return (isDiffusion() ? "diffusion (MedSegDiff-style) denoiser on a " : "") + toConfig() + (isDiffusion() ? diffusionSummary() : "")
+			+ ", trained on " + trainingSize + "x" + trainingSize + " (" + inputMode + ", scale "
 			+ String.format(java.util.Locale.ROOT, "%.3g", inputScale) + "), normalisation " + normalization
 			+ (Double.isNaN(bestValDice) ? ", " + epochsDone + " epoch(s) trained"
 				: String.format(java.util.Locale.ROOT, ", weights of epoch %d%s (best val Dice %.4f)", bestEpoch,
 					settings == null ? "" : " of " + settings.epochs + " planned", bestValDice))
 			+ (initialModel == null ? "" : ", fine-tuned from " + java.nio.file.Paths.get(initialModel).getFileName());
+	}
+
+	private String diffusionSummary() {
+		DiffusionSettings d = diffusion == null ? new DiffusionSettings() : diffusion;
+		return ", " + d.schedule + " noise schedule with T = " + d.timesteps + ", sampling " + d.samplingSteps + " DDIM steps (eta " + d.eta + ") x "
+			+ d.samples + " samples";
 	}
 }

@@ -54,6 +54,11 @@ public final class TrainingSettings {
 	/** Threads that load and augment batches ahead of the network. */
 	public int loaderThreads = 2;
 
+	/** unet, or diffusion (a MedSegDiff-style denoiser; its settings below). */
+	public String modelKind = "unet";
+	/** A diffusion model's noise schedule and sampling defaults; null for a U-Net (then the defaults of {@link DiffusionSettings}). */
+	public DiffusionSettings diffusion;
+
 	public TrainingSettings copy() {
 		return org.lesionseg.unet.core.io.Json.GSON.fromJson(org.lesionseg.unet.core.io.Json.GSON.toJson(this), TrainingSettings.class);
 	}

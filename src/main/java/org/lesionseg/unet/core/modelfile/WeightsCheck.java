@@ -3,6 +3,8 @@ package org.lesionseg.unet.core.modelfile;
 import org.lesionseg.unet.core.model.UpConv2x2Block;
 import org.lesionseg.unet.core.model.UNetConfig;
 import org.lesionseg.unet.core.model.UNetBlock;
+import org.lesionseg.unet.core.model.DiffusionUNetBlock;
+import org.lesionseg.unet.core.model.FrequencyFilter;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -96,8 +98,12 @@ final class WeightsCheck {
 
 	/** The bytes of float data the architecture needs: a lower bound for any valid weights of it. */
 	static long expectedDataBytes(UNetConfig config) {
+		return expectedDataBytes(expectedShapes(config));
+	}
+
+	static long expectedDataBytes(List<long[]> shapes) {
 		long total = 0;
-		for (long[] shape : expectedShapes(config))
+		for (long[] shape : shapes)
 			total += 4 * elements(shape);
 		return total;
 	}
@@ -116,7 +122,11 @@ final class WeightsCheck {
 	 * @throws Mismatch naming the first thing that is not as DJL writes it for this architecture
 	 */
 	static int check(UNetBlock block, UNetConfig config, byte[] bytes, int offset) throws Mismatch {
-		WeightsCheck walk = new WeightsCheck(bytes, offset, expectedShapes(config));
+		return check(block, expectedShapes(config), bytes, offset);
+	}
+
+	static int check(Block block, List<long[]> expectedShapes, byte[] bytes, int offset) throws Mismatch {
+		WeightsCheck walk = new WeightsCheck(bytes, offset, expectedShapes);
 		try {
 			walk.block(block, "network");
 		} catch (IOException e) {
@@ -150,7 +160,7 @@ final class WeightsCheck {
 
 	/** The version byte DJL 0.36 writes for each kind of block in a U-Net. */
 	private static int versionOf(Block block, String where) throws Mismatch {
-		if (block instanceof UNetBlock || block instanceof UpConv2x2Block)
+		if (block instanceof UNetBlock || block instanceof UpConv2x2Block || block instanceof DiffusionUNetBlock || block instanceof FrequencyFilter)
 			return 1;
 		if (block instanceof SequentialBlock || block instanceof Conv2d)
 			return 3;

@@ -11,6 +11,8 @@ import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.modelfile.ModelFile;
 import org.lesionseg.unet.core.modelfile.ModelInfo;
+import org.lesionseg.unet.core.modelfile.DiffusionSettings;
+import org.lesionseg.unet.core.diffusion.NoiseSchedule;
 import org.lesionseg.unet.core.engine.DeviceChoice;
 import org.lesionseg.unet.core.engine.Devices;
 
@@ -77,8 +79,21 @@ public final class Segmenter implements AutoCloseable {
 		}
 	}
 
-	/** The engine itself (libtorch through DJL) runs the tiles. */
-	public static final Runtime ENGINE = Segmenter::networkFor;
+	/** The engine itself (libtorch through DJL) runs the tiles; a diffusion model samples as its file records. */
+	public static final Runtime ENGINE = engine(null);
+
+	/**
+	 * The engine, with a diffusion model's sampling settings (steps, eta, samples, seed) in place of those its file
+	 * records; null for the file's. A U-Net takes none: giving them is an error.
+	 */
+	public static Runtime engine(DiffusionSettings sampling) {
+		return (model, manager) -> networkFor(model, manager, sampling);
+	}
+
+	/** A segmenter whose diffusion model samples with the given settings (see {@link #engine(DiffusionSettings)}). */
+	public Segmenter(Path modelFile, DeviceChoice deviceChoice, TiledPredictor.Options tiling, DiffusionSettings sampling) {
+		this(Collections.singletonList(modelFile), deviceChoice, tiling, engine(sampling));
+	}
 
 	/** A segmenter whose tiles run in the given runtime (the model file is still read and checked by the engine). */
 	public Segmenter(Path modelFile, DeviceChoice deviceChoice, TiledPredictor.Options tiling, Runtime runtime) {
@@ -157,8 +172,28 @@ public final class Segmenter implements AutoCloseable {
 	}
 
 	/** What runs on the tiles for this model file (the place where other kinds of network plug in). */
-	private static TileNetwork networkFor(ModelFile.Loaded model, NDManager manager) {
-		return new UNetTileNetwork(model.block, manager);
+	static TileNetwork networkFor(ModelFile.Loaded model, NDManager manager, DiffusionSettings sampling) {
+		if (!model.info.isDiffusion()) {
+			if (sampling != null)
+				throw new UnetException(model.bundle.source() + " is a U-Net: sampling steps, eta, samples and the sampling seed apply to diffusion models only");
+			return new UNetTileNetwork(model.block, manager);
+		}
+		return diffusionNetwork(model.block, manager, model.info, sampling);
+	}
+
+	/** The sampler of a diffusion network: the file's schedule, and its sampling defaults unless others are given. */
+	public static TileNetwork diffusionNetwork(ai.djl.nn.Block block, NDManager manager, ModelInfo info, DiffusionSettings sampling) {
+		DiffusionSettings recorded = info.diffusion == null ? new DiffusionSettings() : info.diffusion;
+		DiffusionSettings used = recorded.copy();
+		if (sampling != null) {
+			used.samplingSteps = sampling.samplingSteps;
+			used.eta = sampling.eta;
+			used.samples = sampling.samples;
+			used.samplingSeed = sampling.samplingSeed;
+		}
+		used.check();
+		NoiseSchedule schedule = new NoiseSchedule(NoiseSchedule.Kind.fromName(used.schedule), used.timesteps);
+		return new DiffusionTileNetwork(block, manager, schedule, used);
 	}
 
 	/** How many models average their probabilities (1 for a single model). */
@@ -205,13 +240,16 @@ public final class Segmenter implements AutoCloseable {
 		public final int width;
 		public final int height;
 		public final float[] probability;
+		/** A diffusion model's per-pixel standard deviation over its samples; null for a U-Net. */
+		public final float[] uncertainty;
 		public final MaskPostprocessing.Result processed;
 
-		Result(String name, int width, int height, float[] probability, MaskPostprocessing.Result processed) {
+		Result(String name, int width, int height, float[] probability, float[] uncertainty, MaskPostprocessing.Result processed) {
 			this.name = name;
 			this.width = width;
 			this.height = height;
 			this.probability = probability;
+			this.uncertainty = uncertainty;
 			this.processed = processed;
 		}
 
@@ -242,33 +280,48 @@ public final class Segmenter implements AutoCloseable {
 	 * ensemble the mean of its models' maps.
 	 */
 	public float[] probability(String name, float[] rawChw, int width, int height, int channels, int bitDepth) {
-		checkScaledSize(name, width, height);
-		return ensembleMean(probability(info, predictor, name, rawChw, width, height, channels, bitDepth),
-			m -> probability(others.get(m).info, otherPredictors.get(m), name, rawChw, width, height, channels, bitDepth));
+		return maps(name, rawChw, width, height, channels, bitDepth)[0];
 	}
 
-	/** The first model's map alone, or (in place) the mean of it and each other member's map. */
-	private float[] ensembleMean(float[] first, java.util.function.IntFunction<float[]> otherMember) {
+	/** True when the network gives an uncertainty map besides the probability (a diffusion model). */
+	public boolean hasUncertainty() {
+		return predictor.outputMaps() > 1;
+	}
+
+	/**
+	 * Every map of the network (H × W each): the probability, then a diffusion model's uncertainty; for an ensemble
+	 * the mean of its models' maps.
+	 */
+	public float[][] maps(String name, float[] rawChw, int width, int height, int channels, int bitDepth) {
+		checkScaledSize(name, width, height);
+		return ensembleMean(maps(info, predictor, name, rawChw, width, height, channels, bitDepth),
+			m -> maps(others.get(m).info, otherPredictors.get(m), name, rawChw, width, height, channels, bitDepth));
+	}
+
+	/** The first model's maps alone, or (in place) the mean of them and each other member's maps. */
+	private float[][] ensembleMean(float[][] first, java.util.function.IntFunction<float[][]> otherMember) {
 		if (others.isEmpty())
 			return first;
 		for (int m = 0; m < others.size(); m++) {
-			float[] p = otherMember.apply(m);
-			for (int i = 0; i < first.length; i++)
-				first[i] += p[i];
+			float[][] p = otherMember.apply(m);
+			for (int k = 0; k < first.length; k++)
+				for (int i = 0; i < first[k].length; i++)
+					first[k][i] += p[k][i];
 		}
 		float members = ensembleSize();
-		for (int i = 0; i < first.length; i++)
-			first[i] /= members;
+		for (float[] map : first)
+			for (int i = 0; i < map.length; i++)
+				map[i] /= members;
 		return first;
 	}
 
-	private float[] probability(ModelInfo memberInfo, TiledPredictor memberPredictor, String name, float[] rawChw, int width, int height,
+	private float[][] maps(ModelInfo memberInfo, TiledPredictor memberPredictor, String name, float[] rawChw, int width, int height,
 		int channels, int bitDepth) {
 		float[] pixels = rawChw.clone();
 		Normalization.fromName(memberInfo.normalization).apply(pixels, width, height, channels, bitDepth);
 		Devices.prepareThread();
 		try {
-			return memberPredictor.probability(prepared(DatasetLoader.withChannels(Sample.of(name, pixels, width, height, channels, null), memberInfo.inputChannels)));
+			return memberPredictor.maps(prepared(DatasetLoader.withChannels(Sample.of(name, pixels, width, height, channels, null), memberInfo.inputChannels)));
 		} catch (EngineException e) {
 			throw new UnetException("the PyTorch engine failed on " + name + ": " + e.getMessage(), e);
 		}
@@ -279,15 +332,20 @@ public final class Segmenter implements AutoCloseable {
 	 * mean of its models' maps (its models must then share one normalisation).
 	 */
 	public float[] probabilityOfNormalised(Sample normalised) {
+		return mapsOfNormalised(normalised)[0];
+	}
+
+	/** Every map of a sample that is already normalised like the training data (see {@link #probabilityOfNormalised}). */
+	public float[][] mapsOfNormalised(Sample normalised) {
 		checkScaledSize(normalised.name(), normalised.width(), normalised.height());
 		Devices.prepareThread();
 		try {
 			Sample input = DatasetLoader.withChannels(normalised, info.inputChannels);
-			return ensembleMean(predictor.probability(prepared(input)), m -> {
+			return ensembleMean(predictor.maps(prepared(input)), m -> {
 				if (!others.get(m).info.normalization.equals(info.normalization))
 					throw new UnetException("the models of this ensemble normalise images differently (" + info.normalization + ", "
 						+ others.get(m).info.normalization + "): evaluate them one by one");
-				return otherPredictors.get(m).probability(input);
+				return otherPredictors.get(m).maps(input);
 			});
 		} catch (EngineException e) {
 			throw new UnetException("the PyTorch engine failed on " + normalised.name() + ": " + e.getMessage(), e);
@@ -305,8 +363,8 @@ public final class Segmenter implements AutoCloseable {
 
 	/** Probability, mask and objects of one 2D image. */
 	public Result segment(String name, float[] rawChw, int width, int height, int channels, int bitDepth, MaskPostprocessing.Options options) {
-		float[] probability = probability(name, rawChw, width, height, channels, bitDepth);
-		return new Result(name, width, height, probability, MaskPostprocessing.process(probability, width, height, options));
+		float[][] maps = maps(name, rawChw, width, height, channels, bitDepth);
+		return new Result(name, width, height, maps[0], maps.length > 1 ? maps[1] : null, MaskPostprocessing.process(maps[0], width, height, options));
 	}
 
 	@Override

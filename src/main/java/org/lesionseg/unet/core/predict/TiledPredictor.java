@@ -10,7 +10,6 @@ import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.Resizing;
 import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.modelfile.ModelInfo;
-import org.lesionseg.unet.core.model.UNetBlock;
 
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDManager;
@@ -45,7 +44,7 @@ public final class TiledPredictor {
 	private int tileBatch;
 
 	/** @param manager the manager (and device) that holds the block's weights */
-	public TiledPredictor(UNetBlock block, ModelInfo info, NDManager manager, Options options) {
+	public TiledPredictor(ai.djl.nn.Block block, ModelInfo info, NDManager manager, Options options) {
 		this(new UNetTileNetwork(block, manager), info, options);
 	}
 
@@ -80,6 +79,11 @@ public final class TiledPredictor {
 	 */
 	public float[] probability(Sample sample) {
 		return maps(sample)[0];
+	}
+
+	/** How many maps the network gives (1: the probability; 2 with a diffusion model's uncertainty). */
+	public int outputMaps() {
+		return network.outputMaps();
 	}
 
 	/** Every map of the network ({@link TileNetwork#outputMaps()}, map 0 the probability), each H × W at the sample's size. */

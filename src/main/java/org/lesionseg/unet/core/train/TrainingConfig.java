@@ -8,6 +8,8 @@ import org.lesionseg.unet.core.engine.DeviceChoice;
 import org.lesionseg.unet.core.loss.LossSpec;
 import org.lesionseg.unet.core.model.UNetConfig;
 import org.lesionseg.unet.core.modelfile.TrainingSettings;
+import org.lesionseg.unet.core.modelfile.DiffusionSettings;
+import org.lesionseg.unet.core.modelfile.ModelInfo;
 
 /**
  * A training's settings checked and parsed once into typed values: the trainer takes this and never reads a
@@ -67,6 +69,16 @@ public final class TrainingConfig {
 		AugmentSettings augment = AugmentSettings.parse(s.augment);
 		LossSpec loss = LossSpec.of(s.loss, s.lossParams);
 		DeviceChoice device = DeviceChoice.parse(s.device);
+		String kind = s.modelKind == null ? ModelInfo.UNET : s.modelKind.trim().toLowerCase(java.util.Locale.ROOT);
+		require(kind.equals(ModelInfo.UNET) || kind.equals(ModelInfo.DIFFUSION), "unknown model kind '" + s.modelKind + "': use unet or diffusion");
+		s.modelKind = kind;
+		if (kind.equals(ModelInfo.DIFFUSION)) {
+			s.diffusion = (s.diffusion == null ? new DiffusionSettings() : s.diffusion).check();
+			s.diffusion.schedule = s.diffusion.schedule.trim().toLowerCase(java.util.Locale.ROOT);
+		} else {
+			require(s.diffusion == null, "diffusion settings (timesteps, noise schedule, sampling steps, eta, samples) apply to diffusion models only: "
+				+ "choose model kind diffusion or leave them out");
+		}
 
 		// the record the model file keeps: canonical names, and the optimizer values actually used
 		s.loss = loss.name();
@@ -116,6 +128,16 @@ public final class TrainingConfig {
 
 	public DeviceChoice device() {
 		return device;
+	}
+
+	/** unet or diffusion. */
+	public String modelKind() {
+		return settings.modelKind;
+	}
+
+	/** A diffusion model's checked schedule and sampling settings (null for a U-Net). */
+	public DiffusionSettings diffusion() {
+		return settings.diffusion == null ? null : settings.diffusion.copy();
 	}
 
 	public UNetConfig.Init init() {

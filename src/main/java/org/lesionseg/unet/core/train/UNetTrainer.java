@@ -26,6 +26,8 @@ import org.lesionseg.unet.core.modelfile.ModelFile;
 import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.core.modelfile.TrainingSettings;
 import org.lesionseg.unet.core.model.UNetBlock;
+import org.lesionseg.unet.core.model.DiffusionUNetBlock;
+import ai.djl.nn.Block;
 import org.lesionseg.unet.core.model.UNetConfig;
 import org.lesionseg.unet.core.model.WeightInit;
 
@@ -123,13 +125,17 @@ public final class UNetTrainer {
 				start = ModelFile.load(initialModel, loadManager);
 			}
 			if (start != null) {
+				if (!start.info.kind().equals(trainingConfig.modelKind()))
+					throw new UnetException("the " + (resume ? "checkpoint" : "initial model") + " is a " + start.info.kind() + " model but this training is for a "
+						+ trainingConfig.modelKind() + " model: choose model kind " + start.info.kind() + " or start a new training");
 				config = start.info.toConfig();
 				if (config.inputChannels() != channels)
 					throw new UnetException("the " + (resume ? "checkpoint" : "initial model") + " takes " + config.inputChannels()
 						+ " channel(s) but the training images have " + channels);
 				config.checkTrainingSize(settings.imageSize);
 			}
-			UNetBlock block = start != null ? start.block : new UNetBlock(config);
+			Block block = start != null ? start.block
+				: diffusion() ? new DiffusionUNetBlock(config, settings.imageSize) : new UNetBlock(config);
 			if (!resume && start != null) {
 				startedFrom = start;
 				startedFromFile = initialModel;
@@ -142,11 +148,20 @@ public final class UNetTrainer {
 		}
 	}
 
-	private TrainingResult run(TrainingData data, Path modelFile, Path checkpoint, Device[] devices, UNetConfig config, UNetBlock block,
+	private boolean diffusion() {
+		return ModelInfo.DIFFUSION.equals(trainingConfig.modelKind());
+	}
+
+	private TrainingResult run(TrainingData data, Path modelFile, Path checkpoint, Device[] devices, UNetConfig config, Block block,
 		ModelFile.Loaded start, boolean resume) {
 		LearningRateSchedule schedule = trainingConfig.schedule().start(settings.learningRate, settings.epochs);
 		TrainingOptimizer optimizer = new TrainingOptimizer(trainingConfig.optimizer(), () -> currentRate[0], block);
 		Loss loss = trainingConfig.loss().create();
+		TrainingObjective objective = diffusion() ? new DiffusionObjective(trainingConfig.diffusion()) : TrainingObjective.segmentation(loss);
+		if (diffusion() && devices.length > 1) {
+			listener.message("a diffusion model trains on one device: " + Devices.describe(new Device[] { devices[0] }));
+			devices = new Device[] { devices[0] };
+		}
 		List<EpochRecord> history = new ArrayList<>();
 		int firstEpoch = 0;
 		ModelInfo info = describe(config, data, devices);
@@ -165,7 +180,11 @@ public final class UNetTrainer {
 			// DJL's trainer on the first device only: several devices are driven by DataParallel, with one optimizer state
 			DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss).optOptimizer(optimizer).optDevices(new Device[] { devices[0] });
 			try (Trainer trainer = model.newTrainer(trainingConfig)) {
-				trainer.initialize(new Shape(settings.batchSize, config.inputChannels(), settings.imageSize, settings.imageSize));
+				Shape images = new Shape(settings.batchSize, config.inputChannels(), settings.imageSize, settings.imageSize);
+				if (diffusion())
+					trainer.initialize(new Shape(settings.batchSize, 1, settings.imageSize, settings.imageSize), images, new Shape(settings.batchSize));
+				else
+					trainer.initialize(images);
 				if (start == null && config.init() == UNetConfig.Init.PYTORCH)
 					WeightInit.pytorchDefault(block, settings.seed);
 				if (resume) {
@@ -180,15 +199,16 @@ public final class UNetTrainer {
 				}
 				// made after initialisation and resume, so every replica starts from the weights the block holds
 				DataParallel parallel = devices.length > 1 ? new DataParallel(block, devices, trainer.getManager()) : null;
-				listener.started(Devices.describe(devices) + "\nnetwork: " + config + ", " + String.format(Locale.ROOT, "%,d", block.trainableParameterCount())
+				listener.started(Devices.describe(devices) + "\nnetwork: " + (diffusion() ? "diffusion denoiser on a " : "") + config + ", "
+					+ String.format(Locale.ROOT, "%,d", UNetBlock.trainableParameterCount(block))
 					+ " trainable parameters\ndata: " + data.train.size() + " training, " + data.val.size() + " validation, " + data.testNames.size()
 					+ " test images; " + settings.imageSize + "x" + settings.imageSize + " " + settings.inputMode + ", batch " + settings.batchSize
-					+ ", loss " + settings.loss + ", optimizer " + settings.optimizer + " lr " + settings.learningRate + ", schedule " + settings.scheduler
+					+ ", loss " + (diffusion() ? "noise MSE (" + info.diffusion.schedule + " schedule, T = " + info.diffusion.timesteps + ")" : settings.loss) + ", optimizer " + settings.optimizer + " lr " + settings.learningRate + ", schedule " + settings.scheduler
 					+ ", augment " + settings.augment);
 
 				SampleTransform trainTransform = trainTransform();
 				List<Sample> valSamples = prepareValidation(data.val);
-				Validation validation = new Validation(valSamples, "patch".equals(settings.inputMode), settings.batchSize);
+				Validation validation = new Validation(valSamples, "patch".equals(settings.inputMode), settings.batchSize, objective);
 				// as a straight run would have counted them: the epochs since the best one
 				int epochsWithoutImprovement = resume ? firstEpoch - bestEpoch : 0;
 				boolean cancelled = false, stoppedEarly = false;
@@ -209,7 +229,7 @@ public final class UNetTrainer {
 								break;
 							}
 							currentRate[0] = schedule.rateAt(epoch, (double) batches / batchCount);
-							double value = step(trainer, loss, optimizer, batch, parallel);
+							double value = step(trainer, objective, optimizer, batch, parallel, loss);
 							if (!Double.isFinite(value))
 								throw nanError(epoch + 1, batches + 1, bestEpoch, modelFile);
 							lossSum += value;
@@ -272,6 +292,11 @@ public final class UNetTrainer {
 	 * @return the batch's loss
 	 */
 	static double step(Trainer trainer, Loss loss, TrainingOptimizer optimizer, Batch batch, DataParallel parallel) {
+		return step(trainer, TrainingObjective.segmentation(loss), optimizer, batch, parallel, loss);
+	}
+
+	/** One step of any objective (several devices: the U-Net's loss through DataParallel). */
+	static double step(Trainer trainer, TrainingObjective objective, TrainingOptimizer optimizer, Batch batch, DataParallel parallel, Loss loss) {
 		// oneDNN off for the step where its backward pass is wrong (OneDnnSwitch); validation and prediction keep it
 		try (OneDnnSwitch.Scope cpuKernels = OneDnnSwitch.trainingStep(); NDManager batchManager = trainer.getManager().newSubManager()) {
 			NDArray x = Staging.array(batchManager, 0, batch.images(), new Shape(batch.imageShape()));
@@ -279,8 +304,7 @@ public final class UNetTrainer {
 			double value;
 			try (GradientCollector collector = trainer.newGradientCollector()) {
 				if (parallel == null) {
-					NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
-					NDArray l = loss.evaluate(new NDList(y), new NDList(logits));
+					NDArray l = objective.loss(trainer, x, y, true);
 					value = l.getFloat();
 					if (Double.isFinite(value))
 						collector.backward(l);
@@ -390,6 +414,8 @@ public final class UNetTrainer {
 
 	private ModelInfo describe(UNetConfig config, TrainingData data, Device[] devices) {
 		ModelInfo info = ModelInfo.of(config);
+		info.modelKind = trainingConfig.modelKind();
+		info.diffusion = diffusion() ? trainingConfig.diffusion().copy() : null;
 		info.normalization = settings.normalization;
 		info.trainingSize = settings.imageSize;
 		info.inputMode = settings.inputMode;
@@ -428,7 +454,7 @@ public final class UNetTrainer {
 
 	private UnetException nanError(int epoch, int batch, int bestEpoch, Path modelFile) {
 		String cause = settings.learningRate > 1e-2f ? "the learning rate " + settings.learningRate + " is too high; try 1e-4"
-			: "try a lower learning rate (now " + settings.learningRate + "), another loss than " + settings.loss + ", or check the images for NaN values";
+			: "try a lower learning rate (now " + settings.learningRate + ")" + (diffusion() ? "" : ", another loss than " + settings.loss) + ", or check the images for NaN values";
 		return new UnetException("training stopped at epoch " + epoch + ", batch " + batch + ": the loss became NaN or infinite (" + cause + "). "
 			+ (bestEpoch > 0 ? "The best model so far (epoch " + bestEpoch + ") is kept in " + modelFile : "No epoch had finished, so no model was written."));
 	}

@@ -5,19 +5,17 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.lesionseg.unet.core.data.Batch;
-import org.lesionseg.unet.core.engine.OneDnnSwitch;
-import org.lesionseg.unet.core.interop.OnnxTileNetwork;
-import org.lesionseg.unet.core.interop.UNetOnnx;
 import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.metrics.ConfusionCounts;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.core.metrics.MetricsSummary;
-import org.lesionseg.unet.core.model.UNetBlock;
 import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
-import org.lesionseg.unet.core.predict.TileNetwork;
 import org.lesionseg.unet.core.predict.TiledPredictor;
+import org.lesionseg.unet.core.predict.TileNetwork;
 import org.lesionseg.unet.core.predict.UNetTileNetwork;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -40,12 +38,20 @@ final class Validation {
 	private final List<Sample> samples;
 	private final boolean wholeImages;
 	private final int batchSize;
+	private final TrainingObjective objective;
+	private ModelInfo info;
 
 	/**
 	 * @param samples validation images at the training size (resize mode), or whole (patch mode)
 	 * @param wholeImages true in patch mode: images are tiled, not batched
 	 */
 	Validation(List<Sample> samples, boolean wholeImages, int batchSize) {
+		this(samples, wholeImages, batchSize, null);
+	}
+
+	/** @param objective what is trained (null: the U-Net's logits), which says how validation images are predicted */
+	Validation(List<Sample> samples, boolean wholeImages, int batchSize, TrainingObjective objective) {
+		this.objective = objective;
 		this.samples = samples;
 		this.wholeImages = wholeImages;
 		this.batchSize = batchSize;
@@ -57,6 +63,7 @@ final class Validation {
 
 	/** Loss, pooled Dice, mean Dice, mean IoU, mean accuracy (all NaN without validation images). */
 	double[] run(Trainer trainer, Loss loss, ModelInfo info) {
+		this.info = info;
 		if (samples.isEmpty())
 			return new double[] { Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN };
 		List<ImageMetrics> metrics = new ArrayList<>();
@@ -74,6 +81,14 @@ final class Validation {
 			try (NDManager batchManager = trainer.getManager().newSubManager()) {
 				NDArray x = batchManager.create(batch.images(), new Shape(batch.imageShape()));
 				NDArray y = batchManager.create(batch.masks(), new Shape(batch.maskShape()));
+				if (objective instanceof DiffusionObjective) {
+					// the noise-prediction loss at random steps, and Dice of masks really sampled from noise
+					lossSum += objective.loss(trainer, x, y, false).getFloat() * batch.size();
+					float[][] maps = sample(trainer, batch);
+					for (int i = 0; i < batch.size(); i++)
+						metrics.add(score(part.get(i), maps[i]));
+					continue;
+				}
 				NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
 				// the loss is the batch's mean: weighted by its samples, a short last batch counts as much as it holds
 				lossSum += loss.evaluate(new NDList(y), new NDList(logits)).getFloat() * batch.size();
@@ -86,19 +101,34 @@ final class Validation {
 		return lossSum;
 	}
 
-	/** Whole images, tiled and blended as prediction does; the loss is taken on the blended map's logits. */
+	/** The probability maps of a batch at the training size from the objective's prediction network. */
+	private float[][] sample(Trainer trainer, Batch batch) {
+		ModelInfo info = this.info;
+		TileNetwork network = objective.predictionNetwork(trainer.getModel().getBlock(), trainer.getManager(), info);
+		int n = batch.size(), h = batch.height(), w = batch.width(), c = batch.images().length / (n * h * w), plane = h * w;
+		ByteBuffer input = ByteBuffer.allocateDirect(batch.images().length * Float.BYTES).order(ByteOrder.nativeOrder());
+		input.asFloatBuffer().put(batch.images());
+		float[] output = new float[n * network.outputMaps() * plane];
+		network.run(input, n, c, h, w, output);
+		float[][] maps = new float[n][];
+		for (int i = 0; i < n; i++)
+			maps[i] = Arrays.copyOfRange(output, i * network.outputMaps() * plane, (i * network.outputMaps() + 1) * plane);
+		return maps;
+	}
+
+	/** Whole images, tiled and blended as prediction does; the loss is taken on the blended map's logits (a diffusion model's: none). */
 	private double wholeImages(Trainer trainer, Loss loss, ModelInfo info, List<ImageMetrics> metrics) {
-		UNetBlock block = (UNetBlock) trainer.getModel().getBlock();
-		// where libtorch's fast CPU kernels are off (OneDnnSwitch), onnxruntime runs the same weights several times faster
-		OnnxTileNetwork onnx = OneDnnSwitch.prefersOnnxruntime(trainer.getManager().getDevice())
-			? new OnnxTileNetwork(UNetOnnx.export(block, "unet", "validation"), false, 0) : null;
-		TileNetwork network = onnx != null ? onnx : new UNetTileNetwork(block, trainer.getManager());
+		TileNetwork network = (objective != null ? objective : TrainingObjective.segmentation(loss)).predictionNetwork(trainer.getModel().getBlock(),
+			trainer.getManager(), info);
 		try {
 			TiledPredictor predictor = new TiledPredictor(network, info, new TiledPredictor.Options());
-			double lossSum = 0;
+			boolean diffusion = objective instanceof DiffusionObjective;
+			double lossSum = diffusion ? Double.NaN : 0;
 			for (Sample s : samples) {
 				float[] probability = predictor.probability(s);
 				metrics.add(score(s, probability));
+				if (diffusion)
+					continue;
 				try (NDManager imageManager = trainer.getManager().newSubManager()) {
 					Shape shape = new Shape(1, 1, s.height(), s.width());
 					float[] truth = new float[probability.length], logits = new float[probability.length];
@@ -113,8 +143,16 @@ final class Validation {
 			}
 			return lossSum;
 		} finally {
-			if (onnx != null)
-				onnx.close();
+			if (network instanceof AutoCloseable)
+				closeQuietly((AutoCloseable) network);
+		}
+	}
+
+	private static void closeQuietly(AutoCloseable network) {
+		try {
+			network.close();
+		} catch (Exception e) {
+			throw new IllegalStateException("could not free the validation network: " + e.getMessage(), e);
 		}
 	}
 

@@ -115,7 +115,9 @@ public final class TrainOptions {
 		.section("data").add(IMAGES_FOLDER, MASKS_FOLDER, IMAGE, MASK, USE_ROI_MANAGER, CommonOptions.PAIRING, CommonOptions.MASK_POLICY,
 			CommonOptions.NORMALIZATION, VAL_FRACTION, TEST_FRACTION, GROUP_BY, SEED)
 		.section("model").add(MODEL_FILE, INITIAL_MODEL, RESUME, REPORT_FOLDER)
-		.section("network").add(DEPTH, BASE_FEATURES, DROPOUT, INIT)
+		.section("network").add(DiffusionOptions.MODEL_KIND, DEPTH, BASE_FEATURES, DROPOUT, INIT)
+		.section("diffusion").add(DiffusionOptions.TIMESTEPS, DiffusionOptions.NOISE_SCHEDULE, DiffusionOptions.PREDICTION, DiffusionOptions.MASK_LOSS_WEIGHT, DiffusionOptions.SAMPLING_STEPS, DiffusionOptions.DDIM_ETA,
+			DiffusionOptions.ENSEMBLE_SAMPLES)
 		.section("input").add(IMAGE_SIZE, INPUT_MODE, PATCH_FOREGROUND, AUGMENT, LOADER_THREADS)
 		.section("training").add(EPOCHS, BATCH_SIZE, LEARNING_RATE, LOSS, LOSS_PARAMS, OPTIMIZER, MOMENTUM, WEIGHT_DECAY, CENTERED, SCHEDULER, PATIENCE,
 			CommonOptions.DEVICE, QUIET)

@@ -39,7 +39,7 @@ class ModelFileTest {
 		return info;
 	}
 
-	private static float[] predict(UNetBlock block, NDManager manager, float[] input) {
+	private static float[] predict(ai.djl.nn.Block block, NDManager manager, float[] input) {
 		NDArray x = manager.create(input, new Shape(1, 1, 32, 32));
 		return block.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow().toFloatArray();
 	}

@@ -1,0 +1,82 @@
+package org.lesionseg.unet.workflow.options;
+
+import java.util.Arrays;
+
+import org.lesionseg.unet.core.modelfile.DiffusionSettings;
+
+/**
+ * The model kind of a training and the settings of the diffusion kind (noise schedule, sampling defaults), written
+ * once here; the training registry ({@link TrainOptions}) lists them. Their defaults are {@link DiffusionSettings}'.
+ */
+public final class DiffusionOptions {
+
+	private DiffusionOptions() {
+	}
+
+	private static final DiffusionSettings D = new DiffusionSettings();
+
+	public static final Option<String> MODEL_KIND = Option.choice("model_kind", "unet",
+		"unet (the classic U-Net) or diffusion (a MedSegDiff-style denoiser that samples masks and gives an uncertainty map)",
+		Arrays.asList("unet", "diffusion"));
+	public static final Option<Integer> TIMESTEPS = Option.integer("diffusion_timesteps", D.timesteps, "Diffusion only: noise steps T of training")
+		.range(2, 100_000).advanced();
+	public static final Option<String> NOISE_SCHEDULE = Option
+		.choice("noise_schedule", D.schedule, "Diffusion only: linear β schedule (DDPM, MedSegDiff) or cosine", Arrays.asList("linear", "cosine"))
+		.advanced();
+	public static final Option<String> PREDICTION = Option.choice("diffusion_prediction", D.prediction,
+		"Diffusion only: what the network outputs, x0 (the clean mask; learns in far fewer steps) or noise (as DDPM and MedSegDiff)",
+		Arrays.asList("x0", "noise")).advanced();
+	public static final Option<Double> MASK_LOSS_WEIGHT = Option.number("mask_loss_weight", D.x0LossWeight,
+		"Diffusion only: weight of the BCE term on the mask the network implies; 0 for none").range(0, 100).advanced();
+	public static final Option<Integer> SAMPLING_STEPS = Option
+		.integer("sampling_steps", D.samplingSteps, "Diffusion only: DDIM steps per sampled mask (recorded as the model's default)").min(1);
+	public static final Option<Double> DDIM_ETA = Option
+		.number("ddim_eta", D.eta, "Diffusion only: DDIM eta, 0 deterministic given the starting noise, 1 as random as DDPM").range(0, 1).advanced();
+	public static final Option<Integer> ENSEMBLE_SAMPLES = Option.integer("ensemble_samples", D.samples,
+		"Diffusion only: masks sampled per image; their mean is the probability, their standard deviation the uncertainty").range(1,
+			DiffusionSettings.MAX_SAMPLES);
+
+	/** The options that apply to the diffusion kind only. */
+	static final Option<?>[] DIFFUSION_ONLY = { TIMESTEPS, NOISE_SCHEDULE, PREDICTION, MASK_LOSS_WEIGHT, SAMPLING_STEPS, DDIM_ETA, ENSEMBLE_SAMPLES };
+
+	/**
+	 * The diffusion settings the values give (null for a U-Net); a setting of the other kind gets one line that names
+	 * it: a diffusion option for a U-Net, or a U-Net's loss for a diffusion model (which trains on the noise error).
+	 *
+	 * @throws org.lesionseg.unet.core.UnetException naming the option and what to do
+	 */
+	public static DiffusionSettings settings(OptionValues values, Option<?>... unetOnly) {
+		boolean diffusion = "diffusion".equals(values.get(MODEL_KIND));
+		if (!diffusion) {
+			for (Option<?> o : DIFFUSION_ONLY)
+				if (setOtherThanDefault(values, o))
+					throw new org.lesionseg.unet.core.UnetException(o.name() + " (" + o.commandLineFlag() + ") applies to diffusion models only: add model_kind=diffusion "
+						+ "(--model-kind diffusion) or leave it out");
+			return null;
+		}
+		for (Option<?> o : unetOnly)
+			if (setOtherThanDefault(values, o))
+				throw new org.lesionseg.unet.core.UnetException(o.name() + " (" + o.commandLineFlag() + ") applies to U-Net models only: a diffusion model "
+					+ "trains on the error of its predicted noise; leave it out or use model_kind=unet");
+		DiffusionSettings d = new DiffusionSettings();
+		d.timesteps = values.get(TIMESTEPS);
+		d.schedule = values.get(NOISE_SCHEDULE);
+		d.prediction = values.get(PREDICTION);
+		d.x0LossWeight = values.get(MASK_LOSS_WEIGHT);
+		d.samplingSteps = values.get(SAMPLING_STEPS);
+		d.eta = values.get(DDIM_ETA);
+		d.samples = values.get(ENSEMBLE_SAMPLES);
+		// the run's seed also seeds sampling (a key ending in _seed would clash with seed in a macro)
+		d.samplingSeed = values.get(TrainOptions.SEED);
+		return d.check();
+	}
+
+	/**
+	 * Given with a value other than its default: a Fiji dialog hands every field over, so a field left at its default
+	 * says nothing about the kind the user wants.
+	 */
+	private static boolean setOtherThanDefault(OptionValues values, Option<?> o) {
+		return values.isGiven(o) && !java.util.Objects.equals(values.get(o), o.defaultValue())
+			&& !(values.get(o) instanceof String && String.valueOf(values.get(o)).isEmpty() && o.defaultValue() == null);
+	}
+}
