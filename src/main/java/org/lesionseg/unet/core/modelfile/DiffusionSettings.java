@@ -17,8 +17,9 @@ public final class DiffusionSettings {
 	 */
 	public String prediction = "x0";
 	/**
-	 * Weight of the extra training term on the mask the predicted noise implies (BCE, weighted by ᾱ_t per sample;
-	 * MedSegDiff-V2 adds such a term); 0 trains on the noise error alone, as DDPM and MedSegDiff do.
+	 * Weight of the extra training term on the mask the network implies: BCE (weighted by ᾱ_t per sample with noise
+	 * prediction) plus, with x0 prediction, a soft Dice pooled over the batch (MedSegDiff-V2 adds such terms); 0 trains
+	 * on the noise (or x0) error alone, as DDPM and MedSegDiff do.
 	 */
 	public double x0LossWeight = 1.0;
 	/** DDIM steps when sampling a mask. */

@@ -76,7 +76,16 @@ final class DiffusionObjective implements TrainingObjective {
 			for (int i = 0; i < n; i++)
 				weights[i] = x0Prediction ? 1f : a[i] * a[i];
 			NDArray perImage = bce.reshape(n, -1).mean(new int[] { 1 });
-			loss = loss.add(perImage.mul(manager.create(weights)).mean().mul((float) settings.x0LossWeight));
+			NDArray maskTerm = perImage.mul(manager.create(weights)).mean();
+			if (x0Prediction) {
+				// soft Dice pooled over the batch, as the U-Net's bce_dice: lesions cover 1-5 % of a slice, and with the MSE and
+				// BCE alone the network settles on the empty mask (docs/diffusion.md); Dice weighs the lesion against its own size
+				NDArray probability = logits.getNDArrayInternal().sigmoid();
+				NDArray overlap = probability.mul(target).sum();
+				NDArray dice = overlap.mul(2f).add(1f).div(probability.sum().add(target.sum()).add(1f));
+				maskTerm = maskTerm.add(dice.neg().add(1f));
+			}
+			loss = loss.add(maskTerm.mul((float) settings.x0LossWeight));
 		}
 		return loss;
 	}

@@ -27,7 +27,7 @@ public final class DiffusionOptions {
 		"Diffusion only: what the network outputs, x0 (the clean mask; learns in far fewer steps) or noise (as DDPM and MedSegDiff)",
 		Arrays.asList("x0", "noise")).advanced();
 	public static final Option<Double> MASK_LOSS_WEIGHT = Option.number("mask_loss_weight", D.x0LossWeight,
-		"Diffusion only: weight of the BCE term on the mask the network implies; 0 for none").range(0, 100).advanced();
+		"Diffusion only: weight of the BCE (and, with x0 prediction, soft Dice) term on the mask the network implies; 0 for none").range(0, 100).advanced();
 	public static final Option<Integer> SAMPLING_STEPS = Option
 		.integer("sampling_steps", D.samplingSteps, "Diffusion only: DDIM steps per sampled mask (recorded as the model's default)").min(1);
 	public static final Option<Double> DDIM_ETA = Option
@@ -35,6 +35,45 @@ public final class DiffusionOptions {
 	public static final Option<Integer> ENSEMBLE_SAMPLES = Option.integer("ensemble_samples", D.samples,
 		"Diffusion only: masks sampled per image; their mean is the probability, their standard deviation the uncertainty").range(1,
 			DiffusionSettings.MAX_SAMPLES);
+
+	// ---- at prediction: the model file's sampling defaults unless these say otherwise
+
+	public static final Option<Integer> PREDICT_SAMPLING_STEPS = Option.integer("sampling_steps", 0,
+		"Diffusion models only: DDIM steps per sampled mask (fewer: faster, coarser); 0 for the model file's").min(0).advanced();
+	public static final Option<Integer> PREDICT_ENSEMBLE_SAMPLES = Option.integer("ensemble_samples", 0,
+		"Diffusion models only: masks sampled per image, fused by their mean; their standard deviation is the uncertainty map; 0 for the model file's")
+		.range(0, DiffusionSettings.MAX_SAMPLES).advanced();
+	public static final Option<Double> PREDICT_DDIM_ETA = Option.number("ddim_eta", -1.0,
+		"Diffusion models only: DDIM eta, 0 deterministic given the starting noise, 1 as random as DDPM; negative for the model file's").range(-1, 1)
+		.advanced();
+
+	/** The sampling options of every prediction registry (segment, predict, evaluate). */
+	public static final Option<?>[] SAMPLING = { PREDICT_SAMPLING_STEPS, PREDICT_ENSEMBLE_SAMPLES, PREDICT_DDIM_ETA };
+
+	/**
+	 * The model file's sampling settings with the prediction's overrides, or null when none is given (the file's apply).
+	 *
+	 * @param recorded the model file's settings (null for a U-Net or an imported network)
+	 * @param what     the model, for the message
+	 * @throws org.lesionseg.unet.core.UnetException for an override on a model that does not sample, or out of range for the model (steps above T)
+	 */
+	public static DiffusionSettings sampling(int steps, int samples, double eta, DiffusionSettings recorded, String what) {
+		if (steps == 0 && samples == 0 && eta < 0)
+			return null;
+		if (recorded == null) {
+			Option<?> given = steps != 0 ? PREDICT_SAMPLING_STEPS : samples != 0 ? PREDICT_ENSEMBLE_SAMPLES : PREDICT_DDIM_ETA;
+			throw new org.lesionseg.unet.core.UnetException(given.name() + " (" + given.commandLineFlag() + ") applies to diffusion models only; " + what
+				+ " is not one: leave it out");
+		}
+		DiffusionSettings used = recorded.copy();
+		if (steps != 0)
+			used.samplingSteps = steps;
+		if (samples != 0)
+			used.samples = samples;
+		if (eta >= 0)
+			used.eta = eta;
+		return used.check();
+	}
 
 	/** The options that apply to the diffusion kind only. */
 	static final Option<?>[] DIFFUSION_ONLY = { TIMESTEPS, NOISE_SCHEDULE, PREDICTION, MASK_LOSS_WEIGHT, SAMPLING_STEPS, DDIM_ETA, ENSEMBLE_SAMPLES };
