@@ -107,6 +107,15 @@ public class EvaluateUNet extends UNetCommand {
 	@Parameter(label = "Runtime", choices = { "auto", "torch", "onnx" }, persist = false, description = "What runs the network: auto (onnx on CPUs where libtorch's fast kernels are off), torch (the PyTorch engine) or onnx (onnxruntime on the CPU)")
 	private String runtime = "auto";
 
+	@Parameter(label = "Sampling steps (diffusion)", min = "0", persist = false, description = "Diffusion models only: DDIM steps per sampled mask; 0 for the model file's")
+	private int sampling_steps = 0;
+
+	@Parameter(label = "Samples per image (diffusion)", min = "0", max = "100", persist = false, description = "Diffusion models only: masks sampled per image, their mean the probability, their standard deviation the uncertainty; 0 for the model file's")
+	private int ensemble_samples = 0;
+
+	@Parameter(label = "DDIM eta (diffusion)", min = "-1", max = "1", persist = false, description = "Diffusion models only: 0 deterministic, 1 as random as DDPM; negative for the model file's")
+	private double ddim_eta = -1;
+
 	@Parameter(type = ItemIO.OUTPUT, required = false, label = "Panels")
 	private ImagePlus panels_image;
 

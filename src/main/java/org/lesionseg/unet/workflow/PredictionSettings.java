@@ -15,7 +15,10 @@ import org.lesionseg.unet.core.interop.BioImageIoPackage;
 import org.lesionseg.unet.core.interop.ImportedModels;
 import org.lesionseg.unet.core.interop.ModelFormat;
 import org.lesionseg.unet.core.interop.OnnxRuntime;
+import org.lesionseg.unet.core.modelfile.DiffusionSettings;
 import org.lesionseg.unet.core.modelfile.ModelFile;
+import org.lesionseg.unet.core.modelfile.ModelInfo;
+import org.lesionseg.unet.workflow.options.DiffusionOptions;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.PixelCalibration;
 import org.lesionseg.unet.core.predict.Segmenter;
@@ -40,9 +43,12 @@ public final class PredictionSettings {
 	private final ModelFormat format;
 	private final ImportedModels.Description foreign;
 	private final String runtime;
+	/** A diffusion model's sampling in place of its file's, or null for the file's. */
+	private final DiffusionSettings sampling;
 
 	private PredictionSettings(Path model, List<Path> models, MaskPostprocessing.Options postprocessing, TiledPredictor.Options tiling, String device,
-		ModelFormat format, ImportedModels.Description foreign, String runtime) {
+		ModelFormat format, ImportedModels.Description foreign, String runtime, DiffusionSettings sampling) {
+		this.sampling = sampling;
 		this.model = model;
 		this.models = Collections.unmodifiableList(models);
 		this.postprocessing = postprocessing;
@@ -109,7 +115,7 @@ public final class PredictionSettings {
 			return ImportedModels.open(model, format, foreign, DeviceChoice.parse(device), tiling);
 		if ("onnx".equals(runtime) || "auto".equals(runtime) && OneDnnSwitch.prefersOnnxruntime(Devices.resolve(DeviceChoice.parse(device))[0]))
 			return new Segmenter(models, DeviceChoice.parse("cpu"), tiling, new OnnxRuntime(0));
-		return new Segmenter(models, DeviceChoice.parse(device), tiling, Segmenter.ENGINE);
+		return new Segmenter(models, DeviceChoice.parse(device), tiling, Segmenter.engine(sampling));
 	}
 
 	/**
@@ -131,6 +137,9 @@ public final class PredictionSettings {
 		private ModelFormat format = CommonOptions.MODEL_FORMAT.defaultValue();
 		private final ImportedModels.Description foreign = new ImportedModels.Description();
 		private String runtime = CommonOptions.RUNTIME.defaultValue();
+		private int samplingSteps = DiffusionOptions.PREDICT_SAMPLING_STEPS.defaultValue();
+		private int samples = DiffusionOptions.PREDICT_ENSEMBLE_SAMPLES.defaultValue();
+		private double eta = DiffusionOptions.PREDICT_DDIM_ETA.defaultValue();
 
 		Builder(Path model, Spelling spelling) {
 			this.model = model;
@@ -181,11 +190,22 @@ public final class PredictionSettings {
 			return self();
 		}
 
+		/** A diffusion model's sampling in place of its file's: 0 steps or samples and a negative eta keep the file's. */
+		public B sampling(int steps, int samples, double eta) {
+			this.samplingSteps = DiffusionOptions.PREDICT_SAMPLING_STEPS.checked(steps);
+			this.samples = DiffusionOptions.PREDICT_ENSEMBLE_SAMPLES.checked(samples);
+			this.eta = DiffusionOptions.PREDICT_DDIM_ETA.checked(eta);
+			return self();
+		}
+
 		/** Post-processing, tiling and device as the parsed values give them (their defaults are the registry's). */
 		B prediction(OptionValues values) {
 			if (values.set().options().contains(CommonOptions.MODEL_FORMAT))
 				format(values.get(CommonOptions.MODEL_FORMAT)).torchScript(values.get(CommonOptions.INPUT_CHANNELS), values.get(CommonOptions.SIZE_MULTIPLE),
 					values.get(CommonOptions.NORMALIZATION), values.get(CommonOptions.OUTPUT_KIND));
+			if (values.set().options().contains(DiffusionOptions.PREDICT_SAMPLING_STEPS))
+				sampling(values.get(DiffusionOptions.PREDICT_SAMPLING_STEPS), values.get(DiffusionOptions.PREDICT_ENSEMBLE_SAMPLES),
+					values.get(DiffusionOptions.PREDICT_DDIM_ETA));
 			return postprocessing(values.get(CommonOptions.THRESHOLD), values.get(CommonOptions.MIN_SIZE), values.get(CommonOptions.FILL_HOLES))
 				.tiling(values.get(CommonOptions.TILE), values.get(CommonOptions.OVERLAP), values.get(CommonOptions.TILE_BATCH))
 				.device(values.get(CommonOptions.DEVICE)).runtime(values.set().options().contains(CommonOptions.RUNTIME) ? values.get(CommonOptions.RUNTIME)
@@ -207,7 +227,10 @@ public final class PredictionSettings {
 				throw new UnetException(spelling.of(CommonOptions.RUNTIME) + " onnx is for model files written by Train UNet; " + model.getFileName()
 					+ " is a " + resolved.name().toLowerCase(java.util.Locale.ROOT) + " model, which runs in its own runtime: leave " + spelling.of(CommonOptions.RUNTIME) + " at torch");
 			String used = runtime;
-			if (resolved == ModelFormat.UNET && !"torch".equals(runtime) && ModelFile.readInfo(models.get(0)).isDiffusion()) {
+			ModelInfo first = resolved == ModelFormat.UNET ? ModelFile.readInfo(models.get(0)) : null;
+			DiffusionSettings recorded = first == null || !first.isDiffusion() ? null : first.diffusion != null ? first.diffusion : new DiffusionSettings();
+			DiffusionSettings sampling = DiffusionOptions.sampling(samplingSteps, samples, eta, recorded, String.valueOf(model.getFileName()));
+			if (recorded != null && !"torch".equals(runtime)) {
 				// a diffusion model's sampler (many network calls per tile, noise drawn between them) runs in the engine only
 				if ("onnx".equals(runtime))
 					throw new UnetException(spelling.of(CommonOptions.RUNTIME) + " onnx is for U-Nets; " + models.get(0).getFileName()
@@ -215,7 +238,7 @@ public final class PredictionSettings {
 				used = "torch";
 			}
 			return new PredictionSettings(model, models, RequestChecks.postprocessing(threshold, minSize, fillHoles), RequestChecks.tiling(tile, overlap, tileBatch),
-				RequestChecks.device(device), resolved, foreign, used);
+				RequestChecks.device(device), resolved, foreign, used, sampling);
 		}
 	}
 

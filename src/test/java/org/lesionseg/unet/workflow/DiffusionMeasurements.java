@@ -26,7 +26,8 @@ import org.lesionseg.unet.core.train.TrainingConfig;
  * diffusion model on one sample-data set with the same split, epochs, size and width, then a U-Net for the
  * diffusion model's training time; times sampling for steps × K; relates the uncertainty map to the errors.
  * <p>
- * Arguments: set (ich-ct-bhsd or isles22-case0009), epochs, size, base, depth.
+ * Arguments: set (ich-ct-bhsd or isles22-case0009), epochs, size, base, depth, input mode (resize or patch), sampling steps
+ * (validation samples with at most 10), and diffusion-only to skip the U-Nets.
  */
 public final class DiffusionMeasurements {
 
@@ -43,17 +44,30 @@ public final class DiffusionMeasurements {
 		int size = args.length > 2 ? Integer.parseInt(args[2]) : 64;
 		int base = args.length > 3 ? Integer.parseInt(args[3]) : 8;
 		int depth = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+		mode = args.length > 5 ? args[5] : "resize";
+		samplingSteps = args.length > 6 ? Integer.parseInt(args[6]) : 10;
+		boolean diffusionOnly = args.length > 7 && args[7].equals("diffusion-only");
+		// SET-crops: LesionCrops of the set's slices at the given size (full resolution)
+		boolean crops = set.endsWith("-crops");
+		set = crops ? set.substring(0, set.length() - "-crops".length()) : set;
 		Path root = Paths.get("sample-data", set);
 		LabelledImages images = LabelledImages.fromFolders(root.resolve("images"), root.resolve("masks"), Pairing.BY_NAME, MaskPolicy.STRICT,
 			Normalization.SCALE_01);
+		if (crops)
+			images = LesionCrops.of(images, size, 7);
 		Path dir = Files.createTempDirectory("diffusion-measure");
-		System.out.printf(Locale.ROOT, "set %s: %d images; %d epochs, %d px resize, base %d, depth %d%n", set, images.samples.size(), epochs, size, base, depth);
+		System.out.printf(Locale.ROOT, "set %s: %d images; %d epochs, %d px %s, base %d, depth %d, sampling steps %d%n", set, images.samples.size(), epochs, size,
+			mode, base, depth, samplingSteps);
 
 		long t0 = System.nanoTime();
 		TrainingJob.Outcome diffusion = TrainingJob.run(images, TrainingConfig.of(settings(set, "diffusion", epochs, size, base, depth)),
-			dir.resolve("diffusion.zip"), null, false, null, null, null);
+			dir.resolve("diffusion.zip"), null, false, null, PRINT, null);
 		double diffusionSeconds = (System.nanoTime() - t0) / 1e9;
 		report("diffusion", diffusion, diffusionSeconds);
+		if (diffusionOnly) {
+			uncertainty(images, dir);
+			return;
+		}
 
 		t0 = System.nanoTime();
 		TrainingJob.Outcome unet = TrainingJob.run(images, TrainingConfig.of(settings(set, "unet", epochs, size, base, depth)), dir.resolve("unet.zip"), null,
@@ -63,10 +77,13 @@ public final class DiffusionMeasurements {
 		int sameTimeEpochs = Math.max(1, (int) Math.round(epochs * diffusionSeconds / unetSeconds));
 		t0 = System.nanoTime();
 		TrainingJob.Outcome unetSameTime = TrainingJob.run(images, TrainingConfig.of(settings(set, "unet", sameTimeEpochs, size, base, depth)),
-			dir.resolve("unet-time.zip"), null, false, null, null, null);
+			dir.resolve("unet-time.zip"), null, false, null, PRINT, null);
 		report("unet same time (" + sameTimeEpochs + " epochs)", unetSameTime, (System.nanoTime() - t0) / 1e9);
+		uncertainty(images, dir);
+	}
 
-		// sampling time and uncertainty on the test images
+	/** Sampling time, Dice and uncertainty against errors on the diffusion model's test images for steps × K. */
+	private static void uncertainty(LabelledImages images, Path dir) {
 		ModelInfo info = ModelFile.readInfo(dir.resolve("diffusion.zip"));
 		List<Sample> test = images.select(info.testImages);
 		for (int steps : new int[] { 5, 25 })
@@ -180,15 +197,26 @@ public final class DiffusionMeasurements {
 		return (rankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
 	}
 
+	/** Prints each epoch's validation, so that a long measurement shows where it is. */
+	private static final org.lesionseg.unet.core.train.TrainingListener PRINT = new org.lesionseg.unet.core.train.TrainingListener() {
+		@Override
+		public void epochDone(org.lesionseg.unet.core.train.EpochRecord r, int epochs, boolean improved, double eta) {
+			System.out.printf(Locale.ROOT, "  epoch %d: train loss %.4f, val pooled Dice %.4f, mean %.4f, %.1f s%n", r.epoch, r.trainLoss, r.valDice, r.valMeanDice, r.seconds);
+		}
+	};
+
+	private static String mode = "resize";
+	private static int samplingSteps = 10;
+
 	static TrainingSettings settings(String set, String kind, int epochs, int size, int base, int depth) {
 		TrainingSettings s = new TrainingSettings();
 		s.modelKind = kind;
 		if ("diffusion".equals(kind)) {
 			s.diffusion = new DiffusionSettings();
-			s.diffusion.samplingSteps = 10;
+			s.diffusion.samplingSteps = samplingSteps;
 			s.diffusion.samples = 5;
 		}
-		s.inputMode = "resize";
+		s.inputMode = mode;
 		s.imageSize = size;
 		s.depth = depth;
 		s.baseFeatures = base;

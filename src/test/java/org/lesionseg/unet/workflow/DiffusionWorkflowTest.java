@@ -112,7 +112,27 @@ class DiffusionWorkflowTest {
 		assertTrue(Files.isRegularFile(out.resolve("blob_prob.tif")));
 		assertTrue(Files.isRegularFile(out.resolve("blob_uncertainty.tif")), "a diffusion model writes its uncertainty map");
 
-		// a U-Net model takes no sampling settings
+		// the prediction's own sampling: one sample has no spread
+		Path single = dir.resolve("single");
+		SegmentationJob.run(SegmentRequest.builder(model, ImageSource.files(input), Spelling.COMMAND_LINE).output(single).device("cpu").sampling(2, 1, -1)
+			.build(), new SegmentationJob.Listener() {
+			});
+		float[] spread = ImageFiles.read(single.resolve("blob_uncertainty.tif")).plane(0);
+		for (float v : spread)
+			assertEquals(0f, v, "one sample per image: no uncertainty");
+		UnetException tooMany = assertThrows(UnetException.class,
+			() -> SegmentRequest.builder(model, ImageSource.files(input), Spelling.COMMAND_LINE).output(dir.resolve("x")).sampling(1001, 0, -1).build());
+		assertEquals("sampling steps (1001) cannot exceed the diffusion timesteps T (1000)", tooMany.getMessage());
+		// a U-Net takes no sampling settings
+		TrainingSettings unetSettings = settings(1);
+		unetSettings.modelKind = "unet";
+		unetSettings.diffusion = null;
+		Path unetModel = dir.resolve("unet.zip");
+		TrainingJob.run(set, TrainingConfig.of(unetSettings), unetModel, null, false, null, null, null);
+		UnetException notDiffusion = assertThrows(UnetException.class,
+			() -> SegmentRequest.builder(unetModel, ImageSource.files(input), Spelling.COMMAND_LINE).output(dir.resolve("y")).sampling(5, 0, -1).build());
+		assertEquals("sampling_steps (--sampling-steps) applies to diffusion models only; unet.zip is not one: leave it out", notDiffusion.getMessage());
+
 		try (Segmenter s = new Segmenter(model, "cpu", new org.lesionseg.unet.core.predict.TiledPredictor.Options())) {
 			assertTrue(s.hasUncertainty());
 			float[][] maps = s.maps("blob", first.imageData(), 32, 32, 1, 32);
