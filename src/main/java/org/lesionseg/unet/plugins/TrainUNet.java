@@ -99,7 +99,7 @@ public class TrainUNet extends UNetCommand {
 	@Parameter(label = "Diffusion prediction", choices = { "x0", "noise" }, persist = false, required = false, description = "Diffusion only: what the network outputs, x0 (the clean mask; learns in far fewer steps) or noise (as DDPM and MedSegDiff)")
 	private String diffusion_prediction = "x0";
 
-	@Parameter(label = "Mask loss weight", min = "0", max = "100", persist = false, required = false, description = "Diffusion only: weight of the BCE term on the mask the network implies; 0 for none")
+	@Parameter(label = "Mask loss weight", min = "0", max = "100", persist = false, required = false, description = "Diffusion only: weight of the BCE (and, with x0 prediction, soft Dice) term on the mask the network implies; 0 for none")
 	private double mask_loss_weight = 1;
 
 	@Parameter(label = "Sampling steps", min = "1", persist = false, required = false, description = "Diffusion only: DDIM steps per sampled mask (recorded as the model's default)")
