@@ -197,6 +197,8 @@ public final class UnetCli {
 			out.println("training was cancelled; the best model so far is kept");
 		if (o.test != null)
 			out.println("test " + o.test.summary.summaryLine());
+		if (o.test != null && o.test.uncertainty != null)
+			out.println("test " + o.test.uncertainty.summaryLine());
 		if (o.reportDir != null)
 			out.println("report: " + o.reportDir);
 	}
@@ -331,6 +333,8 @@ public final class UnetCli {
 		if (csv != null)
 			out.println("metrics: " + csv);
 		out.println(o.summary.summaryLine());
+		if (o.uncertainty != null)
+			out.println(o.uncertainty.summaryLine());
 		return 0;
 	}
 

@@ -154,6 +154,8 @@ public class EvaluateUNet extends UNetCommand {
 			panels_image = panelStack(outcome.panels);
 		progress.done(name + ": " + outcome.summary.summaryLine());
 		IJ.log(name + ": " + outcome.summary.summaryLine() + (report == null ? "" : "; metrics.csv and panels in " + report));
+		if (outcome.uncertainty != null)
+			IJ.log(name + ": " + outcome.uncertainty.summaryLine());
 	}
 
 	/**

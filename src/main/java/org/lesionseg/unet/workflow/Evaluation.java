@@ -17,6 +17,7 @@ import org.lesionseg.unet.core.metrics.ConfusionCounts;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.core.metrics.MetricsCsv;
 import org.lesionseg.unet.core.metrics.MetricsSummary;
+import org.lesionseg.unet.core.metrics.UncertaintyVsErrors;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.core.report.Panel;
@@ -36,11 +37,14 @@ public final class Evaluation {
 		public final MetricsSummary summary;
 		/** The panels, lesion-containing images first (only those when there are any). */
 		public final List<Panel> panels;
+		/** How the network's uncertainty map relates to its errors; null for a network without one. */
+		public final UncertaintyVsErrors uncertainty;
 
-		Outcome(List<ImageMetrics> images, List<Panel> panels) {
+		Outcome(List<ImageMetrics> images, List<Panel> panels, UncertaintyVsErrors uncertainty) {
 			this.images = images;
 			this.summary = new MetricsSummary(images);
 			this.panels = Collections.unmodifiableList(panels);
+			this.uncertainty = uncertainty;
 		}
 	}
 
@@ -114,15 +118,18 @@ public final class Evaluation {
 		List<Integer> candidates = new ArrayList<>();
 		Map<Integer, byte[]> predictions = new HashMap<>();
 		boolean anyLesion = false;
+		UncertaintyVsErrors uncertainty = segmenter.hasUncertainty() ? new UncertaintyVsErrors() : null;
 		for (Sample s : normalised)
 			anyLesion |= hasForeground(s.maskData());
 		for (int i = 0; i < normalised.size(); i++) {
 			Sample s = normalised.get(i);
 			if (!s.hasMask())
 				throw new UnetException("image " + s.name() + " has no mask to evaluate against");
-			float[] probability = segmenter.probabilityOfNormalised(s);
-			byte[] predicted = MaskPostprocessing.process(probability, s.width(), s.height(), options).mask();
+			float[][] maps = segmenter.mapsOfNormalised(s);
+			byte[] predicted = MaskPostprocessing.process(maps[0], s.width(), s.height(), options).mask();
 			metrics.add(new ImageMetrics(s.name(), ConfusionCounts.of(predicted, s.maskData())));
+			if (uncertainty != null)
+				uncertainty.add(maps[1], predicted, s.maskData());
 			if (panels > 0 && (!anyLesion || hasForeground(s.maskData()))) {
 				candidates.add(i);
 				predictions.put(i, predicted); // kept (one byte a pixel) until the ranking is known
@@ -140,7 +147,7 @@ public final class Evaluation {
 			String role = rank == 0 ? " (best)" : rank == candidates.size() - 1 ? " (worst)" : rank == (candidates.size() - 1) / 2 ? " (median)" : "";
 			made.add(new Panel(s.name(), Panels.comparison(firstChannel(s), s.maskData(), predictions.get(i), s.width(), s.height(), s.name() + role)));
 		}
-		return new Outcome(metrics, made);
+		return new Outcome(metrics, made, uncertainty);
 	}
 
 	/**

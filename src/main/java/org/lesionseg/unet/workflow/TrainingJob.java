@@ -141,6 +141,11 @@ public final class TrainingJob {
 			info.metrics.put("test_mean_dice_nonempty", s.meanDiceNonEmpty());
 			info.metrics.put("test_mean_iou", s.meanIou());
 			info.metrics.put("test_accuracy", s.meanAccuracy());
+			if (test.uncertainty != null) {
+				info.metrics.put("test_uncertainty_on_wrong", test.uncertainty.meanOnWrong());
+				info.metrics.put("test_uncertainty_on_right", test.uncertainty.meanOnRight());
+				info.metrics.put("test_uncertainty_error_auc", test.uncertainty.auc());
+			}
 		}
 		Map<String, String> text = new LinkedHashMap<>();
 		text.put("history.csv", EpochRecord.toCsv(result.history));

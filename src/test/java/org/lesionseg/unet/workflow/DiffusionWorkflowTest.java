@@ -137,6 +137,13 @@ class DiffusionWorkflowTest {
 			assertTrue(s.hasUncertainty());
 			float[][] maps = s.maps("blob", first.imageData(), 32, 32, 1, 32);
 			assertEquals(2, maps.length);
+			// evaluation relates the uncertainty to the errors, over every pixel
+			Evaluation.Outcome evaluated = Evaluation.evaluate(s, set.samples, new org.lesionseg.unet.core.predict.MaskPostprocessing.Options(), 0, null);
+			assertEquals(set.samples.size() * 32L * 32L, evaluated.uncertainty.wrongPixels() + evaluated.uncertainty.rightPixels());
+		}
+		try (Segmenter s = new Segmenter(unetModel, "cpu", new org.lesionseg.unet.core.predict.TiledPredictor.Options())) {
+			assertNull(Evaluation.evaluate(s, set.samples, new org.lesionseg.unet.core.predict.MaskPostprocessing.Options(), 0, null).uncertainty,
+				"a U-Net has no uncertainty map to relate");
 		}
 		ModelInfo old = new ModelInfo();
 		assertEquals("unet", old.kind(), "a file without a kind is a U-Net");
