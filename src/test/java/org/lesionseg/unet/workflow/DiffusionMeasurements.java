@@ -209,6 +209,10 @@ public final class DiffusionMeasurements {
 	private static int samplingSteps = 10;
 
 	static TrainingSettings settings(String set, String kind, int epochs, int size, int base, int depth) {
+		return settings(set, kind, epochs, size, base, depth, mode, samplingSteps);
+	}
+
+	static TrainingSettings settings(String set, String kind, int epochs, int size, int base, int depth, String mode, int samplingSteps) {
 		TrainingSettings s = new TrainingSettings();
 		s.modelKind = kind;
 		if ("diffusion".equals(kind)) {
