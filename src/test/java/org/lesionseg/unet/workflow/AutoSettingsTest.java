@@ -74,14 +74,14 @@ class AutoSettingsTest {
 		LabelledSource big = planes(20, 384), few = planes(5, 384);
 		TrainRequest adam = request(big, with(ALL_AUTO, "epochs", "40", "base_features", "32"));
 		assertEquals(Arrays.asList("image_size", "batch_size", "learning_rate", "patience"), new ArrayList<>(adam.auto));
-		TrainingSettings roomy = chosen(adam, big, 64 * GB), tight = chosen(adam, big, 4 * GB), tiny = chosen(adam, big, GB);
+		TrainingSettings roomy = chosen(adam, big, 64 * GB), tight = chosen(adam, big, 8 * GB), tiny = chosen(adam, big, GB);
 		// the image size is the data's (a multiple of 2^4) while a batch of 2 fits; less memory halves it
 		assertEquals(384, roomy.imageSize);
 		assertEquals(384, tight.imageSize);
 		assertTrue(tiny.imageSize < 384 && tiny.imageSize % 16 == 0, "1 GB: " + tiny.imageSize);
 		// the batch grows with the memory, up to the 12 training images (20 less 20% validation and 20% test)
 		assertEquals(12, roomy.batchSize);
-		assertTrue(tight.batchSize >= 2 && tight.batchSize < roomy.batchSize, "4 GB: " + tight.batchSize);
+		assertTrue(tight.batchSize >= 2 && tight.batchSize < roomy.batchSize, "8 GB: " + tight.batchSize);
 		assertTrue(chosen(request(few, ALL_AUTO), few, 64 * GB).batchSize <= 3, "5 images leave 3 for training");
 		assertEquals(1e-3f, roomy.learningRate);
 		assertEquals(10, roomy.patience);
@@ -94,8 +94,8 @@ class AutoSettingsTest {
 		TrainingSettings given = chosen(request(big, "batch_size", "3", "image_size", "auto"), big, 64 * GB);
 		assertEquals(3, given.batchSize);
 		assertEquals(Arrays.asList("image_size"), new ArrayList<>(given.auto.keySet()));
-		String line = adam.chooseAuto(big.read(Normalization.SCALE_01, MaskPolicy.STRICT), 4 * GB, "cpu").line;
-		assertTrue(line.startsWith("auto settings: batch " + tight.batchSize + " (4.0 GB cpu memory, about "), line);
+		String line = adam.chooseAuto(big.read(Normalization.SCALE_01, MaskPolicy.STRICT), 8 * GB, "cpu").line;
+		assertTrue(line.startsWith("auto settings: batch " + tight.batchSize + " (8.0 GB cpu memory, about "), line);
 		assertTrue(line.contains("image size 384 (median image 384×384)") && line.contains("learning rate 0.001 (adam's usual)")
 			&& line.contains("patience 10 (a quarter of 40 epochs, at least 5)") && !line.contains("\n"), line);
 	}
@@ -140,6 +140,9 @@ class AutoSettingsTest {
 		assertEquals(5, stored.patience);
 		assertEquals(Arrays.asList("image_size", "batch_size", "learning_rate", "patience"), new ArrayList<>(stored.auto.keySet()));
 		assertFalse(stored.auto.get("batch_size").isEmpty());
+		// unet info (and UNet Engine Info) says which were chosen and why
+		assertTrue(InfoReport.lines(model, Spelling.COMMAND_LINE).contains("  auto batch_size: " + stored.auto.get("batch_size")), InfoReport.lines(model,
+			Spelling.COMMAND_LINE).toString());
 		assertNull(new TrainingSettings().auto, "settings that were given have no note");
 	}
 }
