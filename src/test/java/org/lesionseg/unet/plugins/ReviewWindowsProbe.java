@@ -6,6 +6,7 @@ import java.awt.image.BufferedImage;
 import java.io.File;
 import java.util.ArrayDeque;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.scijava.Context;
 import org.scijava.command.CommandModule;
@@ -64,7 +65,7 @@ public final class ReviewWindowsProbe {
 		System.out.println("log has error " + (log != null && log.contains("Segment with UNet error: model_file")));
 		if (dialog != null)
 			dialog.dispose(); // the user presses OK
-		System.out.println("error cancelled " + failing.get().isCanceled());
+		System.out.println("error cancelled " + failing.get(30, TimeUnit.SECONDS).isCanceled());
 		System.exit(0);
 	}
 

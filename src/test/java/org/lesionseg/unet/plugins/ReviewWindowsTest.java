@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
@@ -31,10 +32,12 @@ class ReviewWindowsTest {
 		Path model = PluginTests.blobModel();
 		Process p = new ProcessBuilder("xvfb-run", "-a", "-s", "-screen 0 1400x1050x24", Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
 			"-Dai.djl.offline=true", "-Dai.djl.pytorch.num_interop_threads=1", "-cp", System.getProperty("java.class.path"), ReviewWindowsProbe.class.getName(),
-			model.toString(), image.toString()).redirectErrorStream(true).start();
-		byte[] bytes = p.getInputStream().readAllBytes();
-		assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-		String out = new String(bytes, StandardCharsets.UTF_8);
+			model.toString(), image.toString()).redirectErrorStream(true).redirectOutput(tmp.resolve("probe.txt").toFile()).start();
+		boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+		if (!ended)
+			p.destroyForcibly().waitFor(); // a dialog nobody closes would wait forever
+		String out = new String(Files.readAllBytes(tmp.resolve("probe.txt")), StandardCharsets.UTF_8);
+		assertTrue(ended, "the probe did not end within 120 s:\n" + out);
 		assertTrue(out.contains("cancelled false"), out);
 		assertTrue(out.contains("manager 3\n"), out);
 		assertTrue(out.contains("shown 3\n"), out);
