@@ -76,6 +76,16 @@ public final class Progress {
 		log.accept(line);
 	}
 
+	/**
+	 * Ends the operation with a failure: the line goes to the status bar (where a Fiji user looks; the Log window may
+	 * be hidden) and to the log, and the progress bar is removed so that no half-full bar suggests work goes on.
+	 */
+	public void failed(String line) {
+		fraction(1);
+		status(line);
+		log(line);
+	}
+
 	/** Ends the operation: shows the final status and removes the progress bar. */
 	public void done(String text) {
 		fraction(1);

@@ -199,14 +199,18 @@ public final class MacroKeys {
 			}
 			md.append("| key | value | default | meaning |\n|---|---|---|---|\n");
 			for (Key k : keys)
-				md.append("| `").append(k.name()).append("` | ").append(valueKind(k)).append(" | ").append(defaultText(k, c)).append(" | ")
+				md.append("| `").append(k.name()).append("` | ").append(valueKind(k, c)).append(" | ").append(defaultText(k, c)).append(" | ")
 					.append(k.description().replace("|", "\\|")).append(" |\n");
 			md.append('\n');
 		}
 		return md.toString();
 	}
 
-	private static String valueKind(Key k) {
+	private static String valueKind(Key k, Class<?> c) {
+		Object value = k.defaultValue(c);
+		// a number that may also be "auto" is a text field (the registry's help says what auto chooses)
+		if (k.type() == String.class && value != null && k.description().contains("; auto: ") && value.toString().matches("-?[0-9.eE+-]+"))
+			return (value.toString().matches("-?[0-9]+") ? "whole number" : "number") + " or `auto`";
 		if (k.type() == ij.ImagePlus.class)
 			return "image title";
 		if (k.isBoolean())
@@ -291,6 +295,8 @@ public final class MacroKeys {
 	}
 
 	private static boolean fits(Key k, Option<?> o) {
+		if (o.takesAuto() && k.type() == String.class)
+			return true; // a number that may also be "auto" is a text field
 		switch (o.kind()) {
 			case FLAG:
 				return k.isBoolean();

@@ -10,6 +10,8 @@ import org.lesionseg.unet.ij.ImageRois;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.WindowManager;
+import ij.gui.ImageWindow;
 
 import ij.gui.Roi;
 import ij.macro.Interpreter;
@@ -120,6 +122,23 @@ public final class RoiManagers {
 			if (kept[i])
 				chosen.add(rois.get(i));
 		return chosen;
+	}
+
+	/**
+	 * Makes a shown image draw the manager's ROIs, ImageJ's way ("Show All"): the manager redraws its list on the
+	 * current image after every deletion, addition or edit, so the image always shows exactly the manager's ROIs.
+	 * Show All draws on the current image, so the image is made current first. An image without a window (a batch-mode
+	 * macro, a script's image) shows nothing: the manager would copy its ROIs into the image's overlay once, where a
+	 * later deletion would not reach them.
+	 */
+	public static void showAll(RoiManager manager, ImagePlus image) {
+		ImageWindow window = image.getWindow();
+		if (window == null || image.getCanvas() == null)
+			return;
+		if (WindowManager.getCurrentImage() != image)
+			WindowManager.setCurrentWindow(window);
+		if (WindowManager.getCurrentImage() == image)
+			manager.runCommand("Show All");
 	}
 
 	/** Adds ROIs under their own names (no renaming, nothing recorded), in order. */

@@ -39,12 +39,13 @@ import ij.plugin.frame.RoiManager;
 /**
  * Plugins › Segmentation › Segment with UNet: applies a model file to the current image or stack (any size: it is
  * processed in tiles). Every lesion object becomes a ROI named by slice and object ({@code slice003-obj02}) with its
- * area and mean probability as properties; the ROIs go to the ROI Manager and to the image's overlay, and the objects
+ * area and mean probability as properties; the ROIs go to the ROI Manager, whose "Show All" draws them on the image
+ * (a ROI deleted there disappears from the image), and the objects
  * to the "UNet objects" table with the columns of {@code objects.csv} (plus calibrated area and centroid when the image
  * is calibrated). The image goes through the same job as a folder of files ({@link SegmentationJob}). Optionally opens the probability map and the binary mask, with
  * the image's calibration.
  * <p>
- * Without a display there is no ROI Manager: the overlay still gets the ROIs, and {@code roi_set_file} saves them.
+ * Without a display there is no ROI Manager: the image's overlay gets the ROIs instead, and {@code roi_set_file} saves them.
  */
 @Plugin(type = Command.class, headless = true, description = "Segment lesions with a trained U-Net", menu = {
 	@Menu(label = "Plugins"), @Menu(label = "Segmentation"), @Menu(label = "Segment with UNet", weight = 2) })
@@ -77,7 +78,7 @@ public class SegmentWithUNet extends UNetCommand {
 	@Parameter(label = "Save ROIs to", style = FileWidget.SAVE_STYLE, required = false, persist = false, description = "ROI set file (.zip) to save the ROIs to, e.g. when headless; empty for none")
 	private File roi_set_file;
 
-	@Parameter(label = "Most ROIs in the ROI Manager", min = "0", persist = false, description = "Most ROIs put into the ROI Manager: with more objects only the largest go in (overlay, mask and roi_set_file keep all); 0 for no limit")
+	@Parameter(label = "Most ROIs in the ROI Manager", min = "0", persist = false, description = "Most ROIs put into the ROI Manager: with more objects only the largest go in (the mask and roi_set_file keep all); 0 for no limit")
 	private int max_rois = 1000;
 
 	@Parameter(label = "Tile size", min = "0", persist = false, description = "Side of the tiles the image is cut into; 0 for the training size")
@@ -187,9 +188,8 @@ public class SegmentWithUNet extends UNetCommand {
 		rois = found;
 		objectsTable = ResultsTables.fromObjects(outcome.objects);
 		ResultsTables.show(objectsTable, ResultsTables.OBJECTS_TITLE);
-		addToOverlay(imp, found);
 		Path zip = values.get(SegmentOptions.ROI_SET_FILE);
-		addToManager(imp, found, zip != null, values.get(SegmentOptions.MAX_ROIS));
+		show(imp, found, zip != null, values.get(SegmentOptions.MAX_ROIS));
 		if (zip != null) {
 			Inputs.createParent(zip);
 			RoiSets.write(zip, found);
@@ -223,9 +223,34 @@ public class SegmentWithUNet extends UNetCommand {
 		roi.setPosition(0, z, t);
 	}
 
-	/** Replaces the ROIs an earlier run put into the overlay, keeping the user's own. */
-	private static void addToOverlay(ImagePlus imp, List<Roi> found) {
+	/**
+	 * Shows the ROIs: with a ROI Manager only there, and the image draws the manager's list (its "Show All"), so that a
+	 * ROI deleted or edited in the manager is gone from the image too (the manager tells nobody about deletions: ROIs
+	 * copied into the image's own overlay would stay). Without a display there is no manager: the overlay gets them.
+	 */
+	private void show(ImagePlus imp, List<Roi> found, boolean savedToFile, int maxRois) {
+		RoiManager manager = RoiManagers.get(true);
+		if (manager == null) {
+			replaceInOverlay(imp, found);
+			IJ.log(commandName() + ": no ROI Manager without a display; the ROIs are in the image's overlay"
+				+ (savedToFile ? "" : " (give roi_set_file to save them)"));
+			return;
+		}
+		replaceInOverlay(imp, Collections.emptyList()); // an earlier run's ROIs, from before the manager existed
+		List<Roi> added = RoiManagers.largest(found, maxRois);
+		if (added.size() < found.size())
+			IJ.log(String.format(Locale.ROOT, "%s: %d objects would flood the ROI Manager: it got the %d largest (max_rois=%d); %s",
+				commandName(), found.size(), added.size(), maxRois,
+				savedToFile ? "all " + found.size() + " are in the ROI set file" : "give roi_set_file to save all, or a min_size to drop specks"));
+		RoiManagers.replaceSegmentation(manager, imp, added);
+		RoiManagers.showAll(manager, imp);
+	}
+
+	/** Replaces the ROIs an earlier run put into the overlay by these, keeping the user's own. */
+	private static void replaceInOverlay(ImagePlus imp, List<Roi> found) {
 		Overlay overlay = imp.getOverlay();
+		if (overlay == null && found.isEmpty())
+			return;
 		if (overlay == null)
 			overlay = new Overlay();
 		for (Roi old : overlay.toArray())
@@ -233,24 +258,7 @@ public class SegmentWithUNet extends UNetCommand {
 				overlay.remove(old);
 		for (Roi roi : found)
 			overlay.add((Roi) roi.clone());
-		imp.setOverlay(overlay);
-	}
-
-	/** Replaces the ROIs an earlier run put into the ROI Manager for this image, keeping the user's own and other images'. */
-	private void addToManager(ImagePlus imp, List<Roi> found, boolean savedToFile, int maxRois) {
-		RoiManager manager = RoiManagers.get(true);
-		if (manager == null) {
-			IJ.log(commandName() + ": no ROI Manager without a display; the ROIs are in the image's overlay"
-				+ (savedToFile ? "" : " (give roi_set_file to save them)"));
-			return;
-		}
-		List<Roi> added = RoiManagers.largest(found, maxRois);
-		if (added.size() < found.size())
-			IJ.log(String.format(Locale.ROOT,
-				"%s: %d objects would flood the ROI Manager: it got the %d largest (max_rois=%d); all %d are in the image's overlay%s%s",
-				commandName(), found.size(), added.size(), maxRois, found.size(), savedToFile ? " and the ROI set file" : "",
-				savedToFile ? "" : " (give roi_set_file to save them, or a min_size to drop specks)"));
-		RoiManagers.replaceSegmentation(manager, imp, added);
+		imp.setOverlay(overlay.size() == 0 ? null : overlay);
 	}
 
 	/** The ROIs found in the last run, one per object, in slice order. */

@@ -129,11 +129,11 @@ public class TrainUNet extends UNetCommand {
 	@Parameter(label = "Epochs", min = "1", persist = false, description = "Passes over the training images")
 	private int epochs = 20;
 
-	@Parameter(label = "Batch size", min = "1", persist = false, description = "Images per training step; lower it when memory runs out")
-	private int batch_size = 16;
+	@Parameter(label = "Batch size", persist = false, description = "Images per training step; lower it when memory runs out; auto: as many as fit the device's memory")
+	private String batch_size = "16";
 
-	@Parameter(label = "Learning rate", persist = false, description = "Step size of the optimizer")
-	private double learning_rate = 1e-4;
+	@Parameter(label = "Learning rate", persist = false, description = "Step size of the optimizer; auto: the optimizer's usual (1e-3 for adam, 1e-2 for sgd)")
+	private String learning_rate = "0.0001";
 
 	@Parameter(label = "Momentum", required = false, persist = false, description = "Momentum of sgd-type optimizers and rmsprop; empty for the optimizer's default (0.9 for momentum and nesterov, 0 for rmsprop)")
 	private String momentum = "";
@@ -144,8 +144,8 @@ public class TrainUNet extends UNetCommand {
 	@Parameter(label = "Centered (rmsprop)", persist = false, description = "RMSProp only: normalise by the centred second moment (PyTorch's centered)")
 	private boolean centered = false;
 
-	@Parameter(label = "Image size", min = "8", persist = false, description = "Side of the square training images, a multiple of 2^depth")
-	private int image_size = 256;
+	@Parameter(label = "Image size", persist = false, description = "Side of the square training images, a multiple of 2^depth; auto: the median image's, smaller when a batch of 2 would not fit the device's memory")
+	private String image_size = "256";
 
 	@Parameter(label = "Validation fraction", min = "0", persist = false, description = "Share of images used to choose the best epoch")
 	private double val_fraction = 0.2;
@@ -156,8 +156,8 @@ public class TrainUNet extends UNetCommand {
 	@Parameter(label = "Random seed", persist = false, description = "Seed of the split, the initial weights and the augmentation")
 	private long seed = 42;
 
-	@Parameter(label = "Early stop patience", min = "0", persist = false, description = "Stop when validation Dice has not improved for this many epochs; 0 never stops early")
-	private int patience = 0;
+	@Parameter(label = "Early stop patience", persist = false, description = "Stop when validation Dice has not improved for this many epochs; 0 never stops early; auto: a quarter of the epochs, at least 5")
+	private String patience = "0";
 
 	@Parameter(label = "Loader threads", min = "1", max = "64", persist = false, description = "Threads that prepare batches ahead of the network")
 	private int loader_threads = 2;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.ij.Progress;
 import org.scijava.command.ContextCommand;
 
 import ij.IJ;
@@ -17,7 +18,7 @@ import ij.macro.Interpreter;
 /**
  * What every UNet command shares: it refuses macro keys it does not have ({@link MacroOptions}), runs its work with
  * the plugin's class loader ({@link EngineContext}), reports a problem the user can fix as one clear message
- * ({@link #reportError}: one log line unless someone sees ImageJ's window; a running macro is stopped), and can be
+ * ({@link #reportError}: one line in the status bar and the log, a dialog when someone sees ImageJ's window; a running macro is stopped), and can be
  * stopped.
  * <p>
  * Subclasses only declare their {@code @Parameter} fields (the macro keys) and implement {@link #execute()}, which
@@ -100,18 +101,24 @@ public abstract class UNetCommand extends ContextCommand {
 	}
 
 	/**
-	 * The one way every UNet error reaches the user, in Fiji and plain ImageJ alike: a dialog only when ImageJ's window
-	 * is showing and no macro runs (someone is there to close it); otherwise one line {@code <command> error: <message>}
-	 * in the log (the console without a log window), since a modal dialog on an invisible display (a {@code -batch}
-	 * macro under Xvfb) would wait forever. A running macro is then stopped: a failed step must not let the next ones
-	 * run on missing results.
+	 * The one way every UNet error reaches the user, in Fiji and plain ImageJ alike: the line
+	 * {@code <command> error: <message>} goes to the status bar and the log ({@link Progress#failed}), and a dialog
+	 * follows only when ImageJ's window is showing and no macro runs (someone is there to close it). Nothing modal is
+	 * shown otherwise, since a dialog on an invisible display (a {@code -batch} macro under Xvfb) would wait forever;
+	 * headless, the log line goes to the console. A running macro is then stopped: a failed step must not let the next
+	 * ones run on missing results.
 	 */
 	public static void reportError(String command, String message) {
+		reportError(command, message, Progress.imageJ());
+	}
+
+	/** As {@link #reportError(String, String)}, with the status bar and log of {@code progress}. */
+	static void reportError(String command, String message, Progress progress) {
+		progress.failed(command + " error: " + message);
 		if (interactive()) {
 			IJ.error(command, message);
 			return;
 		}
-		IJ.log(command + " error: " + message);
 		abortMacro();
 	}
 

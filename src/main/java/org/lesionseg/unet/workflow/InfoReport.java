@@ -59,6 +59,9 @@ public final class InfoReport {
 		if (info.settings != null)
 			lines.add("  settings: loss " + info.settings.loss + ", optimizer " + info.settings.optimizer + ", lr " + info.settings.learningRate + ", batch "
 				+ info.settings.batchSize + ", epochs " + info.settings.epochs + ", schedule " + info.settings.scheduler);
+		if (info.settings != null && info.settings.auto != null)
+			for (Map.Entry<String, String> a : info.settings.auto.entrySet())
+				lines.add("  auto " + a.getKey() + ": " + a.getValue());
 		return lines;
 	}
 

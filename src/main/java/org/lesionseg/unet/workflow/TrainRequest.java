@@ -2,7 +2,10 @@ package org.lesionseg.unet.workflow;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import org.lesionseg.unet.core.KeyValues;
@@ -15,6 +18,7 @@ import org.lesionseg.unet.core.modelfile.ModelBundle;
 import org.lesionseg.unet.core.modelfile.TrainingSettings;
 import org.lesionseg.unet.core.train.TrainingConfig;
 import org.lesionseg.unet.workflow.options.CommonOptions;
+import org.lesionseg.unet.workflow.options.Option;
 import org.lesionseg.unet.workflow.options.OptionValues;
 import org.lesionseg.unet.workflow.options.TrainOptions;
 import org.lesionseg.unet.workflow.options.DiffusionOptions;
@@ -39,9 +43,15 @@ public final class TrainRequest {
 	public final boolean resume;
 	/** Where the report goes, or null for none. */
 	public final Path reportDir;
+	/**
+	 * The options given as {@code auto} (their names); {@link #config} holds their defaults until the images are read
+	 * and {@link #chooseAuto} fills them in.
+	 */
+	public final Set<String> auto;
 
 	private TrainRequest(TrainingConfig config, LabelledSource data, MaskPolicy maskPolicy, Normalization normalization, Path modelFile,
-		Path initialModel, boolean resume, Path reportDir) {
+		Path initialModel, boolean resume, Path reportDir, Set<String> auto) {
+		this.auto = Collections.unmodifiableSet(auto);
 		this.config = config;
 		this.data = data;
 		this.maskPolicy = maskPolicy;
@@ -97,9 +107,27 @@ public final class TrainRequest {
 		Path reportDir) {
 		MaskPolicy policy = values.set().options().contains(CommonOptions.MASK_POLICY) ? values.get(CommonOptions.MASK_POLICY)
 			: CommonOptions.MASK_POLICY.defaultValue();
-		TrainRequest request = new TrainRequest(TrainingConfig.of(s), data, policy, values.get(CommonOptions.NORMALIZATION), modelFile, initialModel, resume, reportDir);
+		Set<String> auto = new LinkedHashSet<>();
+		for (Option<?> o : values.set().options())
+			if (values.isAuto(o))
+				auto.add(o.name());
+		TrainRequest request = new TrainRequest(TrainingConfig.of(s), data, policy, values.get(CommonOptions.NORMALIZATION), modelFile, initialModel, resume, reportDir,
+			auto);
 		request.preflight();
 		return request;
+	}
+
+	/**
+	 * The settings with the {@link #auto} ones chosen for these images and this much memory ({@link AutoSettings}),
+	 * checked again as every setting is.
+	 *
+	 * @param memoryBytes the memory of the training's devices, 0 when unknown
+	 */
+	public AutoSettings.Choice chooseAuto(LabelledImages images, long memoryBytes, String deviceName) {
+		TrainingSettings s = config.settings();
+		AutoSettings.Choice choice = AutoSettings.choose(s, auto, AutoSettings.Data.of(images.samples, s.valFraction, s.testFraction), memoryBytes, deviceName);
+		TrainingConfig.of(choice.settings);
+		return choice;
 	}
 
 	/** The training settings the values give; {@link TrainingConfig#of} is their one validation. */

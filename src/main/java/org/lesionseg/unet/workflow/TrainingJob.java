@@ -10,6 +10,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 
 import org.lesionseg.unet.workflow.options.CommonOptions;
+import org.lesionseg.unet.core.engine.DeviceMemory;
+import org.lesionseg.unet.core.engine.Devices;
+
+import ai.djl.Device;
 import org.lesionseg.unet.core.data.DataSplit;
 import org.lesionseg.unet.core.data.Sample;
 
@@ -75,7 +79,16 @@ public final class TrainingJob {
 				listener.message("warning: " + w);
 			listener.message("read " + images.samples.size() + " labelled images from " + request.data.description());
 		}
-		return run(images, splitter, request.config, request.modelFile, request.initialModel, request.resume, request.reportDir, listener, cancel);
+		TrainingConfig config = request.config;
+		if (!request.auto.isEmpty()) {
+			Device[] devices = Devices.resolve(config.device());
+			AutoSettings.Choice choice = request.chooseAuto(images, DeviceMemory.bytes(devices),
+				devices.length > 1 ? devices.length + " GPUs'" : devices[0].isGpu() ? "gpu:" + devices[0].getDeviceId() : "cpu");
+			config = TrainingConfig.of(choice.settings);
+			if (listener != null)
+				listener.message(choice.line);
+		}
+		return run(images, splitter, config, request.modelFile, request.initialModel, request.resume, request.reportDir, listener, cancel);
 	}
 
 	/**

@@ -104,7 +104,7 @@ class ImageJMacrosTest {
 		}
 		assertTrue(out.contains("IMAGES 3"), "stack, probability map and mask are open: " + out);
 		assertTrue(out.contains("CAPPED 2"), out);
-		assertTrue(out.contains("Segment with UNet: 3 objects would flood the ROI Manager: it got the 2 largest (max_rois=2); all 3 are in the image's overlay"),
+		assertTrue(out.contains("Segment with UNet: 3 objects would flood the ROI Manager: it got the 2 largest (max_rois=2); give roi_set_file to save all"),
 			out);
 		assertTrue(out.contains("Segment with UNet: objects under 5 pixels are dropped as specks (min_size=5; 0 keeps all)"), out);
 		// a mistake is reported with the key and the file, and stops the macro

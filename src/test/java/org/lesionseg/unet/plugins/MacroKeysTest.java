@@ -110,9 +110,9 @@ class MacroKeysTest {
 		assertEquals(expected.keySet(), actual.keySet());
 		for (String key : expected.keySet())
 			assertEquals(expected.get(key).toString(), String.valueOf(actual.get(key)), key);
-		// the settings hold a float; the key a double that shows as 0.0001
-		double learningRate = (Double) MacroKeys.keysOf(TrainUNet.class).stream().filter(k -> k.name().equals("learning_rate")).findFirst().get()
-			.defaultValue(TrainUNet.class);
+		// the settings hold a float; the key a text (it may be auto) that shows as 0.0001
+		double learningRate = Double.parseDouble((String) MacroKeys.keysOf(TrainUNet.class).stream().filter(k -> k.name().equals("learning_rate")).findFirst().get()
+			.defaultValue(TrainUNet.class));
 		assertEquals(s.learningRate, (float) learningRate);
 	}
 

@@ -62,7 +62,7 @@ public final class Screenshots {
 		IJ.wait(1000);
 		capture(findWindow("UNet training"), out.resolve("training-plot.png"));
 
-		// the segmented slice with its ROIs in the overlay and the ROI Manager
+		// the segmented slice with the ROI Manager's ROIs drawn on it (Show All)
 		WindowManager.closeAllWindows();
 		Window log = WindowManager.getWindow("Log");
 		if (log != null)

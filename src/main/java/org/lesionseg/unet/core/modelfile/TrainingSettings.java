@@ -53,6 +53,11 @@ public final class TrainingSettings {
 	public int patience = 0;
 	/** Threads that load and augment batches ahead of the network. */
 	public int loaderThreads = 2;
+	/**
+	 * The settings the user left to the training ("auto"), by option name, each with why its value was chosen; the
+	 * values themselves are in their fields above. Null when none was auto (and then not written to the model file).
+	 */
+	public Map<String, String> auto;
 
 	/** unet, or diffusion (a MedSegDiff-style denoiser; its settings below). */
 	public String modelKind = "unet";

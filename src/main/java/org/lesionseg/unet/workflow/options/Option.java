@@ -65,6 +65,7 @@ public final class Option<T> {
 	private Predicate<T> check;
 	private Function<T, String> checkMessage;
 	private String valueHint;
+	private boolean auto;
 	private boolean frozen;
 
 	private Option(String name, Kind kind, Class<?> type, T defaultValue, String help) {
@@ -227,6 +228,18 @@ public final class Option<T> {
 		return this;
 	}
 
+	/**
+	 * Also takes the word {@code auto}: the job then chooses the value itself (from the data, the device, other
+	 * settings) and says what it chose. The help text should say from what.
+	 */
+	public Option<T> auto() {
+		editable();
+		if (kind != Kind.WHOLE_NUMBER && kind != Kind.NUMBER)
+			throw new IllegalArgumentException(name + ": only numbers take auto (a choice or text has auto among its own values)");
+		this.auto = true;
+		return this;
+	}
+
 	/** The placeholder of the value in {@code --help}, e.g. {@code REGEX} or {@code FILE.zip}. */
 	public Option<T> valueHint(String hint) {
 		editable();
@@ -289,6 +302,19 @@ public final class Option<T> {
 	public boolean isRequired() {
 		return required;
 	}
+
+	/** True if the word {@code auto} is a value of this option ({@link #auto()}). */
+	public boolean takesAuto() {
+		return auto;
+	}
+
+	/** True if the text is the word {@code auto}, in any case. */
+	public static boolean isAutoText(String text) {
+		return text != null && text.trim().equalsIgnoreCase(AUTO);
+	}
+
+	/** The word that asks the job to choose a value. */
+	public static final String AUTO = "auto";
 
 	public Where where() {
 		return where;

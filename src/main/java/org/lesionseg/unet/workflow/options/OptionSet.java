@@ -188,6 +188,7 @@ public final class OptionSet {
 	 */
 	public OptionValues parse(Map<String, String> given, Option.Where from) {
 		Map<Option<?>, Object> values = new LinkedHashMap<>();
+		java.util.Set<Option<?>> auto = new java.util.LinkedHashSet<>();
 		Map<Option<?>, String> spelledAs = new LinkedHashMap<>();
 		for (Map.Entry<String, String> e : given.entrySet()) {
 			String key = e.getKey();
@@ -208,14 +209,31 @@ public final class OptionSet {
 			if (spelledAs.containsKey(o))
 				throw new UnetException(o.name() + " is given twice (as '" + spelledAs.get(o) + "' and '" + key + "')");
 			spelledAs.put(o, key);
-			Object value = o.parse(text, from == Option.Where.COMMAND_LINE ? o.commandLineFlag() : o.name());
+			String named = from == Option.Where.COMMAND_LINE ? o.commandLineFlag() : o.name();
+			if (Option.isAutoText(text) && (o.kind() == Option.Kind.WHOLE_NUMBER || o.kind() == Option.Kind.NUMBER)) {
+				if (!o.takesAuto())
+					throw new UnetException(named + " has no auto setting: give " + (o.kind() == Option.Kind.NUMBER ? "a number" : "a whole number")
+						+ (o.rangeText().isEmpty() ? "" : " " + o.rangeText()) + autoOptionsText(from));
+				auto.add(o);
+				continue;
+			}
+			Object value = o.parse(text, named);
 			if (value != null)
 				values.put(o, value);
 		}
 		for (Option<?> o : options)
 			if (o.isRequired() && available(o, from) && !values.containsKey(o) && defaultOf(o) == null)
 				throw new UnetException(job + " needs " + describeKey(o, from) + ": " + o.help());
-		return new OptionValues(this, values);
+		return new OptionValues(this, values, auto);
+	}
+
+	/** "; auto works for a, b or c", naming the options of this set that take auto, as the entry point's users know them. */
+	private String autoOptionsText(Option.Where from) {
+		List<String> names = new ArrayList<>();
+		for (Option<?> o : options)
+			if (o.takesAuto() && available(o, from))
+				names.add(from == Option.Where.COMMAND_LINE ? o.commandLineFlag() : o.name());
+		return names.isEmpty() ? "" : "; auto works for " + Option.listOr(names);
 	}
 
 	private static boolean available(Option<?> o, Option.Where from) {
@@ -342,7 +360,7 @@ public final class OptionSet {
 	private static String valueHint(Option<?> o) {
 		if (o.kind() == Option.Kind.FLAG)
 			return "";
-		return " " + hint(o);
+		return " " + hint(o) + (o.takesAuto() ? "|auto" : "");
 	}
 
 	private static String hint(Option<?> o) {
@@ -378,6 +396,8 @@ public final class OptionSet {
 				if (s.target == o)
 					flag += ", `" + s.flag + "`";
 			String value = o.kind() == Option.Kind.CHOICE ? "`" + String.join("`, `", o.choices()) + "`" : o.kind().word();
+			if (o.takesAuto())
+				value += " or `auto`";
 			if (!o.rangeText().isEmpty())
 				value += ", " + o.rangeText();
 			String def = o.isRequired() && defaultOf(o) == null ? "**required**" : !defaultText(o).isEmpty() ? "`" + defaultText(o) + "`"

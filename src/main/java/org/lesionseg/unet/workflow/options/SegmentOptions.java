@@ -59,7 +59,7 @@ public final class SegmentOptions {
 	public static final int DEFAULT_MAX_ROIS = 1000;
 	public static final Option<Integer> MAX_ROIS = Option
 		.integer("max_rois", DEFAULT_MAX_ROIS,
-			"Most ROIs put into the ROI Manager: with more objects only the largest go in (overlay, mask and roi_set_file keep all); 0 for no limit")
+			"Most ROIs put into the ROI Manager: with more objects only the largest go in (the mask and roi_set_file keep all); 0 for no limit")
 		.min(0).only(Option.Where.FIJI);
 
 	/** Segment Folder with UNet and {@code unet predict}. */

@@ -69,7 +69,7 @@ public final class TrainOptions {
 	// ---- input
 
 	public static final Option<Integer> IMAGE_SIZE = Option
-		.integer("image_size", D.imageSize, "Side of the square training images, a multiple of 2^depth").range(8, 8192);
+		.integer("image_size", D.imageSize, "Side of the square training images, a multiple of 2^depth; auto: the median image's, smaller when a batch of 2 would not fit the device's memory").range(8, 8192).auto();
 	public static final Option<String> INPUT_MODE = Option.choice("input_mode", D.inputMode,
 		"resize: whole images scaled to image_size; patch: random crops of image_size at full resolution", Arrays.asList("resize", "patch"));
 	public static final Option<Double> PATCH_FOREGROUND = Option.number("patch_foreground", D.patchForeground,
@@ -83,10 +83,10 @@ public final class TrainOptions {
 	// ---- training
 
 	public static final Option<Integer> EPOCHS = Option.integer("epochs", D.epochs, "Passes over the training images").min(1);
-	public static final Option<Integer> BATCH_SIZE = Option.integer("batch_size", D.batchSize, "Images per training step; lower it when memory runs out")
-		.min(1);
-	public static final Option<Double> LEARNING_RATE = Option.number("learning_rate", decimal(D.learningRate), "Step size of the optimizer").above(0)
-		.max(10);
+	public static final Option<Integer> BATCH_SIZE = Option.integer("batch_size", D.batchSize, "Images per training step; lower it when memory runs out; auto: as many as fit the device's memory")
+		.min(1).auto();
+	public static final Option<Double> LEARNING_RATE = Option.number("learning_rate", decimal(D.learningRate), "Step size of the optimizer; auto: the optimizer's usual (1e-3 for adam, 1e-2 for sgd)").above(0)
+		.max(10).auto();
 	public static final Option<String> LOSS = Option.choice("loss", D.loss, "Training loss", Losses.names()).choiceAlias("bce+dice", "bce_dice")
 		.choiceAlias("iou", "jaccard");
 	public static final Option<String> LOSS_PARAMS = Option
@@ -109,7 +109,7 @@ public final class TrainOptions {
 		"constant, step:size=10,gamma=0.1, exponential:gamma=0.95, cosine:warmup=1,min=0, cyclic:base=1e-5,max=1e-3,half=2 or plateau:factor=0.5,patience=3")
 		.valueHint("SPEC").advanced();
 	public static final Option<Integer> PATIENCE = Option
-		.integer("patience", D.patience, "Stop when validation Dice has not improved for this many epochs; 0 never stops early").min(0);
+		.integer("patience", D.patience, "Stop when validation Dice has not improved for this many epochs; 0 never stops early; auto: a quarter of the epochs, at least 5").min(0).auto();
 
 	public static final OptionSet SET = OptionSet.builder("train")
 		.section("data").add(IMAGES_FOLDER, MASKS_FOLDER, IMAGE, MASK, USE_ROI_MANAGER, CommonOptions.PAIRING, CommonOptions.MASK_POLICY,
