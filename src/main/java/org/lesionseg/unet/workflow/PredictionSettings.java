@@ -227,7 +227,14 @@ public final class PredictionSettings {
 				throw new UnetException(spelling.of(CommonOptions.RUNTIME) + " onnx is for model files written by Train UNet; " + model.getFileName()
 					+ " is a " + resolved.name().toLowerCase(java.util.Locale.ROOT) + " model, which runs in its own runtime: leave " + spelling.of(CommonOptions.RUNTIME) + " at torch");
 			String used = runtime;
-			ModelInfo first = resolved == ModelFormat.UNET ? ModelFile.readInfo(models.get(0)) : null;
+			ModelInfo first = null;
+			try {
+				first = resolved == ModelFormat.UNET ? ModelFile.readInfo(models.get(0)) : null;
+			} catch (UnetException unreadable) {
+				// loading the model says what is wrong with the file, in its own line; only sampling settings need the kind now
+				if (samplingSteps != 0 || samples != 0 || eta >= 0)
+					throw unreadable;
+			}
 			DiffusionSettings recorded = first == null || !first.isDiffusion() ? null : first.diffusion != null ? first.diffusion : new DiffusionSettings();
 			DiffusionSettings sampling = DiffusionOptions.sampling(samplingSteps, samples, eta, recorded, String.valueOf(model.getFileName()));
 			if (recorded != null && !"torch".equals(runtime)) {
