@@ -237,6 +237,9 @@ public final class UnetCli {
 						: (segmenter.ensembleSize() > 1 ? "ensemble of " + segmenter.ensembleSize() + " models (mean probability), the first " : "")
 							+ segmenter.info().summary()) + "; tiles of " + segmenter.tileSize() + " px");
 					out.println(request.prediction().objectRule(null, Spelling.COMMAND_LINE));
+					String uncertainty = request.prediction().uncertaintyLine(segmenter);
+					if (uncertainty != null)
+						out.println(uncertainty);
 					modelChannels[0] = segmenter.info().inputChannels;
 				}
 
@@ -260,7 +263,8 @@ public final class UnetCli {
 					if (r.channels != modelChannels[0])
 						out.println("note: " + r.name + " has " + channelWord(r.channels) + " and the model takes " + channelWord(modelChannels[0]) + ": "
 							+ (modelChannels[0] == 1 ? "its channels were averaged into grey" : "its grey values were repeated into every channel"));
-					out.printf(Locale.ROOT, "[%d/%d] %s: %d object(s), %d lesion pixels%n", done, total, r.name, r.objects, r.foregroundPixels);
+					out.printf(Locale.ROOT, "[%d/%d] %s: %d object(s), %d lesion pixels%s%n", done, total, r.name, r.objects, r.foregroundPixels,
+						r.uncertaintySummary());
 				}
 			});
 		} catch (SegmentationJob.Unreadable e) {
@@ -268,6 +272,9 @@ public final class UnetCli {
 			throw e;
 		}
 		out.println("segmented " + outcome.images.size() + " image(s), " + outcome.objectCount() + " object(s); results in " + output);
+		String ranking = outcome.rankingLine(request.shard() == null ? output.resolve(SegmentationJob.UNCERTAINTY_CSV) : null);
+		if (ranking != null)
+			out.println(ranking);
 		if (request.masks() != null && request.shard() == null)
 			out.println("metrics: " + output.resolve("metrics.csv") + "; " + new org.lesionseg.unet.core.metrics.MetricsSummary(outcome.metrics).summaryLine());
 		if (request.shard() != null)

@@ -67,6 +67,7 @@ public final class SegmentOptions {
 		.section("files").add(MODEL_FILE, INPUT_FOLDER, OUTPUT_FOLDER, MASKS_FOLDER, NO_PROBABILITY, NO_MASK, NO_ROIS)
 		.section("objects").add(CommonOptions.THRESHOLD, CommonOptions.MIN_SIZE, CommonOptions.FILL_HOLES)
 		.section("tiles and device").add(CommonOptions.TILE, CommonOptions.OVERLAP, CommonOptions.TILE_BATCH, CommonOptions.DEVICE, CommonOptions.RUNTIME)
+		.section("uncertainty").add(CommonOptions.TEST_TIME_AUGMENTATION)
 		.section("cluster").add(SHARD)
 		.section("models trained elsewhere").add(IMPORTED)
 		.note("Writes NAME_prob.tif (32-bit), NAME_mask.png (0/255), NAME_rois.zip (ImageJ ROI set) and objects.csv.")
@@ -77,6 +78,7 @@ public final class SegmentOptions {
 		.section("image").add(IMAGE, MODEL_FILE, PROBABILITY_MAP, BINARY_MASK, ROI_SET_FILE, MAX_ROIS)
 		.section("objects").add(CommonOptions.THRESHOLD, CommonOptions.MIN_SIZE, CommonOptions.FILL_HOLES)
 		.section("tiles and device").add(CommonOptions.TILE, CommonOptions.OVERLAP, CommonOptions.TILE_BATCH, CommonOptions.DEVICE, CommonOptions.RUNTIME)
+		.section("uncertainty").add(CommonOptions.TEST_TIME_AUGMENTATION)
 		.section("models trained elsewhere").add(IMPORTED)
 		.build();
 }
