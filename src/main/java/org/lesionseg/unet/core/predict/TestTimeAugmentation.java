@@ -137,8 +137,7 @@ public final class TestTimeAugmentation implements TileNetwork {
 
 	@Override
 	public void run(ByteBuffer input, int n, int c, int h, int w, float[] output) {
-		float[] tiles = new float[n * c * h * w];
-		input.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer().get(tiles);
+		float[] tiles = TileNetwork.copyOf(input, n, c, h, w);
 		int plane = h * w;
 		if (sourcesH != h || sourcesW != w) {
 			sources = new int[transforms.size()][];
