@@ -272,7 +272,7 @@ public final class UnetCli {
 			throw e;
 		}
 		out.println("segmented " + outcome.images.size() + " image(s), " + outcome.objectCount() + " object(s); results in " + output);
-		String ranking = outcome.rankingLine(request.shard() == null ? output.resolve(SegmentationJob.UNCERTAINTY_CSV) : null);
+		String ranking = outcome.rankingLine(SegmentationJob.uncertaintyCsv(request, outcome));
 		if (ranking != null)
 			out.println(ranking);
 		if (request.masks() != null && request.shard() == null)
@@ -288,7 +288,8 @@ public final class UnetCli {
 		if (outcome.merged != null) {
 			// images of other shards that could not be read are their tasks' failures, not this one's
 			out.println("all shards done: " + outcome.merged.images + " image(s), " + outcome.merged.objects + " object(s) joined into " + outcome.merged.objectsCsv
-				+ (outcome.merged.metricsCsv == null ? "" : " and " + outcome.merged.metricsCsv));
+				+ (outcome.merged.metricsCsv == null ? "" : " and " + outcome.merged.metricsCsv)
+				+ (outcome.merged.uncertaintyCsv == null ? "" : " and " + outcome.merged.uncertaintyCsv));
 			if (!outcome.merged.unreadable.isEmpty())
 				out.println("warning: " + outcome.merged.unreadable.size() + " image(s) could not be segmented: " + outcome.merged.unreadable.get(0));
 		}
@@ -299,7 +300,7 @@ public final class UnetCli {
 
 	private void printMerged(ShardedOutput.Merged m) {
 		out.println("all shards done: " + m.images + " image(s), " + m.objects + " object(s) joined into " + m.objectsCsv
-			+ (m.metricsCsv == null ? "" : " and " + m.metricsCsv));
+			+ (m.metricsCsv == null ? "" : " and " + m.metricsCsv) + (m.uncertaintyCsv == null ? "" : " and " + m.uncertaintyCsv));
 		if (!m.unreadable.isEmpty())
 			throw new UnetException(m.unreadable.size() + " image(s) could not be segmented: " + m.unreadable.get(0));
 	}

@@ -159,7 +159,7 @@ public class SegmentFolderWithUNet extends UNetCommand {
 			+ (outcome.alreadyDone > 0 ? "; " + outcome.alreadyDone + " image(s) done by an earlier run were skipped" : "");
 		progress.done(summary);
 		IJ.log(summary);
-		String ranking = outcome.rankingLine(request.shard() == null ? output.resolve(SegmentationJob.UNCERTAINTY_CSV) : null);
+		String ranking = outcome.rankingLine(SegmentationJob.uncertaintyCsv(request, outcome));
 		if (ranking != null) {
 			IJ.log(name + ": " + ranking);
 			uncertaintyTable = ResultsTables.fromUncertainty(outcome.uncertainty());

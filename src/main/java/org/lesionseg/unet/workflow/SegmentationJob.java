@@ -37,8 +37,18 @@ import ij.gui.Roi;
  */
 public final class SegmentationJob {
 
-	/** The per-slice uncertainty scores of a run with uncertainty maps (not written by a sharded run). */
+	/** The per-slice uncertainty scores of a run with uncertainty maps (a sharded run's are joined by the last shard or the merge). */
 	public static final String UNCERTAINTY_CSV = "uncertainty.csv";
+
+	/** Where the run's slice scores were written: its {@link #UNCERTAINTY_CSV}, or null (no maps, no folder, shards still running). */
+	public static Path uncertaintyCsv(SegmentRequest request, Outcome outcome) {
+		if (request.output() == null)
+			return null;
+		if (request.shard() != null)
+			return outcome.merged == null ? null : outcome.merged.uncertaintyCsv;
+		Path csv = request.output().resolve(UNCERTAINTY_CSV);
+		return java.nio.file.Files.isRegularFile(csv) ? csv : null;
+	}
 
 	/** The columns of {@code objects.csv} for images without calibration (files always are). */
 	public static final List<String> OBJECTS_HEADER = ObjectTable.PIXEL_COLUMNS;
@@ -331,7 +341,7 @@ public final class SegmentationJob {
 			List<ImageMetrics> imageMetrics = new ArrayList<>();
 			ImageResult result = segmentOne(segmenter, image, request, imageObjects, written, truthOf(truth, request, i), imageMetrics, listener, i - from,
 				total);
-			records.recordDone(fileName, imageObjects, written, truth == null ? null : imageMetrics);
+			records.recordDone(fileName, imageObjects, written, truth == null ? null : imageMetrics, segmenter.hasUncertainty() ? result.uncertainty : null);
 			metrics.addAll(imageMetrics);
 			objects.addAll(imageObjects);
 			results.add(result);

@@ -59,6 +59,12 @@ class TestTimeAugmentationCliTest {
 		assertEquals("image,slice,objects,lesion_px,uncertainty_score,region_px", csv.get(0));
 		assertEquals(4, csv.size(), String.join("\n", csv));
 
+		// shards record each image's scores; the shard that completes the run joins them as the objects
+		Path sharded = dir.resolve("sharded");
+		assertEquals(0, run("predict", "--model", model.toString(), "--input", images.toString(), "--output", sharded.toString(), "--device", "cpu",
+			"--test-time-augmentation", "flips", "--threshold", "0.45", "--shard", "1/1"), err.toString(UTF_8));
+		assertEquals(csv, Files.readAllLines(sharded.resolve("uncertainty.csv"), UTF_8));
+
 		Path plain = dir.resolve("plain");
 		assertEquals(0, run("predict", "--model", model.toString(), "--input", images.toString(), "--output", plain.toString(), "--device", "cpu"),
 			err.toString(UTF_8));
