@@ -65,10 +65,40 @@ class TestTimeAugmentationCliTest {
 			"--test-time-augmentation", "flips", "--threshold", "0.45", "--shard", "1/1"), err.toString(UTF_8));
 		assertEquals(csv, Files.readAllLines(sharded.resolve("uncertainty.csv"), UTF_8));
 
+		// evaluate measures the mean map: at the median of img000's mean map as threshold, it predicts the pixels above it
+		float[] mean = ImageFiles.read(output.resolve("img000_prob.tif")).plane(0).clone();
+		float[] sorted = mean.clone();
+		java.util.Arrays.sort(sorted);
+		float median = sorted[sorted.length / 2];
+		long above = 0;
+		for (float p : mean)
+			above += p > median ? 1 : 0;
+		String[] evaluate = { "evaluate", "--model", model.toString(), "--images", images.toString(), "--masks", dir.resolve("masks").toString(), "--device",
+			"cpu", "--min-size", "0", "--threshold", Float.toString(median) };
+		assertEquals(0, run(concat(evaluate, "--test-time-augmentation", "flips")), err.toString(UTF_8));
+		long withTta = predictedOf(out.toString(UTF_8), "img000");
+		assertEquals(above, withTta, 2, out.toString(UTF_8));
+		assertEquals(0, run(evaluate), err.toString(UTF_8));
+		assertTrue(Math.abs(predictedOf(out.toString(UTF_8), "img000") - above) > 2, out.toString(UTF_8));
+
 		Path plain = dir.resolve("plain");
 		assertEquals(0, run("predict", "--model", model.toString(), "--input", images.toString(), "--output", plain.toString(), "--device", "cpu"),
 			err.toString(UTF_8));
 		assertFalse(Files.exists(plain.resolve("img000_uncertainty.tif")) || Files.exists(plain.resolve("uncertainty.csv")));
+	}
+
+	/** The predicted pixels of an image in evaluate's per-image line ("NAME  Dice ...  predicted N px"). */
+	private static long predictedOf(String printed, String image) {
+		for (String line : printed.split("\n"))
+			if (line.startsWith(image + " ") && line.contains("predicted "))
+				return Long.parseLong(line.replaceAll(".*predicted (\\d+) px.*", "$1").trim());
+		throw new AssertionError("no line for " + image + " in " + printed);
+	}
+
+	private static String[] concat(String[] first, String... more) {
+		String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+		System.arraycopy(more, 0, all, first.length, more.length);
+		return all;
 	}
 
 	@Test
