@@ -239,6 +239,9 @@ public final class UnetCli {
 						: (segmenter.ensembleSize() > 1 ? "ensemble of " + segmenter.ensembleSize() + " models (mean probability), the first " : "")
 							+ segmenter.info().summary()) + "; tiles of " + segmenter.tileSize() + " px");
 					out.println(request.prediction().objectRule(null, Spelling.COMMAND_LINE));
+					String uncertainty = request.prediction().uncertaintyLine(segmenter);
+					if (uncertainty != null)
+						out.println(uncertainty);
 					modelChannels[0] = segmenter.info().inputChannels;
 				}
 
@@ -262,7 +265,8 @@ public final class UnetCli {
 					if (r.channels != modelChannels[0])
 						out.println("note: " + r.name + " has " + channelWord(r.channels) + " and the model takes " + channelWord(modelChannels[0]) + ": "
 							+ (modelChannels[0] == 1 ? "its channels were averaged into grey" : "its grey values were repeated into every channel"));
-					out.printf(Locale.ROOT, "[%d/%d] %s: %d object(s), %d lesion pixels%n", done, total, r.name, r.objects, r.foregroundPixels);
+					out.printf(Locale.ROOT, "[%d/%d] %s: %d object(s), %d lesion pixels%s%n", done, total, r.name, r.objects, r.foregroundPixels,
+						r.uncertaintySummary());
 				}
 			});
 		} catch (SegmentationJob.Unreadable e) {
@@ -270,6 +274,9 @@ public final class UnetCli {
 			throw e;
 		}
 		out.println("segmented " + outcome.images.size() + " image(s), " + outcome.objectCount() + " object(s); results in " + output);
+		String ranking = outcome.rankingLine(SegmentationJob.uncertaintyCsv(request, outcome));
+		if (ranking != null)
+			out.println(ranking);
 		if (request.masks() != null && request.shard() == null)
 			out.println("metrics: " + output.resolve("metrics.csv") + "; " + new org.lesionseg.unet.core.metrics.MetricsSummary(outcome.metrics).summaryLine());
 		if (request.shard() != null)
@@ -283,7 +290,8 @@ public final class UnetCli {
 		if (outcome.merged != null) {
 			// images of other shards that could not be read are their tasks' failures, not this one's
 			out.println("all shards done: " + outcome.merged.images + " image(s), " + outcome.merged.objects + " object(s) joined into " + outcome.merged.objectsCsv
-				+ (outcome.merged.metricsCsv == null ? "" : " and " + outcome.merged.metricsCsv));
+				+ (outcome.merged.metricsCsv == null ? "" : " and " + outcome.merged.metricsCsv)
+				+ (outcome.merged.uncertaintyCsv == null ? "" : " and " + outcome.merged.uncertaintyCsv));
 			if (!outcome.merged.unreadable.isEmpty())
 				out.println("warning: " + outcome.merged.unreadable.size() + " image(s) could not be segmented: " + outcome.merged.unreadable.get(0));
 		}
@@ -294,7 +302,7 @@ public final class UnetCli {
 
 	private void printMerged(ShardedOutput.Merged m) {
 		out.println("all shards done: " + m.images + " image(s), " + m.objects + " object(s) joined into " + m.objectsCsv
-			+ (m.metricsCsv == null ? "" : " and " + m.metricsCsv));
+			+ (m.metricsCsv == null ? "" : " and " + m.metricsCsv) + (m.uncertaintyCsv == null ? "" : " and " + m.uncertaintyCsv));
 		if (!m.unreadable.isEmpty())
 			throw new UnetException(m.unreadable.size() + " image(s) could not be segmented: " + m.unreadable.get(0));
 	}

@@ -11,6 +11,7 @@ import org.lesionseg.unet.core.metrics.ConfusionCounts;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.core.metrics.MetricsSummary;
 import org.lesionseg.unet.core.predict.ObjectTable;
+import org.lesionseg.unet.core.predict.UncertaintyTable;
 import org.lesionseg.unet.core.io.AtomicFiles;
 import org.lesionseg.unet.core.io.CsvWriter;
 import org.lesionseg.unet.core.train.EpochRecord;
@@ -33,6 +34,8 @@ public final class ResultsTables {
 	public static final String HISTORY_TITLE = "UNet training history";
 	/** Title of the objects table. */
 	public static final String OBJECTS_TITLE = "UNet objects";
+	/** The per-slice uncertainty scores of a segmentation with uncertainty maps. */
+	public static final String UNCERTAINTY_TITLE = "UNet slice uncertainty";
 
 	private static final int METRIC_DECIMALS = 4;
 
@@ -131,9 +134,24 @@ public final class ResultsTables {
 	public static ResultsTable fromObjects(ObjectTable objects) {
 		if (objects == null)
 			throw new UnetException("no objects were given for the objects table");
+		ResultsTable rt = rows(objects.header(), objects.rows());
+		decimals(rt, 0, "slice", "object", "area_px", "bx", "by", "bwidth", "bheight");
+		decimals(rt, METRIC_DECIMALS, "mean_probability", "max_probability");
+		return rt;
+	}
+
+	/** One row per slice with its uncertainty score ({@code uncertainty.csv}'s columns). */
+	public static ResultsTable fromUncertainty(UncertaintyTable slices) {
+		ResultsTable rt = rows(slices.header(), slices.rows());
+		decimals(rt, 0, "slice", "objects", "lesion_px", "region_px");
+		decimals(rt, METRIC_DECIMALS, "uncertainty_score");
+		return rt;
+	}
+
+	/** A table of these cells: numbers as numbers, text as text, null as NaN (or empty in the unit column). */
+	private static ResultsTable rows(List<String> header, List<List<Object>> rows) {
 		ResultsTable rt = newTable();
-		List<String> header = objects.header();
-		for (List<Object> row : objects.rows()) {
+		for (List<Object> row : rows) {
 			rt.incrementCounter();
 			for (int c = 0; c < header.size(); c++) {
 				Object cell = row.get(c);
@@ -145,8 +163,6 @@ public final class ResultsTables {
 					rt.addValue(header.get(c), cell == null ? "" : cell.toString());
 			}
 		}
-		decimals(rt, 0, "slice", "object", "area_px", "bx", "by", "bwidth", "bheight");
-		decimals(rt, METRIC_DECIMALS, "mean_probability", "max_probability");
 		return rt;
 	}
 

@@ -9,6 +9,7 @@ import java.util.Locale;
 
 import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.ij.Progress;
+import org.lesionseg.unet.ij.ResultsTables;
 import org.lesionseg.unet.workflow.SegmentRequest;
 import org.lesionseg.unet.workflow.SegmentationJob;
 import org.lesionseg.unet.workflow.Spelling;
@@ -22,6 +23,7 @@ import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
 import ij.IJ;
+import ij.measure.ResultsTable;
 
 /**
  * Plugins › Segmentation › Segment Folder with UNet: segments every image of a folder with a model file and writes,
@@ -96,6 +98,9 @@ public class SegmentFolderWithUNet extends UNetCommand {
 	@Parameter(label = "Runtime", choices = { "auto", "torch", "onnx" }, persist = false, description = "What runs the network: auto (onnx on CPUs where libtorch's fast kernels are off), torch (the PyTorch engine) or onnx (onnxruntime on the CPU)")
 	private String runtime = "auto";
 
+	@Parameter(label = "Test-time augmentation", choices = { "none", "flips", "dihedral" }, persist = false, description = "Uncertainty by test-time augmentation: none, flips (4 predictions) or dihedral (8: every flip and 90° rotation); the probability is their mean, the uncertainty map their standard deviation")
+	private String test_time_augmentation = "none";
+
 	@Parameter(label = "Sampling steps (diffusion)", min = "0", persist = false, description = "Diffusion models only: DDIM steps per sampled mask; 0 for the model file's")
 	private int sampling_steps = 0;
 
@@ -106,6 +111,7 @@ public class SegmentFolderWithUNet extends UNetCommand {
 	private double ddim_eta = -1;
 
 	private final List<SegmentationJob.ImageResult> results = new ArrayList<>();
+	private ResultsTable uncertaintyTable;
 
 	/** The fields as the registry reads them, and the request they make: the same path as {@code unet predict}. */
 	SegmentRequest request() {
@@ -116,6 +122,7 @@ public class SegmentFolderWithUNet extends UNetCommand {
 	@Override
 	protected void execute() {
 		results.clear();
+		uncertaintyTable = null;
 		SegmentRequest request = request();
 		String input = request.source().description();
 		Path output = request.output();
@@ -128,6 +135,9 @@ public class SegmentFolderWithUNet extends UNetCommand {
 			public void started(Segmenter segmenter) {
 				IJ.log(name + ": " + input + " -> " + output + " with " + request.prediction().model().getFileName() + "; " + segmenter.deviceDescription());
 				IJ.log(name + ": " + request.prediction().objectRule(null, Spelling.MACRO));
+				String uncertainty = request.prediction().uncertaintyLine(segmenter);
+				if (uncertainty != null)
+					IJ.log(name + ": " + uncertainty);
 			}
 
 			@Override
@@ -144,7 +154,8 @@ public class SegmentFolderWithUNet extends UNetCommand {
 			public void imageDone(int done, int total, SegmentationJob.ImageResult r) {
 				results.add(r);
 				progress.step(done, total, name);
-				IJ.log(String.format(Locale.ROOT, "%s: [%d/%d] %s: %d object(s), %d lesion pixels", name, done, total, r.name, r.objects, r.foregroundPixels));
+				IJ.log(String.format(Locale.ROOT, "%s: [%d/%d] %s: %d object(s), %d lesion pixels%s", name, done, total, r.name, r.objects, r.foregroundPixels,
+					r.uncertaintySummary()));
 			}
 
 			@Override
@@ -157,6 +168,17 @@ public class SegmentFolderWithUNet extends UNetCommand {
 			+ (outcome.alreadyDone > 0 ? "; " + outcome.alreadyDone + " image(s) done by an earlier run were skipped" : "");
 		progress.done(summary);
 		IJ.log(summary);
+		String ranking = outcome.rankingLine(SegmentationJob.uncertaintyCsv(request, outcome));
+		if (ranking != null) {
+			IJ.log(name + ": " + ranking);
+			uncertaintyTable = ResultsTables.fromUncertainty(outcome.uncertainty());
+			ResultsTables.show(uncertaintyTable, ResultsTables.UNCERTAINTY_TITLE);
+		}
+	}
+
+	/** The per-slice uncertainty scores of the last run (as in the "UNet slice uncertainty" table), or null without uncertainty maps. */
+	public ResultsTable uncertaintyTable() {
+		return uncertaintyTable;
 	}
 
 	/** One summary per segmented image of the last run. */

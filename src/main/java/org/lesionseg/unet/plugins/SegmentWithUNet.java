@@ -111,6 +111,9 @@ public class SegmentWithUNet extends UNetCommand {
 	@Parameter(label = "Runtime", choices = { "auto", "torch", "onnx" }, persist = false, description = "What runs the network: auto (onnx on CPUs where libtorch's fast kernels are off), torch (the PyTorch engine) or onnx (onnxruntime on the CPU)")
 	private String runtime = "auto";
 
+	@Parameter(label = "Test-time augmentation", choices = { "none", "flips", "dihedral" }, persist = false, description = "Uncertainty by test-time augmentation: none, flips (4 predictions) or dihedral (8: every flip and 90° rotation); the probability is their mean, the uncertainty map their standard deviation")
+	private String test_time_augmentation = "none";
+
 	@Parameter(label = "Sampling steps (diffusion)", min = "0", persist = false, description = "Diffusion models only: DDIM steps per sampled mask; 0 for the model file's")
 	private int sampling_steps = 0;
 
@@ -131,6 +134,7 @@ public class SegmentWithUNet extends UNetCommand {
 
 	private List<Roi> rois = new ArrayList<>();
 	private ResultsTable objectsTable;
+	private ResultsTable uncertaintyTable;
 
 	/** The fields as the registry reads them: one path for a dialog, a macro and a script alike. */
 	OptionValues values() {
@@ -155,6 +159,9 @@ public class SegmentWithUNet extends UNetCommand {
 				public void started(Segmenter segmenter) {
 					IJ.log(commandName() + ": " + imp.getTitle() + " with " + model.getFileName() + "; " + segmenter.deviceDescription());
 					IJ.log(commandName() + ": " + request.prediction().objectRule(ImagePlanes.calibration(imp), Spelling.MACRO));
+					String uncertainty = request.prediction().uncertaintyLine(segmenter);
+					if (uncertainty != null)
+						IJ.log(commandName() + ": " + uncertainty);
 				}
 
 				@Override
@@ -201,10 +208,14 @@ public class SegmentWithUNet extends UNetCommand {
 			probability_image = ImagePlusConversion.probabilityImage(base + "-probability", new ArrayList<>(result.probabilities), w, h, imp.getCalibration());
 			ImagePlusConversion.copyPlaneLayout(imp, probability_image);
 		}
+		uncertaintyTable = null;
 		if (!result.uncertainties.isEmpty()) {
-			// a diffusion model's standard deviation over its samples, 32-bit like the probability map
+			// the standard deviation of a diffusion model's samples or of test-time augmentation, 32-bit like the probability map
 			uncertainty_image = ImagePlusConversion.probabilityImage(base + "-uncertainty", new ArrayList<>(result.uncertainties), w, h, imp.getCalibration());
 			ImagePlusConversion.copyPlaneLayout(imp, uncertainty_image);
+			uncertaintyTable = ResultsTables.fromUncertainty(result.uncertainty);
+			ResultsTables.show(uncertaintyTable, ResultsTables.UNCERTAINTY_TITLE);
+			IJ.log(commandName() + ": " + outcome.rankingLine(null));
 		}
 		if (values.get(SegmentOptions.BINARY_MASK)) {
 			mask_image = ImagePlusConversion.maskImage(base + "-mask", new ArrayList<>(result.masks), w, h, imp.getCalibration());
@@ -264,6 +275,11 @@ public class SegmentWithUNet extends UNetCommand {
 	/** The ROIs found in the last run, one per object, in slice order. */
 	public List<Roi> rois() {
 		return Collections.unmodifiableList(rois);
+	}
+
+	/** The per-slice uncertainty scores of the last run ("UNet slice uncertainty"), or null without an uncertainty map. */
+	public ResultsTable uncertaintyTable() {
+		return uncertaintyTable;
 	}
 
 	/** The objects of the last run as in the "UNet objects" table. */

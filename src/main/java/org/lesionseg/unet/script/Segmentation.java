@@ -41,6 +41,22 @@ public final class Segmentation {
 			image.getWidth(), image.getHeight(), image.getCalibration());
 	}
 
+	/**
+	 * The 32-bit uncertainty map (standard deviation of test-time augmentation's predictions or a diffusion model's
+	 * samples), or null when the model was loaded without {@code test_time_augmentation} and is no diffusion model.
+	 */
+	public ImagePlus uncertainty() {
+		if (result.uncertainties.isEmpty())
+			return null;
+		return ImagePlusConversion.probabilityImage(ImagePlusConversion.imageName(image) + "-uncertainty", new ArrayList<>(result.uncertainties),
+			image.getWidth(), image.getHeight(), image.getCalibration());
+	}
+
+	/** Each slice's uncertainty score, 1-based slice order; empty without an uncertainty map (see {@link #uncertainty()}). */
+	public double[] uncertaintyScores() {
+		return result.uncertainty.slices().stream().mapToDouble(r -> r.score.score()).toArray();
+	}
+
 	/** The 8-bit mask (255 = foreground), calibrated as the image. */
 	public ImagePlus mask() {
 		return ImagePlusConversion.maskImage(ImagePlusConversion.imageName(image) + "-mask", new ArrayList<>(result.masks), image.getWidth(),

@@ -22,7 +22,9 @@ import org.lesionseg.unet.workflow.options.DiffusionOptions;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.PixelCalibration;
 import org.lesionseg.unet.core.predict.Segmenter;
+import org.lesionseg.unet.core.predict.TestTimeAugmentation;
 import org.lesionseg.unet.core.predict.TiledPredictor;
+import org.lesionseg.unet.core.predict.UncertaintyScore;
 import org.lesionseg.unet.workflow.options.CommonOptions;
 import org.lesionseg.unet.workflow.options.OptionValues;
 import org.lesionseg.unet.workflow.options.SegmentOptions;
@@ -107,6 +109,21 @@ public final class PredictionSettings {
 	}
 
 	/**
+	 * What the uncertainty map is, for the log ("uncertainty: ..."), or null when there is none.
+	 */
+	public String uncertaintyLine(Segmenter segmenter) {
+		TestTimeAugmentation.Transforms tta = tiling.augmentation;
+		boolean augmented = tta != null && tta != TestTimeAugmentation.Transforms.NONE;
+		if (!segmenter.hasUncertainty())
+			return null;
+		String what = augmented ? "test-time augmentation " + tta.key() + " (" + tta.members().size() + " predictions per tile: the probability is their mean, "
+			+ "the uncertainty their standard deviation" + (segmenter.isDiffusion() ? ", pooled over the diffusion model's samples of every transform" : "") + ")"
+			: "the standard deviation of the diffusion model's samples";
+		return "uncertainty: " + what + "; per slice, the mean uncertainty within " + UncertaintyScore.RADIUS
+			+ " px of the objects and where the probability is at least " + UncertaintyScore.CANDIDATE_PROBABILITY;
+	}
+
+	/**
 	 * Loads the model (or an ensemble's models) on the device, tiled as asked, its tiles run by the runtime asked for:
 	 * ours, or a TorchScript file or bioimage.io package.
 	 */
@@ -140,6 +157,7 @@ public final class PredictionSettings {
 		private int samplingSteps = DiffusionOptions.PREDICT_SAMPLING_STEPS.defaultValue();
 		private int samples = DiffusionOptions.PREDICT_ENSEMBLE_SAMPLES.defaultValue();
 		private double eta = DiffusionOptions.PREDICT_DDIM_ETA.defaultValue();
+		private TestTimeAugmentation.Transforms augmentation = CommonOptions.TEST_TIME_AUGMENTATION.defaultValue();
 
 		Builder(Path model, Spelling spelling) {
 			this.model = model;
@@ -198,8 +216,16 @@ public final class PredictionSettings {
 			return self();
 		}
 
+		/** Flips and rotations whose predictions are averaged, their spread the uncertainty map (none by default). */
+		public B testTimeAugmentation(TestTimeAugmentation.Transforms augmentation) {
+			this.augmentation = augmentation;
+			return self();
+		}
+
 		/** Post-processing, tiling and device as the parsed values give them (their defaults are the registry's). */
 		B prediction(OptionValues values) {
+			if (values.set().options().contains(CommonOptions.TEST_TIME_AUGMENTATION))
+				testTimeAugmentation(values.get(CommonOptions.TEST_TIME_AUGMENTATION));
 			if (values.set().options().contains(CommonOptions.MODEL_FORMAT))
 				format(values.get(CommonOptions.MODEL_FORMAT)).torchScript(values.get(CommonOptions.INPUT_CHANNELS), values.get(CommonOptions.SIZE_MULTIPLE),
 					values.get(CommonOptions.NORMALIZATION), values.get(CommonOptions.OUTPUT_KIND));
@@ -244,8 +270,10 @@ public final class PredictionSettings {
 						+ " is a diffusion model, whose sampling runs in the engine: leave " + spelling.of(CommonOptions.RUNTIME) + " at auto or torch");
 				used = "torch";
 			}
-			return new PredictionSettings(model, models, RequestChecks.postprocessing(threshold, minSize, fillHoles), RequestChecks.tiling(tile, overlap, tileBatch),
-				RequestChecks.device(device), resolved, foreign, used, sampling);
+			TiledPredictor.Options tiling = RequestChecks.tiling(tile, overlap, tileBatch);
+			tiling.augmentation = augmentation;
+			return new PredictionSettings(model, models, RequestChecks.postprocessing(threshold, minSize, fillHoles), tiling, RequestChecks.device(device),
+				resolved, foreign, used, sampling);
 		}
 	}
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.io.AtomicFiles;
+import org.lesionseg.unet.core.predict.TestTimeAugmentation;
 import org.lesionseg.unet.workflow.options.OptionValues;
 import org.lesionseg.unet.workflow.options.SegmentOptions;
 import org.lesionseg.unet.workflow.sources.ImageSource;
@@ -114,6 +115,9 @@ public final class SegmentRequest {
 			.append(" fill_holes=").append(prediction.postprocessing().fillHoles()).append(" tile=").append(prediction.tiling().tile).append(" overlap=")
 			.append(prediction.tiling().overlap).append(" files=").append(writeProbability ? "prob," : "").append(writeMask ? "mask," : "")
 			.append(writeRois ? "rois" : "").append(masks == null ? "" : " masks=" + masks.toAbsolutePath().normalize());
+		// only when used, so that the records of earlier runs without it stay valid
+		if (prediction.tiling().augmentation != TestTimeAugmentation.Transforms.NONE)
+			sb.append(" test_time_augmentation=").append(prediction.tiling().augmentation.key());
 		return sb.toString();
 	}
 

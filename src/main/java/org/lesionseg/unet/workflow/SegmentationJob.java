@@ -19,6 +19,8 @@ import org.lesionseg.unet.core.metrics.MetricsCsv;
 import org.lesionseg.unet.core.predict.ObjectTable;
 import org.lesionseg.unet.core.predict.SegmentedObject;
 import org.lesionseg.unet.core.predict.Segmenter;
+import org.lesionseg.unet.core.predict.UncertaintyScore;
+import org.lesionseg.unet.core.predict.UncertaintyTable;
 import org.lesionseg.unet.ij.RoiConversion;
 import org.lesionseg.unet.ij.RoiSets;
 import org.lesionseg.unet.workflow.sources.SourceImage;
@@ -27,13 +29,26 @@ import ij.gui.Roi;
 
 /**
  * Segments the images of a {@link SegmentRequest}: image files and open images alike, plane by plane, with one object
- * schema ({@link ObjectTable}). With an output folder it writes, per plane, the probability map ({@code NAME_prob.tif}, a diffusion
- * model's uncertainty map {@code NAME_uncertainty.tif},
+ * schema ({@link ObjectTable}). With an output folder it writes, per plane, the probability map ({@code NAME_prob.tif}, the
+ * uncertainty map of a diffusion model or of test-time augmentation {@code NAME_uncertainty.tif},
  * 32-bit) and the mask ({@code NAME_mask.png}, 0/255), per image the ROI set ({@code NAME_rois.zip}), and one
- * {@code objects.csv}; without one it keeps the planes and ROIs in the results for the caller to show. It opens no
- * window.
+ * {@code objects.csv} (with uncertainty maps also {@code uncertainty.csv}, one {@link UncertaintyScore} per slice);
+ * without one it keeps the planes and ROIs in the results for the caller to show. It opens no window.
  */
 public final class SegmentationJob {
+
+	/** The per-slice uncertainty scores of a run with uncertainty maps (a sharded run's are joined by the last shard or the merge). */
+	public static final String UNCERTAINTY_CSV = "uncertainty.csv";
+
+	/** Where the run's slice scores were written: its {@link #UNCERTAINTY_CSV}, or null (no maps, no folder, shards still running). */
+	public static Path uncertaintyCsv(SegmentRequest request, Outcome outcome) {
+		if (request.output() == null)
+			return null;
+		if (request.shard() != null)
+			return outcome.merged == null ? null : outcome.merged.uncertaintyCsv;
+		Path csv = request.output().resolve(UNCERTAINTY_CSV);
+		return java.nio.file.Files.isRegularFile(csv) ? csv : null;
+	}
 
 	/** The columns of {@code objects.csv} for images without calibration (files always are). */
 	public static final List<String> OBJECTS_HEADER = ObjectTable.PIXEL_COLUMNS;
@@ -48,16 +63,22 @@ public final class SegmentationJob {
 		public final int channels;
 		/** Per plane, when the request has no output folder; empty otherwise. */
 		public final List<float[]> probabilities;
-		/** A diffusion model's per-plane uncertainty maps (standard deviation over its samples), when kept; empty otherwise. */
+		/**
+		 * Per-plane uncertainty maps (standard deviation over a diffusion model's samples or test-time augmentation's
+		 * predictions), when kept; empty otherwise.
+		 */
 		public final List<float[]> uncertainties;
+		/** With uncertainty maps, each plane's {@link UncertaintyScore}; empty otherwise. */
+		public final UncertaintyTable uncertainty;
 		/** Per plane 0/1 masks, when the request has no output folder; empty otherwise. */
 		public final List<byte[]> masks;
 		/** One ROI per object, in plane order, when the request has no output folder; empty otherwise. */
 		public final List<Roi> rois;
 
 		ImageResult(String name, int slices, int objects, long foregroundPixels, int channels, List<float[]> probabilities, List<float[]> uncertainties,
-			List<byte[]> masks, List<Roi> rois) {
+			UncertaintyTable uncertainty, List<byte[]> masks, List<Roi> rois) {
 			this.uncertainties = Collections.unmodifiableList(uncertainties);
+			this.uncertainty = uncertainty;
 			this.name = name;
 			this.slices = slices;
 			this.objects = objects;
@@ -66,6 +87,19 @@ public final class SegmentationJob {
 			this.probabilities = Collections.unmodifiableList(probabilities);
 			this.masks = Collections.unmodifiableList(masks);
 			this.rois = Collections.unmodifiableList(rois);
+		}
+
+		/**
+		 * For the image's line in a log: "" without uncertainty maps, else its uncertainty score (for a stack the
+		 * highest of its slices, named).
+		 */
+		public String uncertaintySummary() {
+			List<UncertaintyTable.Row> ranked = uncertainty.mostUncertainFirst();
+			if (ranked.isEmpty())
+				return "";
+			UncertaintyTable.Row top = ranked.get(0);
+			return String.format(java.util.Locale.ROOT, ", uncertainty score %.4f%s", top.score.score(),
+				slices > 1 ? " (highest: slice " + top.slice + " of " + slices + ")" : "");
 		}
 	}
 
@@ -97,6 +131,39 @@ public final class SegmentationJob {
 
 		public int objectCount() {
 			return objects.size();
+		}
+
+		/**
+		 * One line naming the most uncertain slices (at most three) and the table of all, or null without uncertainty
+		 * maps.
+		 *
+		 * @param csv where the scores were written, or null when they were not (a shard)
+		 */
+		public String rankingLine(Path csv) {
+			List<UncertaintyTable.Row> ranked = uncertainty().mostUncertainFirst();
+			if (ranked.isEmpty())
+				return null;
+			StringBuilder sb = new StringBuilder("most uncertain slices: ");
+			for (int i = 0; i < Math.min(3, ranked.size()); i++) {
+				UncertaintyTable.Row r = ranked.get(i);
+				sb.append(i == 0 ? "" : ", ").append(r.image).append(sliceOf(r)).append(String.format(java.util.Locale.ROOT, " %.4f", r.score.score()));
+			}
+			return sb.append(csv == null ? "" : "; every slice's score in " + csv).toString();
+		}
+
+		private String sliceOf(UncertaintyTable.Row r) {
+			for (ImageResult image : images)
+				if (image.name.equals(r.image) && image.slices > 1)
+					return " slice " + r.slice;
+			return "";
+		}
+
+		/** Every slice's uncertainty score, in segmentation order; empty without uncertainty maps. */
+		public UncertaintyTable uncertainty() {
+			UncertaintyTable all = new UncertaintyTable();
+			for (ImageResult r : images)
+				all.addAll(r.uncertainty);
+			return all;
 		}
 	}
 
@@ -221,6 +288,10 @@ public final class SegmentationJob {
 		if (truth != null)
 			MetricsCsv.write(outputDir.resolve("metrics.csv"), metrics);
 		Outcome outcome = new Outcome(results, objects, unreadable, metrics);
+		if (outputDir != null && segmenter.hasUncertainty()) {
+			UncertaintyTable uncertainty = outcome.uncertainty();
+			CsvWriter.write(outputDir.resolve(UNCERTAINTY_CSV), uncertainty.header(), uncertainty.rows());
+		}
 		if (!unreadable.isEmpty())
 			throw new Unreadable(unreadable.size() + " of " + total + " images could not be segmented: " + unreadable.get(0)
 				+ (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more, listed above)" : "")
@@ -270,7 +341,7 @@ public final class SegmentationJob {
 			List<ImageMetrics> imageMetrics = new ArrayList<>();
 			ImageResult result = segmentOne(segmenter, image, request, imageObjects, written, truthOf(truth, request, i), imageMetrics, listener, i - from,
 				total);
-			records.recordDone(fileName, imageObjects, written, truth == null ? null : imageMetrics);
+			records.recordDone(fileName, imageObjects, written, truth == null ? null : imageMetrics, segmenter.hasUncertainty() ? result.uncertainty : null);
 			metrics.addAll(imageMetrics);
 			objects.addAll(imageObjects);
 			results.add(result);
@@ -340,6 +411,7 @@ public final class SegmentationJob {
 		List<Roi> rois = new ArrayList<>();
 		List<float[]> probabilities = new ArrayList<>();
 		List<float[]> uncertainties = new ArrayList<>();
+		UncertaintyTable uncertainty = new UncertaintyTable();
 		List<byte[]> masks = new ArrayList<>();
 		int found = 0;
 		long foreground = 0;
@@ -355,16 +427,20 @@ public final class SegmentationJob {
 					throw new UnetException("mask " + truthMask + " is not the size of its image " + image.name() + " (" + w + "x" + h + ")");
 				metrics.add(new ImageMetrics(sliceName, ConfusionCounts.of(mask, truth.get(z))));
 			}
+			long lesion = 0;
 			for (byte b : mask)
 				if (b != 0)
-					foreground++;
+					lesion++;
+			foreground += lesion;
+			if (r.uncertainty != null)
+				uncertainty.add(image.name(), z + 1, r.objects().size(), lesion, r.uncertaintyScore());
 			if (keep) {
 				probabilities.add(r.probability);
 				if (r.uncertainty != null)
 					uncertainties.add(r.uncertainty);
 				masks.add(mask);
 			} else {
-				// a diffusion model's spread over its samples: where its masks disagree
+				// the spread of a diffusion model's samples or of test-time augmentation: where the predictions disagree
 				if (r.uncertainty != null)
 					ImageFiles.writeTiffFloat(outputDir.resolve(wrote(written, sliceName + "_uncertainty.tif")), r.uncertainty, w, h);
 				if (request.writeProbability())
@@ -379,7 +455,7 @@ public final class SegmentationJob {
 		}
 		if (!keep && request.writeRois())
 			RoiSets.write(outputDir.resolve(wrote(written, image.name() + "_rois.zip")), rois);
-		return new ImageResult(image.name(), image.slices(), found, foreground, image.channels(), probabilities, uncertainties, masks,
+		return new ImageResult(image.name(), image.slices(), found, foreground, image.channels(), probabilities, uncertainties, uncertainty, masks,
 			keep ? rois : Collections.<Roi>emptyList());
 	}
 

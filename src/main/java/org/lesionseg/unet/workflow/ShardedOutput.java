@@ -13,6 +13,7 @@ import org.lesionseg.unet.core.io.AtomicFiles;
 import org.lesionseg.unet.core.io.CsvWriter;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.core.metrics.MetricsCsv;
+import org.lesionseg.unet.core.predict.UncertaintyTable;
 import org.lesionseg.unet.core.predict.ObjectTable;
 
 /**
@@ -94,8 +95,11 @@ public final class ShardedOutput {
 		return r != null && r.error == null;
 	}
 
-	/** Records the image's objects and metrics (null without true masks), then (last) the files written for it. */
-	void recordDone(String fileName, ObjectTable objects, List<String> writtenFiles, List<ImageMetrics> metrics) {
+	/**
+	 * Records the image's objects, metrics (null without true masks) and slice uncertainty scores (null without
+	 * uncertainty maps), then (last) the files written for it.
+	 */
+	void recordDone(String fileName, ObjectTable objects, List<String> writtenFiles, List<ImageMetrics> metrics, UncertaintyTable uncertainty) {
 		String table = CsvWriter.text(SegmentationJob.OBJECTS_HEADER, objects.rows());
 		AtomicFiles.write(objectsFile(fileName), out -> out.write(table.getBytes(StandardCharsets.UTF_8)));
 		List<String> listed = new ArrayList<>(writtenFiles);
@@ -104,11 +108,20 @@ public final class ShardedOutput {
 			AtomicFiles.write(metricsFile(fileName), out -> out.write(rows.getBytes(StandardCharsets.UTF_8)));
 			listed.add(PARTS + "/" + metricsFile(fileName).getFileName());
 		}
+		if (uncertainty != null) {
+			String rows = CsvWriter.text(uncertainty.header(), uncertainty.rows());
+			AtomicFiles.write(uncertaintyFile(fileName), out -> out.write(rows.getBytes(StandardCharsets.UTF_8)));
+			listed.add(PARTS + "/" + uncertaintyFile(fileName).getFileName());
+		}
 		writeDone(fileName, "files=" + String.join("\t", listed) + "\n");
 	}
 
 	private Path metricsFile(String fileName) {
 		return parts.resolve(fileName + ".metrics.csv");
+	}
+
+	private Path uncertaintyFile(String fileName) {
+		return parts.resolve(fileName + ".uncertainty.csv");
 	}
 
 	/** Records that the file could not be read: the merge reports it as a single run does, a new run tries it again. */
@@ -182,14 +195,17 @@ public final class ShardedOutput {
 		public final Path objectsCsv;
 		/** The joined metrics.csv when the run compared with true masks, else null. */
 		public final Path metricsCsv;
+		/** The joined uncertainty.csv when the run had uncertainty maps, else null. */
+		public final Path uncertaintyCsv;
 		public final int images;
 		public final int objects;
 		/** "file: reason" for each image that could not be read. */
 		public final List<String> unreadable;
 
-		Merged(Path objectsCsv, Path metricsCsv, int images, int objects, List<String> unreadable) {
+		Merged(Path objectsCsv, Path metricsCsv, Path uncertaintyCsv, int images, int objects, List<String> unreadable) {
 			this.objectsCsv = objectsCsv;
 			this.metricsCsv = metricsCsv;
+			this.uncertaintyCsv = uncertaintyCsv;
 			this.images = images;
 			this.objects = objects;
 			this.unreadable = Collections.unmodifiableList(unreadable);
@@ -226,7 +242,9 @@ public final class ShardedOutput {
 	/** Joins the records into {@code objects.csv}; called by the last shard to finish, and by {@code unet merge}. */
 	Merged merge() {
 		StringBuilder table = new StringBuilder(HEADER_LINE), metrics = new StringBuilder(MetricsCsv.HEADER + "\n");
-		boolean withMetrics = false;
+		String uncertaintyHeader = String.join(",", UncertaintyTable.COLUMNS) + "\n";
+		StringBuilder uncertainty = new StringBuilder(uncertaintyHeader);
+		boolean withMetrics = false, withUncertainty = false;
 		List<String> missing = new ArrayList<>(), unreadable = new ArrayList<>();
 		List<Integer> missingShards = new ArrayList<>();
 		int objects = 0;
@@ -247,6 +265,11 @@ public final class ShardedOutput {
 				withMetrics = true;
 				metrics.append(read(m).substring(MetricsCsv.HEADER.length() + 1));
 			}
+			Path u = uncertaintyFile(files.get(i));
+			if (r.error == null && Files.isRegularFile(u)) {
+				withUncertainty = true;
+				uncertainty.append(read(u).substring(uncertaintyHeader.length()));
+			}
 			objects += r.rows.isEmpty() ? 0 : r.rows.split("\n").length;
 		}
 		if (!missing.isEmpty())
@@ -261,7 +284,13 @@ public final class ShardedOutput {
 			byte[] metricsBytes = metrics.toString().getBytes(StandardCharsets.UTF_8);
 			AtomicFiles.write(metricsCsv, out -> out.write(metricsBytes));
 		}
-		return new Merged(csv, metricsCsv, files.size() - unreadable.size(), objects, unreadable);
+		Path uncertaintyCsv = null;
+		if (withUncertainty) {
+			uncertaintyCsv = output.resolve(SegmentationJob.UNCERTAINTY_CSV);
+			byte[] uncertaintyBytes = uncertainty.toString().getBytes(StandardCharsets.UTF_8);
+			AtomicFiles.write(uncertaintyCsv, out -> out.write(uncertaintyBytes));
+		}
+		return new Merged(csv, metricsCsv, uncertaintyCsv, files.size() - unreadable.size(), objects, unreadable);
 	}
 
 	private static String joined(List<Integer> numbers) {

@@ -97,6 +97,31 @@ class SegmentWithUNetTest {
 		assertEquals(rois.get(1).getProperty("area"), Integer.toString(pixels));
 	}
 
+	/** Test-time augmentation from a macro key: a TITLE-uncertainty stack beside the image and one score per slice. */
+	@Test
+	void testTimeAugmentationOpensTheUncertaintyAndScoresEverySlice() throws Exception {
+		Random random = new Random(5);
+		List<Blobs.Picture> pictures = Arrays.asList(Blobs.draw(48, 48, Arrays.asList(new Blobs.Disk(12, 12, 5)), random),
+			Blobs.draw(48, 48, new java.util.ArrayList<>(), random), Blobs.draw(48, 48, Arrays.asList(new Blobs.Disk(30, 34, 6)), random));
+		ImagePlus stack = Blobs.stacks("scan", pictures)[0];
+		CommandModule m = PluginTests.run(context, SegmentWithUNet.class, "image", stack, "model_file", PluginTests.blobModel().toFile(),
+			"test_time_augmentation", "dihedral");
+		assertFalse(m.isCanceled(), String.valueOf(m.getCancelReason()));
+		ImagePlus uncertainty = (ImagePlus) m.getOutput("uncertainty_image");
+		assertNotNull(uncertainty);
+		assertEquals(32, uncertainty.getBitDepth());
+		assertEquals(3, uncertainty.getStackSize());
+		assertTrue(uncertainty.getTitle().endsWith("-uncertainty"), uncertainty.getTitle());
+		ij.measure.ResultsTable scores = ((SegmentWithUNet) m.getCommand()).uncertaintyTable();
+		assertEquals(3, scores.size());
+		for (int row = 0; row < 3; row++) {
+			assertEquals(row + 1, scores.getValue("slice", row), 0);
+			assertTrue(scores.getValue("uncertainty_score", row) >= 0);
+		}
+		// slices with a disk have objects, so a region to score
+		assertTrue(scores.getValue("region_px", 0) > 0 && scores.getValue("region_px", 2) > 0);
+	}
+
 	/** On real sample data the ROIs must cover exactly the pixels of the binary mask, whatever the model finds. */
 	@Test
 	void roisCoverExactlyTheMaskOnSampleData() throws Exception {

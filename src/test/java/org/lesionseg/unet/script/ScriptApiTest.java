@@ -38,6 +38,25 @@ class ScriptApiTest {
 		}
 	}
 
+	/** Test-time augmentation around an imported TorchScript network: an uncertainty map and a score from the script API. */
+	@Test
+	void testTimeAugmentationWorksOnAnImportedNetwork() throws Exception {
+		ImagePlus crop = IJ.openImage(ImportFixtures.CROP.toString());
+		try (Model model = UNet.model(ImportFixtures.TORCHSCRIPT.toFile(), "size_multiple=4 device=cpu threshold=0.01 test_time_augmentation=flips")) {
+			Segmentation seg = model.segment(crop);
+			ImagePlus uncertainty = seg.uncertainty();
+			assertEquals(crop.getWidth(), uncertainty.getWidth());
+			float[] u = (float[]) uncertainty.getProcessor().getPixels();
+			double largest = 0;
+			for (float v : u) {
+				assertTrue(v >= 0, "a standard deviation: " + v);
+				largest = Math.max(largest, v);
+			}
+			assertTrue(largest > 1e-4, "the network is not symmetric, so its mirrored predictions differ: " + largest);
+			assertEquals(1, seg.uncertaintyScores().length);
+		}
+	}
+
 	@Test
 	void aMisspelledKeyIsOneLineNamingTheKnownOne() {
 		UnetException e = assertThrows(UnetException.class, () -> UNet.model(ImportFixtures.TORCHSCRIPT.toFile(), "treshold=0.4 size_multiple=4").close());

@@ -173,7 +173,7 @@ public final class DiffusionMeasurements {
 	}
 
 	/** Area under the ROC curve of uncertainty as a score for "this pixel is wrong" (ties count half). */
-	private static double auc(List<double[]> pairs) {
+	static double auc(List<double[]> pairs) {
 		double[][] sorted = pairs.toArray(new double[0][]);
 		Arrays.sort(sorted, (a, b) -> Double.compare(a[0], b[0]));
 		long positives = 0, negatives = 0;

@@ -1,7 +1,6 @@
 package org.lesionseg.unet.core.predict;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Random;
 
 import org.lesionseg.unet.core.diffusion.NoiseSchedule;
@@ -50,8 +49,7 @@ public final class DiffusionTileNetwork implements TileNetwork {
 
 	@Override
 	public void run(ByteBuffer input, int n, int c, int h, int w, float[] output) {
-		float[] tiles = new float[n * c * h * w];
-		input.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer().get(tiles);
+		float[] tiles = TileNetwork.copyOf(input, n, c, h, w);
 		float[][] samples = sample(tiles, n, c, h, w);
 		int plane = h * w, k = sampling.samples;
 		for (int i = 0; i < n; i++)

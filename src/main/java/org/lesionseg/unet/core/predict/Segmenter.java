@@ -217,6 +217,11 @@ public final class Segmenter implements AutoCloseable {
 		return model == null;
 	}
 
+	/** True for a diffusion model, whose samples spread into an uncertainty map of their own. */
+	public boolean isDiffusion() {
+		return info.isDiffusion();
+	}
+
 	/** What the network is, for messages: "UNet model file", "TorchScript file", "bioimage.io package NAME". */
 	public String source() {
 		return source;
@@ -240,7 +245,10 @@ public final class Segmenter implements AutoCloseable {
 		public final int width;
 		public final int height;
 		public final float[] probability;
-		/** A diffusion model's per-pixel standard deviation over its samples; null for a U-Net. */
+		/**
+		 * The per-pixel standard deviation of a diffusion model's samples or of test-time augmentation's predictions;
+		 * null without either.
+		 */
 		public final float[] uncertainty;
 		public final MaskPostprocessing.Result processed;
 
@@ -259,6 +267,11 @@ public final class Segmenter implements AutoCloseable {
 
 		public List<SegmentedObject> objects() {
 			return processed.objects();
+		}
+
+		/** The slice's {@link UncertaintyScore} (in and around its objects), or null without an uncertainty map. */
+		public UncertaintyScore uncertaintyScore() {
+			return uncertainty == null ? null : UncertaintyScore.of(probability, uncertainty, mask(), width, height);
 		}
 	}
 
@@ -283,13 +296,14 @@ public final class Segmenter implements AutoCloseable {
 		return maps(name, rawChw, width, height, channels, bitDepth)[0];
 	}
 
-	/** True when the network gives an uncertainty map besides the probability (a diffusion model). */
+	/** True when the network gives an uncertainty map besides the probability (a diffusion model, test-time augmentation). */
 	public boolean hasUncertainty() {
 		return predictor.outputMaps() > 1;
 	}
 
 	/**
-	 * Every map of the network (H × W each): the probability, then a diffusion model's uncertainty; for an ensemble
+	 * Every map of the network (H × W each): the probability, then the uncertainty (a diffusion model's, or test-time
+	 * augmentation's); for an ensemble
 	 * the mean of its models' maps.
 	 */
 	public float[][] maps(String name, float[] rawChw, int width, int height, int channels, int bitDepth) {

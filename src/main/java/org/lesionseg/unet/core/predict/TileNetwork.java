@@ -23,4 +23,11 @@ public interface TileNetwork {
 	 * @param output receives n·outputMaps()·h·w values (N, map, H, W, row-major); map 0 in [0, 1]
 	 */
 	void run(ByteBuffer input, int n, int c, int h, int w, float[] output);
+
+	/** A copy of the n·c·h·w input values of {@link #run}, for networks that work on the tiles in Java first. */
+	static float[] copyOf(ByteBuffer input, int n, int c, int h, int w) {
+		float[] tiles = new float[n * c * h * w];
+		input.duplicate().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().get(tiles);
+		return tiles;
+	}
 }

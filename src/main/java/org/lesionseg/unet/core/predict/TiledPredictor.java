@@ -31,6 +31,11 @@ public final class TiledPredictor {
 		public int tile = 0;
 		public int overlap = -1;
 		public int tileBatch = 4;
+		/**
+		 * Flips and rotations each tile also runs as (none by default): map 0 becomes their mean probability, map 1
+		 * their standard deviation ({@link TestTimeAugmentation}). Costs one prediction per transform.
+		 */
+		public TestTimeAugmentation.Transforms augmentation = TestTimeAugmentation.Transforms.NONE;
 	}
 
 	/** Test hook: how many of the next tile batches fail as a device out of memory would (always 0 outside tests). */
@@ -53,7 +58,8 @@ public final class TiledPredictor {
 	 *             tile) and input scale
 	 */
 	public TiledPredictor(TileNetwork network, ModelInfo info, Options options) {
-		this.network = network;
+		this.network = options.augmentation == null || options.augmentation == TestTimeAugmentation.Transforms.NONE ? network
+			: new TestTimeAugmentation(network, options.augmentation.members());
 		this.info = info;
 		this.multiple = 1 << info.depth;
 		int requested = options.tile > 0 ? options.tile : info.trainingSize;
@@ -81,7 +87,7 @@ public final class TiledPredictor {
 		return maps(sample)[0];
 	}
 
-	/** How many maps the network gives (1: the probability; 2 with a diffusion model's uncertainty). */
+	/** How many maps the network gives (1: the probability; 2 with a diffusion model's or test-time augmentation's uncertainty). */
 	public int outputMaps() {
 		return network.outputMaps();
 	}

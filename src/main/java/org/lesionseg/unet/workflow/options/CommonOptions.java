@@ -11,6 +11,7 @@ import org.lesionseg.unet.core.interop.ImportedModels;
 import org.lesionseg.unet.core.interop.ModelFormat;
 import org.lesionseg.unet.core.modelfile.TrainingSettings;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
+import org.lesionseg.unet.core.predict.TestTimeAugmentation;
 import org.lesionseg.unet.core.predict.TiledPredictor;
 
 /**
@@ -60,6 +61,16 @@ public final class CommonOptions {
 	public static final Option<String> RUNTIME = Option.choice("runtime", "auto",
 		"What runs the network: auto (onnx on CPUs where libtorch's fast kernels are off, see troubleshooting; torch otherwise), torch (the PyTorch engine, CPU or GPU) or onnx (onnxruntime on the CPU, the model converted to ONNX)",
 		java.util.List.of("auto", "torch", "onnx")).advanced();
+
+	/**
+	 * Test-time augmentation: each tile also runs flipped and rotated; the mean is the probability, the standard
+	 * deviation an uncertainty map (written as NAME_uncertainty.tif, opened as TITLE-uncertainty).
+	 */
+	public static final Option<TestTimeAugmentation.Transforms> TEST_TIME_AUGMENTATION = Option.choice("test_time_augmentation",
+		TILING.augmentation,
+		"Uncertainty by test-time augmentation: none, flips (4 predictions: mirrors and 180° turn) or dihedral (8: every flip and 90° rotation); "
+			+ "the probability is their mean, the uncertainty map their standard deviation; costs one prediction per transform",
+		TestTimeAugmentation.Transforms::key).choiceAlias("tta", "dihedral");
 
 	public static final Option<Integer> TILE_BATCH = Option
 		.integer("tile_batch", TILING.tileBatch, "Tiles run through the network at once; lower it when memory runs out").min(1).advanced();

@@ -34,6 +34,7 @@ public final class EvaluateOptions {
 		.section("objects").add(CommonOptions.THRESHOLD, CommonOptions.MIN_SIZE, CommonOptions.FILL_HOLES)
 		.section("report").add(REPORT_FOLDER, PANEL_COUNT, METRICS_FILE)
 		.section("tiles and device").add(CommonOptions.TILE, CommonOptions.OVERLAP, CommonOptions.TILE_BATCH, CommonOptions.DEVICE, CommonOptions.RUNTIME)
+		.section("uncertainty").add(CommonOptions.TEST_TIME_AUGMENTATION)
 		.section("diffusion sampling").add(DiffusionOptions.SAMPLING)
 		.section("models trained elsewhere").add(SegmentOptions.IMPORTED)
 		.note("Prints per-image Dice and IoU and a last line:")

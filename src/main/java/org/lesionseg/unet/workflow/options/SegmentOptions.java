@@ -67,6 +67,7 @@ public final class SegmentOptions {
 		.section("files").add(MODEL_FILE, INPUT_FOLDER, OUTPUT_FOLDER, MASKS_FOLDER, NO_PROBABILITY, NO_MASK, NO_ROIS)
 		.section("objects").add(CommonOptions.THRESHOLD, CommonOptions.MIN_SIZE, CommonOptions.FILL_HOLES)
 		.section("tiles and device").add(CommonOptions.TILE, CommonOptions.OVERLAP, CommonOptions.TILE_BATCH, CommonOptions.DEVICE, CommonOptions.RUNTIME)
+		.section("uncertainty").add(CommonOptions.TEST_TIME_AUGMENTATION)
 		.section("diffusion sampling").add(DiffusionOptions.SAMPLING)
 		.section("cluster").add(SHARD)
 		.section("models trained elsewhere").add(IMPORTED)
@@ -78,6 +79,7 @@ public final class SegmentOptions {
 		.section("image").add(IMAGE, MODEL_FILE, PROBABILITY_MAP, BINARY_MASK, ROI_SET_FILE, MAX_ROIS)
 		.section("objects").add(CommonOptions.THRESHOLD, CommonOptions.MIN_SIZE, CommonOptions.FILL_HOLES)
 		.section("tiles and device").add(CommonOptions.TILE, CommonOptions.OVERLAP, CommonOptions.TILE_BATCH, CommonOptions.DEVICE, CommonOptions.RUNTIME)
+		.section("uncertainty").add(CommonOptions.TEST_TIME_AUGMENTATION)
 		.section("diffusion sampling").add(DiffusionOptions.SAMPLING)
 		.section("models trained elsewhere").add(IMPORTED)
 		.build();
