@@ -1,5 +1,7 @@
 package org.lesionseg.unet.core.train;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -65,33 +67,72 @@ final class Validation {
 		return new double[] { lossSum / samples.size(), summary.pooledDice(), summary.meanDice(), summary.meanIou(), summary.meanAccuracy() };
 	}
 
-	/** Batches of images at the training size; returns the sum over samples of the loss. */
+	/**
+	 * Batches of images at the training size; returns the sum over samples of the loss. Where libtorch's fast CPU
+	 * kernels are off ({@link OneDnnSwitch}), onnxruntime runs the same weights several times faster, as in patch
+	 * mode; the loss is then taken on the logits of its probabilities.
+	 */
 	private double batches(Trainer trainer, Loss loss, List<ImageMetrics> metrics) {
-		double lossSum = 0;
-		for (int from = 0; from < samples.size(); from += batchSize) {
-			List<Sample> part = samples.subList(from, Math.min(samples.size(), from + batchSize));
-			Batch batch = Batch.of(part);
-			try (NDManager batchManager = trainer.getManager().newSubManager()) {
-				NDArray x = batchManager.create(batch.images(), new Shape(batch.imageShape()));
-				NDArray y = batchManager.create(batch.masks(), new Shape(batch.maskShape()));
-				NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
-				// the loss is the batch's mean: weighted by its samples, a short last batch counts as much as it holds
-				lossSum += loss.evaluate(new NDList(y), new NDList(logits)).getFloat() * batch.size();
-				float[] probability = logits.getNDArrayInternal().sigmoid().toFloatArray();
+		OnnxTileNetwork onnx = onnxWhereFaster(trainer);
+		ByteBuffer input = null;
+		try {
+			double lossSum = 0;
+			for (int from = 0; from < samples.size(); from += batchSize) {
+				List<Sample> part = samples.subList(from, Math.min(samples.size(), from + batchSize));
+				Batch batch = Batch.of(part);
 				int plane = batch.height() * batch.width();
-				for (int i = 0; i < batch.size(); i++)
-					metrics.add(score(part.get(i), Arrays.copyOfRange(probability, i * plane, (i + 1) * plane)));
+				try (NDManager batchManager = trainer.getManager().newSubManager()) {
+					float[] probability;
+					if (onnx != null) {
+						float[] images = batch.images();
+						if (input == null || input.capacity() < images.length * Float.BYTES)
+							input = ByteBuffer.allocateDirect(images.length * Float.BYTES).order(ByteOrder.nativeOrder());
+						input.clear();
+						input.asFloatBuffer().put(images);
+						probability = new float[batch.size() * plane];
+						onnx.run(input, batch.size(), batch.channels(), batch.height(), batch.width(), probability);
+						lossSum += lossOfProbabilities(loss, batchManager, probability, batch.masks(), new Shape(batch.maskShape())) * batch.size();
+					} else {
+						NDArray x = batchManager.create(batch.images(), new Shape(batch.imageShape()));
+						NDArray y = batchManager.create(batch.masks(), new Shape(batch.maskShape()));
+						NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
+						// the loss is the batch's mean: weighted by its samples, a short last batch counts as much as it holds
+						lossSum += loss.evaluate(new NDList(y), new NDList(logits)).getFloat() * batch.size();
+						probability = logits.getNDArrayInternal().sigmoid().toFloatArray();
+					}
+					for (int i = 0; i < batch.size(); i++)
+						metrics.add(score(part.get(i), Arrays.copyOfRange(probability, i * plane, (i + 1) * plane)));
+				}
 			}
+			return lossSum;
+		} finally {
+			if (onnx != null)
+				onnx.close();
 		}
-		return lossSum;
+	}
+
+	/** onnxruntime over the block's current weights where it beats libtorch on this device, else null. */
+	private static OnnxTileNetwork onnxWhereFaster(Trainer trainer) {
+		return OneDnnSwitch.prefersOnnxruntime(trainer.getManager().getDevice())
+			? new OnnxTileNetwork(UNetOnnx.export((UNetBlock) trainer.getModel().getBlock(), "unet", "validation"), false, 0) : null;
+	}
+
+	/** The loss of probabilities against 0/1 truth, on the logits the probabilities came from (clamped away from 0 and 1). */
+	private static double lossOfProbabilities(Loss loss, NDManager manager, float[] probability, float[] truth, Shape shape) {
+		float[] logits = new float[probability.length];
+		for (int i = 0; i < logits.length; i++) {
+			double p = Math.min(1 - 1e-7, Math.max(1e-7, probability[i]));
+			logits[i] = (float) (Math.log(p) - Math.log1p(-p));
+		}
+		try (NDManager m = manager.newSubManager()) {
+			return loss.evaluate(new NDList(m.create(truth, shape)), new NDList(m.create(logits, shape))).getFloat();
+		}
 	}
 
 	/** Whole images, tiled and blended as prediction does; the loss is taken on the blended map's logits. */
 	private double wholeImages(Trainer trainer, Loss loss, ModelInfo info, List<ImageMetrics> metrics) {
 		UNetBlock block = (UNetBlock) trainer.getModel().getBlock();
-		// where libtorch's fast CPU kernels are off (OneDnnSwitch), onnxruntime runs the same weights several times faster
-		OnnxTileNetwork onnx = OneDnnSwitch.prefersOnnxruntime(trainer.getManager().getDevice())
-			? new OnnxTileNetwork(UNetOnnx.export(block, "unet", "validation"), false, 0) : null;
+		OnnxTileNetwork onnx = onnxWhereFaster(trainer);
 		TileNetwork network = onnx != null ? onnx : new UNetTileNetwork(block, trainer.getManager());
 		try {
 			TiledPredictor predictor = new TiledPredictor(network, info, new TiledPredictor.Options());
@@ -99,17 +140,11 @@ final class Validation {
 			for (Sample s : samples) {
 				float[] probability = predictor.probability(s);
 				metrics.add(score(s, probability));
-				try (NDManager imageManager = trainer.getManager().newSubManager()) {
-					Shape shape = new Shape(1, 1, s.height(), s.width());
-					float[] truth = new float[probability.length], logits = new float[probability.length];
-					byte[] mask = s.maskData();
-					for (int i = 0; i < truth.length; i++) {
-						truth[i] = mask[i] != 0 ? 1f : 0f;
-						double p = Math.min(1 - 1e-7, Math.max(1e-7, probability[i]));
-						logits[i] = (float) (Math.log(p) - Math.log1p(-p));
-					}
-					lossSum += loss.evaluate(new NDList(imageManager.create(truth, shape)), new NDList(imageManager.create(logits, shape))).getFloat();
-				}
+				float[] truth = new float[probability.length];
+				byte[] mask = s.maskData();
+				for (int i = 0; i < truth.length; i++)
+					truth[i] = mask[i] != 0 ? 1f : 0f;
+				lossSum += lossOfProbabilities(loss, trainer.getManager(), probability, truth, new Shape(1, 1, s.height(), s.width()));
 			}
 			return lossSum;
 		} finally {
