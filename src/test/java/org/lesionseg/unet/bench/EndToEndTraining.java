@@ -92,25 +92,13 @@ public final class EndToEndTraining {
 	 * resident memory the committed heap does not account for: the largest difference seen is its peak.
 	 */
 	static final class MemorySampler {
-		private volatile boolean running = true;
 		private final long[] heapRange = ProcessMemory.javaHeapRange();
 		private double peakRss, peakCommitted, peakHeapResident = Double.NaN, peakNative = Double.NaN;
 		private int samples;
 		private Thread thread;
 
 		void start() {
-			thread = new Thread(() -> {
-				while (running) {
-					sample();
-					try {
-						Thread.sleep(50);
-					} catch (InterruptedException e) {
-						return;
-					}
-				}
-			}, "unet-bench-memory");
-			thread.setDaemon(true);
-			thread.start();
+			thread = ProcessMemory.sampleEvery(50, this::sample);
 		}
 
 		/** RSS and committed heap every time; every 10th time (smaps is long) the heap's resident part and so native memory. */
@@ -129,8 +117,12 @@ public final class EndToEndTraining {
 		}
 
 		void stop() {
-			running = false;
 			thread.interrupt();
+			try {
+				thread.join(1000);
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
 			samples = 0;
 			sample();
 		}

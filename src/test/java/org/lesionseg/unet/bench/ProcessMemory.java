@@ -159,6 +159,23 @@ public final class ProcessMemory {
 		return kb;
 	}
 
+	/** Calls {@code sample} every {@code millis} ms on a daemon thread until the thread is interrupted. */
+	static Thread sampleEvery(long millis, Runnable sample) {
+		Thread thread = new Thread(() -> {
+			while (!Thread.currentThread().isInterrupted()) {
+				sample.run();
+				try {
+					Thread.sleep(millis);
+				} catch (InterruptedException e) {
+					return;
+				}
+			}
+		}, "unet-bench-memory");
+		thread.setDaemon(true);
+		thread.start();
+		return thread;
+	}
+
 	/** The 1-minute load average of the machine, NaN when unknown: other work on the cores skews every timing. */
 	public static double loadAverage() {
 		try {
