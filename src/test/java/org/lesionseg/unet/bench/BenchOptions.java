@@ -24,12 +24,14 @@ public final class BenchOptions {
 		/** Resident memory over many short epochs. */
 		MEMORY,
 		/** Inference of the same model on the same tiles by libtorch and by onnxruntime. */
-		RUNTIME;
+		RUNTIME,
+		/** Whole trainings on real data, side by side with the PyTorch reference training script (not in "all": minutes). */
+		E2E;
 
 		public static Set<Part> parse(String spec) {
 			String s = spec.trim().toLowerCase(Locale.ROOT);
 			if (s.equals("all"))
-				return EnumSet.allOf(Part.class);
+				return EnumSet.complementOf(EnumSet.of(E2E));
 			Set<Part> parts = EnumSet.noneOf(Part.class);
 			for (String name : s.split(",")) {
 				String n = name.trim();
@@ -42,7 +44,7 @@ public final class BenchOptions {
 					if (p.name().equalsIgnoreCase(n))
 						found = p;
 				if (found == null)
-					throw new UnetException("unknown bench part '" + name.trim() + "': use all or a list of train, data, tiling, memory");
+					throw new UnetException("unknown bench part '" + name.trim() + "': use all or a list of train, data, tiling, memory, runtime, e2e");
 				parts.add(found);
 			}
 			if (parts.isEmpty())
@@ -69,8 +71,14 @@ public final class BenchOptions {
 	public String python;
 	/** Image and mask folders (images/, masks/) for the data part; null means the sample data. */
 	public Path data;
-	/** Epochs of the end-to-end training in the data part. */
-	public int epochs = 2;
+	/** Image and mask folders of the e2e part; null means {@link #data} or the sample data. */
+	public Path images, masks;
+	/** Epochs of the trainings in the data part (default 2) and the e2e part (default 30); -1 = those defaults. */
+	public int epochs = -1;
+	/** U-Net base features and batch size of the e2e part. */
+	public int e2eBase = 16, e2eBatch = 16;
+	/** JVM options of the e2e part's Java process; null = this JVM's heap options (the launcher's). */
+	public String javaOpts;
 	public Set<Part> parts = EnumSet.allOf(Part.class);
 	/** Square image sides for the tiling part. */
 	public int[] tileSides = { 1024, 2048, 4096 };
@@ -79,6 +87,14 @@ public final class BenchOptions {
 	/** Epochs of the memory part (each takes a fraction of a second). */
 	public int memoryEpochs = 60;
 	public long seed = 0;
+
+	public int dataEpochs() {
+		return epochs < 0 ? 2 : epochs;
+	}
+
+	public int e2eEpochs() {
+		return epochs < 0 ? 30 : epochs;
+	}
 
 	public int inferSteps() {
 		return inferSteps < 0 ? steps : inferSteps;
@@ -94,7 +110,9 @@ public final class BenchOptions {
 		require(channels >= 1 && channels <= 16, "--channels must be between 1 and 16, got " + channels);
 		require(threads >= 0 && threads <= 1024, "--threads must be 0 (engine default) or a positive count, got " + threads);
 		require(inferSteps >= -1, "--infer-steps must not be negative, got " + inferSteps);
-		require(epochs >= 1, "--epochs must be at least 1, got " + epochs);
+		require(epochs >= 1 || epochs == -1, "--epochs must be at least 1, got " + epochs);
+		require(e2eBase >= 1 && e2eBase <= 1024, "--e2e-base must be between 1 and 1024, got " + e2eBase);
+		require(e2eBatch >= 1 && e2eBatch <= 4096, "--e2e-batch must be at least 1, got " + e2eBatch);
 		require(memoryEpochs >= 1, "--memory-epochs must be at least 1, got " + memoryEpochs);
 		require(tile >= 16 && tile % 16 == 0, "--tile must be a multiple of 16, got " + tile);
 		require(tileBase >= 1 && tileBase <= 1024, "--tile-base must be between 1 and 1024, got " + tileBase);

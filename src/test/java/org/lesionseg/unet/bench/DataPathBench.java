@@ -66,7 +66,7 @@ public final class DataPathBench {
 		settings.imageSize = o.size;
 		settings.batchSize = o.batch;
 		settings.baseFeatures = o.base;
-		settings.epochs = o.epochs;
+		settings.epochs = o.dataEpochs();
 		settings.loss = "bce";
 		settings.optimizer = "adam";
 		settings.learningRate = 1e-4f;

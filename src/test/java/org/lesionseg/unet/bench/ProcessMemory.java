@@ -90,6 +90,92 @@ public final class ProcessMemory {
 		return used / (1024.0 * 1024.0);
 	}
 
+	/**
+	 * The address range the JVM reserved for the Java heap, {start, end}, or null where it cannot be told: the run of
+	 * adjacent mappings in /proc/self/maps that begins with an anonymous read-write one and spans the maximum heap
+	 * (HotSpot reserves -Xmx in one piece and commits parts of it, which splits it into several mappings).
+	 */
+	public static long[] javaHeapRange() {
+		try {
+			return heapRange(Files.readAllLines(Paths.get("/proc/self/maps"), StandardCharsets.US_ASCII), Runtime.getRuntime().maxMemory());
+		} catch (IOException | RuntimeException e) {
+			return null;
+		}
+	}
+
+	static long[] heapRange(List<String> maps, long maxHeap) {
+		int n = maps.size();
+		long[] start = new long[n], end = new long[n];
+		boolean[] anonymous = new boolean[n], writable = new boolean[n];
+		for (int i = 0; i < n; i++) {
+			String[] f = maps.get(i).trim().split("\\s+");
+			String[] range = f[0].split("-");
+			start[i] = Long.parseUnsignedLong(range[0], 16);
+			end[i] = Long.parseUnsignedLong(range[1], 16);
+			anonymous[i] = f.length < 6 && "0".equals(f[4]);
+			writable[i] = f[1].startsWith("rw");
+		}
+		for (int i = 0; i < n; i++) {
+			if (!anonymous[i] || !writable[i])
+				continue;
+			// contiguous mappings from there: the archived (CDS) heap regions near its top are mapped from a file
+			for (int j = i; j < n && (j == i || start[j] == end[j - 1]); j++) {
+				long size = end[j] - start[i];
+				if (size >= maxHeap) {
+					if (size <= maxHeap + maxHeap / 10)
+						return new long[] { start[i], end[j] };
+					break;
+				}
+			}
+		}
+		return null;
+	}
+
+	/** Resident memory of the mappings inside [start, end) from /proc/self/smaps, MiB (NaN when unknown). */
+	public static double residentMiBIn(long[] range) {
+		if (range == null)
+			return Double.NaN;
+		try {
+			return residentKbIn(Files.readAllLines(Paths.get("/proc/self/smaps"), StandardCharsets.US_ASCII), range) / 1024.0;
+		} catch (IOException | RuntimeException e) {
+			return Double.NaN;
+		}
+	}
+
+	static long residentKbIn(List<String> smaps, long[] range) {
+		long kb = 0;
+		boolean inside = false;
+		for (String line : smaps) {
+			int space = line.indexOf(' ');
+			String first = space < 0 ? line : line.substring(0, space);
+			if (!first.endsWith(":") && first.indexOf('-') > 0) { // a mapping's header: start-end perms ...
+				long s = Long.parseUnsignedLong(first.substring(0, first.indexOf('-')), 16);
+				inside = s >= range[0] && s < range[1];
+				continue;
+			}
+			if (inside && line.startsWith("Rss:"))
+				kb += Long.parseLong(line.substring(4).trim().split("\\s+")[0]);
+		}
+		return kb;
+	}
+
+	/** Calls {@code sample} every {@code millis} ms on a daemon thread until the thread is interrupted. */
+	static Thread sampleEvery(long millis, Runnable sample) {
+		Thread thread = new Thread(() -> {
+			while (!Thread.currentThread().isInterrupted()) {
+				sample.run();
+				try {
+					Thread.sleep(millis);
+				} catch (InterruptedException e) {
+					return;
+				}
+			}
+		}, "unet-bench-memory");
+		thread.setDaemon(true);
+		thread.start();
+		return thread;
+	}
+
 	/** The 1-minute load average of the machine, NaN when unknown: other work on the cores skews every timing. */
 	public static double loadAverage() {
 		try {

@@ -52,26 +52,36 @@ public final class ReferenceBench {
 	 * @param projectDirs folders that may be the project (the working folder, the folder of the jar's target/)
 	 */
 	public static Located locate(BenchOptions o, List<Path> projectDirs) {
+		return locate(o, projectDirs, SCRIPT);
+	}
+
+	/**
+	 * As {@link #locate(BenchOptions, List)} for another script of the reference folder (e.g. the end-to-end
+	 * training script): {@code --reference PATH} may name that folder or any script in it.
+	 */
+	public static Located locate(BenchOptions o, List<Path> projectDirs, String scriptName) {
 		String ref = o.reference.trim();
 		if (ref.equalsIgnoreCase("off"))
 			return new Located(null, null, "--reference off");
 		Path script = null;
 		if (ref.equalsIgnoreCase("auto")) {
 			for (Path dir : projectDirs) {
-				Path candidate = dir.toAbsolutePath().normalize().resolve("../shared/reference").resolve(SCRIPT).normalize();
+				Path candidate = dir.toAbsolutePath().normalize().resolve("../shared/reference").resolve(scriptName).normalize();
 				if (Files.isRegularFile(candidate)) {
 					script = candidate;
 					break;
 				}
 			}
 			if (script == null)
-				return new Located(null, null, "no " + SCRIPT + " in ../shared/reference/ beside the project; give --reference PATH");
+				return new Located(null, null, "no " + scriptName + " in ../shared/reference/ beside the project; give --reference PATH");
 		} else {
 			script = Paths.get(ref);
 			if (Files.isDirectory(script))
-				script = script.resolve(SCRIPT);
+				script = script.resolve(scriptName);
+			else if (!script.getFileName().toString().equals(scriptName) && script.getParent() != null)
+				script = script.getParent().resolve(scriptName); // the folder of the other script
 			if (!Files.isRegularFile(script))
-				throw new UnetException("the reference script " + script + " does not exist: give the path of " + SCRIPT + ", or --reference auto|off");
+				throw new UnetException("the reference script " + script + " does not exist: give the path of " + scriptName + ", or --reference auto|off");
 		}
 		List<String> pythons = new ArrayList<>();
 		if (o.python != null)

@@ -103,6 +103,12 @@ public final class ResultTable {
 		return lines;
 	}
 
+	/** One line: whether a speed ratio reaches its goal. */
+	public static String target(String what, double ratio, double goal) {
+		return String.format(Locale.ROOT, "target %s >= %.1fx the reference: %s (%.2fx)", what, goal, Double.isNaN(ratio) ? "unknown" : ratio >= goal ? "met" : "NOT met",
+			ratio);
+	}
+
 	static String ratioText(Row r) {
 		if (Double.isNaN(r.java) || Double.isNaN(r.torch) || (r.kind == Kind.COUNT && (r.java < 0 || r.torch < 0)))
 			return "n/a";

@@ -117,22 +117,10 @@ public final class TilingBench {
 	static final class MemorySampler implements AutoCloseable {
 		private final double rss0 = ProcessMemory.rssMiB(), heap0 = ProcessMemory.heapCommittedMiB();
 		private volatile double maxRss = rss0, maxHeap = heap0, maxNative = rss0 - heap0;
-		private volatile boolean running = true;
 		private final Thread thread;
 
 		MemorySampler() {
-			thread = new Thread(() -> {
-				while (running) {
-					sample();
-					try {
-						Thread.sleep(5);
-					} catch (InterruptedException e) {
-						return;
-					}
-				}
-			}, "unet-bench-memory");
-			thread.setDaemon(true);
-			thread.start();
+			thread = ProcessMemory.sampleEvery(5, this::sample);
 		}
 
 		private synchronized void sample() {
@@ -159,7 +147,6 @@ public final class TilingBench {
 
 		@Override
 		public void close() {
-			running = false;
 			thread.interrupt();
 			try {
 				thread.join(1000);

@@ -12,6 +12,7 @@ import java.util.Locale;
 import org.lesionseg.unet.bench.BenchOptions;
 import org.lesionseg.unet.bench.CpuMeter;
 import org.lesionseg.unet.bench.DataPathBench;
+import org.lesionseg.unet.bench.EndToEndBench;
 import org.lesionseg.unet.bench.MemoryBench;
 import org.lesionseg.unet.bench.ProcessMemory;
 import org.lesionseg.unet.bench.ReferenceBench;
@@ -36,7 +37,8 @@ final class Bench {
 		"usage: unet bench [--device cpu] [--batch 4] [--size 128] [--steps 10] [--warmup 3] [--base 64] [--channels 3] [--threads 2]",
 		"                  [--reference auto|off|PATH] [--python python3] [--infer-steps N] [--data DIR] [--epochs 2]",
 		"                  [--parts all|train,data,tiling,memory,runtime] [--tile-sides 1024,2048,4096] [--tile 256] [--tile-base 16]",
-		"                  [--memory-epochs 60] [--seed 0]", "",
+		"                  [--memory-epochs 60] [--seed 0]",
+		"                  [--parts e2e] [--data DIR | --images DIR --masks DIR] [--epochs 30] [--e2e-base 16] [--e2e-batch 16] [--java-opts '-Xmx2g']", "",
 		"train:  the project's training step (U-Net, BCE-with-logits, Adam lr 1e-4) on random data, median seconds per step split into",
 		"        forward+loss / backward / optimizer, training and inference images/s, peak memory; the same figures from the PyTorch",
 		"        reference (../shared/reference/torch_unet_bench.py, run with the same arguments) and their ratios.",
@@ -46,6 +48,11 @@ final class Bench {
 		"memory: resident memory after each of --memory-epochs short epochs on tiny synthetic data.",
 		"runtime: inference of one model (--base, --channels) on the same random tiles (--batch x --size) by libtorch and by onnxruntime",
 		"        (the model exported to ONNX in memory, as --runtime onnx does): images/s side by side and the outputs' difference.",
+		"e2e:    (not in all: minutes) a whole training on real data (default sample-data/isles22-case0009; --data DIR with images/ and",
+		"        masks/, or --images/--masks) by unet train in its own JVM and by ../shared/reference/torch_reference_train.py, with the",
+		"        same settings (--size 128, --e2e-base 16, --e2e-batch 16, BCE+Dice, Adam 1e-3, flips, --epochs 30): wall time, seconds",
+		"        per epoch split into training steps / waiting for data / validation / model files, loader CPU, peak RSS (Java heap and",
+		"        native apart), ratios, and where the two differ. The Java process gets this JVM's heap options unless --java-opts.",
 		"--threads sets libtorch's threads on both sides (0 = the engines' defaults). Run on an otherwise idle machine, and",
 		"the tiling and memory parts alone (--parts tiling, --parts memory) for memory figures not inflated by earlier parts.");
 
@@ -70,6 +77,11 @@ final class Bench {
 		o.python = a.string("python", null);
 		o.data = a.optionalPath("data");
 		o.epochs = a.integer("epochs", o.epochs);
+		o.images = a.optionalPath("images");
+		o.masks = a.optionalPath("masks");
+		o.e2eBase = a.integer("e2e-base", o.e2eBase);
+		o.e2eBatch = a.integer("e2e-batch", o.e2eBatch);
+		o.javaOpts = a.string("java-opts", null);
 		o.parts = BenchOptions.Part.parse(a.string("parts", "all"));
 		o.tileSides = integers(a.string("tile-sides", "1024,2048,4096"), "tile-sides");
 		o.tile = a.integer("tile", o.tile);
@@ -169,6 +181,11 @@ final class Bench {
 				out.println("note: earlier parts left memory with the allocators; run --parts memory alone for clean memory figures");
 			MemoryBench.run(o, out);
 		}
+		if (o.parts.contains(BenchOptions.Part.E2E)) {
+			out.println();
+			out.println("== end to end: whole trainings on real data, Java and the PyTorch reference ==");
+			EndToEndBench.run(o, projectDirs(), out);
+		}
 		if (o.parts.contains(BenchOptions.Part.RUNTIME)) {
 			out.println();
 			out.println("== inference runtimes: libtorch and onnxruntime ==");
@@ -180,8 +197,7 @@ final class Bench {
 	}
 
 	static String target(String what, double ratio, double goal) {
-		return String.format(Locale.ROOT, "target %s >= %.1fx the reference: %s (%.2fx)", what, goal, Double.isNaN(ratio) ? "unknown" : ratio >= goal ? "met" : "NOT met",
-			ratio);
+		return ResultTable.target(what, ratio, goal);
 	}
 
 	/**

@@ -55,6 +55,9 @@ public final class BatchStream implements Iterable<Batch>, AutoCloseable {
 	private final int batchCount;
 
 	private ExecutorService executor;
+	/** CPU time spent building batches, on whichever threads built them (nanoseconds). */
+	private final java.util.concurrent.atomic.AtomicLong buildCpuNanos = new java.util.concurrent.atomic.AtomicLong();
+	private volatile boolean cpuClockMissing;
 	private boolean iterated;
 	private volatile boolean closed;
 
@@ -120,8 +123,30 @@ public final class BatchStream implements Iterable<Batch>, AutoCloseable {
 		return z ^ (z >>> 31);
 	}
 
-	/** Builds batch number {@code index}: transforms its samples in order and packs them. */
+	/**
+	 * CPU seconds the loader spent building this stream's batches so far (reading, augmenting, packing), from the
+	 * threads' CPU clocks; NaN where the JVM cannot measure thread CPU time.
+	 */
+	public double loaderCpuSeconds() {
+		return cpuClockMissing ? Double.NaN : buildCpuNanos.get() / 1e9;
+	}
+
+	/** Builds batch number {@code index}, adding the CPU time it took to {@link #loaderCpuSeconds()}. */
 	private Batch build(int index) {
+		java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+		long cpu = threads.getCurrentThreadCpuTime(); // -1 where unsupported
+		try {
+			return buildBatch(index);
+		} finally {
+			if (cpu < 0)
+				cpuClockMissing = true;
+			else
+				buildCpuNanos.addAndGet(threads.getCurrentThreadCpuTime() - cpu);
+		}
+	}
+
+	/** Transforms the samples of batch number {@code index} in order and packs them. */
+	private Batch buildBatch(int index) {
 		int from = index * batchSize, to = Math.min(from + batchSize, order.size());
 		List<Sample> transformed = new ArrayList<>(to - from);
 		for (int position = from; position < to; position++) {

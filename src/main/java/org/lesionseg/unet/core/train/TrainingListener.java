@@ -18,6 +18,10 @@ public interface TrainingListener {
 	default void epochDone(EpochRecord record, int epochs, boolean improved, double etaSeconds) {
 	}
 
+	/** After each epoch's model files are written, before {@link #epochDone}: where the epoch's time went. */
+	default void epochTimes(EpochTimes times) {
+	}
+
 	/** Anything else worth telling the user (checkpoint saved, early stop, warnings). */
 	default void message(String text) {
 	}

@@ -1,8 +1,5 @@
 package org.lesionseg.unet.core.train;
 
-import org.lesionseg.unet.core.engine.OneDnnSwitch;
-import org.lesionseg.unet.core.interop.OnnxTileNetwork;
-import org.lesionseg.unet.core.interop.UNetOnnx;
 import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.core.predict.TileNetwork;
 import org.lesionseg.unet.core.predict.UNetTileNetwork;
@@ -43,9 +40,8 @@ interface TrainingObjective {
 			@Override
 			public TileNetwork predictionNetwork(Block block, NDManager manager, ModelInfo info) {
 				// where libtorch's fast CPU kernels are off (OneDnnSwitch), onnxruntime runs the same weights several times faster
-				if (OneDnnSwitch.prefersOnnxruntime(manager.getDevice()))
-					return new OnnxTileNetwork(UNetOnnx.export(block, "unet", "validation"), false, 0);
-				return new UNetTileNetwork(block, manager);
+				TileNetwork onnx = Validation.onnxWhereFaster(block, manager);
+				return onnx != null ? onnx : new UNetTileNetwork(block, manager);
 			}
 		};
 	}

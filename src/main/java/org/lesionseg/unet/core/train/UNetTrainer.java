@@ -180,11 +180,11 @@ public final class UNetTrainer {
 			// DJL's trainer on the first device only: several devices are driven by DataParallel, with one optimizer state
 			DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss).optOptimizer(optimizer).optDevices(new Device[] { devices[0] });
 			try (Trainer trainer = model.newTrainer(trainingConfig)) {
-				Shape images = new Shape(settings.batchSize, config.inputChannels(), settings.imageSize, settings.imageSize);
+				Shape imageShape = new Shape(settings.batchSize, config.inputChannels(), settings.imageSize, settings.imageSize);
 				if (diffusion())
-					trainer.initialize(new Shape(settings.batchSize, 1, settings.imageSize, settings.imageSize), images, new Shape(settings.batchSize));
+					trainer.initialize(new Shape(settings.batchSize, 1, settings.imageSize, settings.imageSize), imageShape, new Shape(settings.batchSize));
 				else
-					trainer.initialize(images);
+					trainer.initialize(imageShape);
 				if (start == null && config.init() == UNetConfig.Init.PYTORCH)
 					WeightInit.pytorchDefault(block, settings.seed);
 				if (resume) {
@@ -219,30 +219,43 @@ public final class UNetTrainer {
 					// dropout's generator seeded per epoch: a resumed run draws what a straight run draws in this epoch
 					Engine.getInstance().setRandomSeed(epochSeed(settings.seed, epoch));
 					double lossSum = 0;
-					int batches = 0;
+					int batches = 0, images = 0;
 					int batchCount = Math.max(1, data.train.size() / settings.batchSize);
+					// where the epoch's time goes (EpochTimes): clock reads only, nothing that changes a result
+					long stepNanos = 0, waitNanos = 0;
+					double loaderCpu;
 					try (BatchStream stream = new BatchStream(data.train, settings.batchSize, true, settings.seed, epoch, trainTransform, true,
 						settings.loaderThreads)) {
-						for (Batch batch : stream) {
+						java.util.Iterator<Batch> next = stream.iterator();
+						while (next.hasNext()) {
+							long waitStart = System.nanoTime();
+							Batch batch = next.next();
+							long stepStart = System.nanoTime();
+							waitNanos += stepStart - waitStart;
 							if (cancel.get()) {
 								cancelled = true;
 								break;
 							}
 							currentRate[0] = schedule.rateAt(epoch, (double) batches / batchCount);
 							double value = step(trainer, objective, optimizer, batch, parallel, loss);
+							stepNanos += System.nanoTime() - stepStart;
 							if (!Double.isFinite(value))
 								throw nanError(epoch + 1, batches + 1, bestEpoch, modelFile);
 							lossSum += value;
 							batches++;
+							images += batch.size();
 							listener.batchDone(epoch + 1, settings.epochs, batches, batchCount, value);
 						}
+						loaderCpu = stream.loaderCpuSeconds();
 					}
 					if (cancelled)
 						break;
 					if (batches == 0)
 						throw new UnetException("no complete batch of " + settings.batchSize + " images: there are only " + data.train.size()
 							+ " training images; lower the batch size");
+					long validationStart = System.nanoTime();
 					double[] val = validation.run(trainer, loss, info);
+					long validationNanos = System.nanoTime() - validationStart;
 					schedule.endOfEpoch(val[1]);
 					double seconds = (System.nanoTime() - epochStart) / 1e9;
 					EpochRecord record = new EpochRecord(epoch + 1, lossSum / batches, val[0], val[1], val[2], val[3], val[4], currentRate[0], seconds);
@@ -259,12 +272,16 @@ public final class UNetTrainer {
 					info.epochsDone = epoch + 1;
 					info.bestEpoch = bestEpoch;
 					info.bestValDice = bestDice == Double.NEGATIVE_INFINITY ? Double.NaN : bestDice;
+					long saveStart = System.nanoTime();
 					Map<String, String> text = textEntries(history);
 					if (improved || valSamples.isEmpty()) {
 						ModelFile.save(modelFile, block, info, null, text);
 						savedBestEpoch = epoch + 1;
 					}
 					ModelFile.save(checkpoint, block, info, new ModelFile.TrainingState(optimizer, schedule.state()), text);
+					long saveEnd = System.nanoTime();
+					listener.epochTimes(new EpochTimes(epoch + 1, stepNanos / 1e9, waitNanos / 1e9, validationNanos / 1e9, (saveEnd - saveStart) / 1e9, loaderCpu,
+						(saveEnd - epochStart) / 1e9, images));
 					double perEpoch = (System.nanoTime() - trainingStart) / 1e9 / epochsRun;
 					listener.epochDone(record, settings.epochs, improved, perEpoch * (settings.epochs - epoch - 1));
 					if (settings.patience > 0 && epochsWithoutImprovement >= settings.patience) {
