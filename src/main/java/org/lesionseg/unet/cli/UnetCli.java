@@ -197,6 +197,8 @@ public final class UnetCli {
 			out.println("training was cancelled; the best model so far is kept");
 		if (o.test != null)
 			out.println("test " + o.test.summary.summaryLine());
+		if (o.test != null && o.test.classes != null)
+			out.println("test " + o.test.classes.summaryLine());
 		if (o.reportDir != null)
 			out.println("report: " + o.reportDir);
 	}
@@ -270,6 +272,8 @@ public final class UnetCli {
 		out.println("segmented " + outcome.images.size() + " image(s), " + outcome.objectCount() + " object(s); results in " + output);
 		if (request.masks() != null && request.shard() == null)
 			out.println("metrics: " + output.resolve("metrics.csv") + "; " + new org.lesionseg.unet.core.metrics.MetricsSummary(outcome.metrics).summaryLine());
+		if (outcome.classSummary != null)
+			out.println("per class: " + output.resolve("class_summary.csv") + "; " + outcome.classSummary.summaryLine());
 		if (request.shard() != null)
 			printShardEnd(request, outcome);
 		return 0;
@@ -331,6 +335,8 @@ public final class UnetCli {
 		if (csv != null)
 			out.println("metrics: " + csv);
 		out.println(o.summary.summaryLine());
+		if (o.classes != null)
+			out.println(o.classes.summaryLine());
 		return 0;
 	}
 

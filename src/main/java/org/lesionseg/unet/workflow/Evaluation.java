@@ -1,5 +1,10 @@
 package org.lesionseg.unet.workflow;
 
+import org.lesionseg.unet.core.metrics.ClassMetrics;
+import org.lesionseg.unet.core.metrics.ClassMetricsSummary;
+import org.lesionseg.unet.core.modelfile.ModelInfo;
+import org.lesionseg.unet.core.predict.ClassMaps;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,6 +41,8 @@ public final class Evaluation {
 		public final MetricsSummary summary;
 		/** The panels, lesion-containing images first (only those when there are any). */
 		public final List<Panel> panels;
+		/** A multi-class model's metrics per class (null for binary). */
+		public ClassMetricsSummary classes;
 
 		Outcome(List<ImageMetrics> images, List<Panel> panels) {
 			this.images = images;
@@ -111,6 +118,8 @@ public final class Evaluation {
 	/** Metrics and panels as images; writes nothing. */
 	public static Outcome evaluate(Segmenter segmenter, List<Sample> normalised, MaskPostprocessing.Options options, int panels, Progress progress) {
 		List<ImageMetrics> metrics = new ArrayList<>();
+		ModelInfo info = segmenter.info();
+		List<ClassMetrics> classMetrics = new ArrayList<>();
 		List<Integer> candidates = new ArrayList<>();
 		Map<Integer, byte[]> predictions = new HashMap<>();
 		boolean anyLesion = false;
@@ -120,9 +129,13 @@ public final class Evaluation {
 			Sample s = normalised.get(i);
 			if (!s.hasMask())
 				throw new UnetException("image " + s.name() + " has no mask to evaluate against");
-			float[] probability = segmenter.probabilityOfNormalised(s);
-			byte[] predicted = MaskPostprocessing.process(probability, s.width(), s.height(), options).mask();
+			float[][] maps = segmenter.mapsOfNormalised(s);
+			byte[] predicted = MaskPostprocessing.process(maps[0], s.width(), s.height(), options).mask();
 			metrics.add(new ImageMetrics(s.name(), ConfusionCounts.of(predicted, s.maskData())));
+			if (info.isMultiClass()) {
+				ClassOutputs.checkTruth(s.maskData(), info, s.name());
+				classMetrics.add(ClassMetrics.of(s.name(), ClassMaps.labels(maps, predicted), s.maskData(), info.foregroundClasses()));
+			}
 			if (panels > 0 && (!anyLesion || hasForeground(s.maskData()))) {
 				candidates.add(i);
 				predictions.put(i, predicted); // kept (one byte a pixel) until the ranking is known
@@ -140,7 +153,10 @@ public final class Evaluation {
 			String role = rank == 0 ? " (best)" : rank == candidates.size() - 1 ? " (worst)" : rank == (candidates.size() - 1) / 2 ? " (median)" : "";
 			made.add(new Panel(s.name(), Panels.comparison(firstChannel(s), s.maskData(), predictions.get(i), s.width(), s.height(), s.name() + role)));
 		}
-		return new Outcome(metrics, made);
+		Outcome outcome = new Outcome(metrics, made);
+		if (info.isMultiClass())
+			outcome.classes = new ClassMetricsSummary(classMetrics, ClassOutputs.names(info));
+		return outcome;
 	}
 
 	/**
@@ -163,6 +179,8 @@ public final class Evaluation {
 	public static void writeReport(Outcome outcome, Path reportDir) {
 		AtomicFiles.prepareFolder(reportDir, "report");
 		MetricsCsv.write(reportDir.resolve("metrics.csv"), outcome.images);
+		if (outcome.classes != null)
+			outcome.classes.write(reportDir);
 		if (!outcome.panels.isEmpty())
 			PanelWriter.write(reportDir.resolve("panels"), outcome.panels);
 	}

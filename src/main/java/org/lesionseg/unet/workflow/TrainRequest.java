@@ -97,6 +97,7 @@ public final class TrainRequest {
 		Path reportDir) {
 		MaskPolicy policy = values.set().options().contains(CommonOptions.MASK_POLICY) ? values.get(CommonOptions.MASK_POLICY)
 			: CommonOptions.MASK_POLICY.defaultValue();
+		policy = MultiClassData.maskPolicy(s, policy);
 		TrainRequest request = new TrainRequest(TrainingConfig.of(s), data, policy, values.get(CommonOptions.NORMALIZATION), modelFile, initialModel, resume, reportDir);
 		request.preflight();
 		return request;
@@ -135,6 +136,13 @@ public final class TrainRequest {
 		s.augment = v.get(TrainOptions.AUGMENT);
 		s.patience = v.get(TrainOptions.PATIENCE);
 		s.loaderThreads = v.get(TrainOptions.LOADER_THREADS);
+		if (v.set().options().contains(TrainOptions.CLASSES)) {
+			org.lesionseg.unet.core.data.LabelClasses classes = org.lesionseg.unet.core.data.LabelClasses.parse(
+				v.isGiven(TrainOptions.CLASSES) ? v.get(TrainOptions.CLASSES) : 0, v.get(TrainOptions.CLASS_NAMES)); // not given: as many as the names
+			s.classes = classes.count();
+			s.classNames = classes.isMultiClass() ? classes.names() : null;
+			s.classColours = classes.isMultiClass() ? classes.colours() : null;
+		}
 		s.modelKind = v.get(DiffusionOptions.MODEL_KIND);
 		s.diffusion = DiffusionOptions.settings(v, TrainOptions.LOSS, TrainOptions.LOSS_PARAMS);
 		return s;

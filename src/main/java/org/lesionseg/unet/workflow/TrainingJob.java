@@ -141,6 +141,11 @@ public final class TrainingJob {
 			info.metrics.put("test_mean_dice_nonempty", s.meanDiceNonEmpty());
 			info.metrics.put("test_mean_iou", s.meanIou());
 			info.metrics.put("test_accuracy", s.meanAccuracy());
+			if (test.classes != null) {
+				for (int k = 1; k <= test.classes.classes(); k++)
+					info.metrics.put("test_pooled_dice_" + ClassOutputs.fileName(info.classNames.get(k)), test.classes.pooledDice(k));
+				info.metrics.put("test_macro_pooled_dice", test.classes.macroPooledDice());
+			}
 		}
 		Map<String, String> text = new LinkedHashMap<>();
 		text.put("history.csv", EpochRecord.toCsv(result.history));

@@ -42,6 +42,9 @@ public final class UNetOnnx {
 			throw new org.lesionseg.unet.core.UnetException("only U-Nets convert to ONNX; this is a " + network.getClass().getSimpleName());
 		UNetBlock block = (UNetBlock) network;
 		UNetConfig config = block.config();
+		if (config.outputClasses() > 1)
+			throw new org.lesionseg.unet.core.UnetException("a multi-class model (" + (config.outputClasses() - 1)
+				+ " classes) cannot be converted to ONNX or bioimage.io yet: run it with runtime torch");
 		OnnxGraph g = new OnnxGraph();
 		Iterator<Block> children = block.getChildren().values().iterator();
 		String x = INPUT;

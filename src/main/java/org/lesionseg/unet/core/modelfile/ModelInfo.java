@@ -29,6 +29,8 @@ public final class ModelInfo {
 	public float dropout;
 	public String init;
 	public List<String> classNames = new ArrayList<>(List.of("background", "lesion"));
+	/** Colours of the classes as #rrggbb, background first (multi-class models; null in binary and older files). */
+	public List<String> classColours;
 
 	// input
 	public String normalization;
@@ -81,6 +83,16 @@ public final class ModelInfo {
 	/** The kind as a name: unet when the file does not say. */
 	public String kind() {
 		return modelKind == null ? UNET : modelKind;
+	}
+
+	/** True for a softmax model of background and two or more classes; binary files (and older ones) have one output. */
+	public boolean isMultiClass() {
+		return outputClasses > 1;
+	}
+
+	/** The foreground classes: 1 for a binary model. */
+	public int foregroundClasses() {
+		return isMultiClass() ? outputClasses - 1 : 1;
 	}
 
 	public UNetConfig toConfig() {

@@ -1,6 +1,7 @@
 package org.lesionseg.unet.core.modelfile;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -53,6 +54,12 @@ public final class TrainingSettings {
 	public int patience = 0;
 	/** Threads that load and augment batches ahead of the network. */
 	public int loaderThreads = 2;
+
+	/** Foreground classes: 1 = binary (one sigmoid output); K &gt; 1 = label images 0..K and a softmax of K+1 outputs. */
+	public int classes = 1;
+	/** The K class names (background not listed) and their colours (#rrggbb) when classes &gt; 1; null for binary. */
+	public List<String> classNames;
+	public List<String> classColours;
 
 	/** unet, or diffusion (a MedSegDiff-style denoiser; its settings below). */
 	public String modelKind = "unet";

@@ -43,7 +43,7 @@ interface TrainingObjective {
 			@Override
 			public TileNetwork predictionNetwork(Block block, NDManager manager, ModelInfo info) {
 				// where libtorch's fast CPU kernels are off (OneDnnSwitch), onnxruntime runs the same weights several times faster
-				if (OneDnnSwitch.prefersOnnxruntime(manager.getDevice()))
+				if (!info.isMultiClass() && OneDnnSwitch.prefersOnnxruntime(manager.getDevice()))
 					return new OnnxTileNetwork(UNetOnnx.export(block, "unet", "validation"), false, 0);
 				return new UNetTileNetwork(block, manager);
 			}
