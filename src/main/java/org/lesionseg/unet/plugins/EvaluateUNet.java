@@ -59,7 +59,7 @@ public class EvaluateUNet extends UNetCommand {
 	@Parameter(label = "Pairing", choices = { "by_name", "sorted" }, persist = false, description = "How folder images find their masks: by_name or sorted")
 	private String pairing = "by_name";
 
-	@Parameter(label = "Mask policy", choices = { "strict", "threshold_half" }, persist = false, description = "Masks with many grey values: strict refuses them, threshold_half keeps values of at least half the maximum")
+	@Parameter(label = "Mask policy", choices = { "strict", "threshold_half", "labels" }, persist = false, description = "Masks with many grey values: strict refuses them, threshold_half keeps values of at least half the maximum; labels keeps label values 0..K (set by classes > 1)")
 	private String mask_policy = "strict";
 
 	@Parameter(label = "Threshold", min = "0", max = "1", stepSize = "0.05", persist = false, description = "Probability above which a pixel is lesion")

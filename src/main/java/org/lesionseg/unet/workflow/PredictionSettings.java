@@ -107,9 +107,7 @@ public final class PredictionSettings {
 	public Segmenter segmenter() {
 		if (format != ModelFormat.UNET)
 			return ImportedModels.open(model, format, foreign, DeviceChoice.parse(device), tiling);
-		// a multi-class model has no ONNX graph yet: auto runs it in the engine (onnx asked for is refused by the export)
-		boolean multiClass = org.lesionseg.unet.core.modelfile.ModelFile.readInfo(models.get(0)).isMultiClass();
-		if ("onnx".equals(runtime) || "auto".equals(runtime) && !multiClass && OneDnnSwitch.prefersOnnxruntime(Devices.resolve(DeviceChoice.parse(device))[0]))
+		if ("onnx".equals(runtime) || "auto".equals(runtime) && OneDnnSwitch.prefersOnnxruntime(Devices.resolve(DeviceChoice.parse(device))[0]))
 			return new Segmenter(models, DeviceChoice.parse("cpu"), tiling, new OnnxRuntime(0));
 		return new Segmenter(models, DeviceChoice.parse(device), tiling, Segmenter.ENGINE);
 	}

@@ -137,8 +137,8 @@ public final class TrainRequest {
 		s.patience = v.get(TrainOptions.PATIENCE);
 		s.loaderThreads = v.get(TrainOptions.LOADER_THREADS);
 		if (v.set().options().contains(TrainOptions.CLASSES)) {
-			org.lesionseg.unet.core.data.LabelClasses classes = org.lesionseg.unet.core.data.LabelClasses.parse(
-				v.isGiven(TrainOptions.CLASSES) ? v.get(TrainOptions.CLASSES) : 0, v.get(TrainOptions.CLASS_NAMES)); // not given: as many as the names
+			org.lesionseg.unet.core.data.LabelClasses classes = org.lesionseg.unet.core.data.LabelClasses.parse(v.get(TrainOptions.CLASSES),
+				v.get(TrainOptions.CLASS_NAMES));
 			s.classes = classes.count();
 			s.classNames = classes.isMultiClass() ? classes.names() : null;
 			s.classColours = classes.isMultiClass() ? classes.colours() : null;

@@ -42,9 +42,6 @@ public final class UNetOnnx {
 			throw new org.lesionseg.unet.core.UnetException("only U-Nets convert to ONNX; this is a " + network.getClass().getSimpleName());
 		UNetBlock block = (UNetBlock) network;
 		UNetConfig config = block.config();
-		if (config.outputClasses() > 1)
-			throw new org.lesionseg.unet.core.UnetException("a multi-class model (" + (config.outputClasses() - 1)
-				+ " classes) cannot be converted to ONNX or bioimage.io yet: run it with runtime torch");
 		OnnxGraph g = new OnnxGraph();
 		Iterator<Block> children = block.getChildren().values().iterator();
 		String x = INPUT;
@@ -70,7 +67,8 @@ public final class UNetOnnx {
 		String hw = constant(g, "head.weight", head.getParameters().get("weight"));
 		String hb = constant(g, "head.bias", head.getParameters().get("bias"));
 		x = g.node("Conv", List.of(x, hw, hb), OnnxGraph.Attribute.ints("kernel_shape", 1, 1));
-		x = g.node("Sigmoid", OUTPUT, List.of(x));
+		// a multi-class network's probabilities: softmax over its K+1 channels (opset 13: per pixel)
+		x = config.outputClasses() > 1 ? g.node("Softmax", OUTPUT, List.of(x), OnnxGraph.Attribute.integer("axis", 1)) : g.node("Sigmoid", OUTPUT, List.of(x));
 		g.metadata("size_multiple", String.valueOf(config.sizeMultiple()));
 		g.metadata("output", "probability");
 		return g.model(name, INPUT, new long[] { -1, config.inputChannels(), -1, -1 }, x, new long[] { -1, config.outputClasses(), -1, -1 }, DIMENSIONS,

@@ -43,8 +43,10 @@ interface TrainingObjective {
 			@Override
 			public TileNetwork predictionNetwork(Block block, NDManager manager, ModelInfo info) {
 				// where libtorch's fast CPU kernels are off (OneDnnSwitch), onnxruntime runs the same weights several times faster
-				if (!info.isMultiClass() && OneDnnSwitch.prefersOnnxruntime(manager.getDevice()))
-					return new OnnxTileNetwork(UNetOnnx.export(block, "unet", "validation"), false, 0);
+				if (OneDnnSwitch.prefersOnnxruntime(manager.getDevice())) {
+					OnnxTileNetwork network = new OnnxTileNetwork(UNetOnnx.export(block, "unet", "validation"), false, 0);
+					return info.isMultiClass() ? network.softmaxMaps(info.outputClasses) : network;
+				}
 				return new UNetTileNetwork(block, manager);
 			}
 		};

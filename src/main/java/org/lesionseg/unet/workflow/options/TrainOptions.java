@@ -42,8 +42,8 @@ public final class TrainOptions {
 	public static final Option<String> GROUP_BY = Option.text("group_by", D.groupBy,
 		"Regular expression whose first group names the patient of a file, so that its slices stay in one part of the split; empty for none")
 		.valueHint("REGEX").advanced();
-	public static final Option<Integer> CLASSES = Option.integer("classes", D.classes,
-		"Classes of the masks: 1 = binary (0 background, non-zero lesion); K > 1 = label images 0..K with a softmax network; 0 counts class_names")
+	public static final Option<Integer> CLASSES = Option.integer("classes", 0,
+		"Classes of the masks: 1 = binary (0 background, non-zero lesion); K > 1 = label images 0..K with a softmax network; 0 = as many as class_names (binary without them)")
 		.range(0, org.lesionseg.unet.core.data.LabelClasses.MAX_CLASSES);
 	public static final Option<String> CLASS_NAMES = Option.text("class_names", "",
 		"Names of labels 1..K, e.g. epidural,intraparenchymal, or a CSV table of name,colour rows (colour #rrggbb); empty for class1..K")
