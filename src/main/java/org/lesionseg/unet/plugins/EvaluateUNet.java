@@ -145,6 +145,8 @@ public class EvaluateUNet extends UNetCommand {
 			panels_image = panelStack(outcome.panels);
 		progress.done(name + ": " + outcome.summary.summaryLine());
 		IJ.log(name + ": " + outcome.summary.summaryLine() + (report == null ? "" : "; metrics.csv and panels in " + report));
+		if (outcome.classes != null)
+			IJ.log(name + ": " + outcome.classes.summaryLine() + (report == null ? "" : "; class_metrics.csv and class_summary.csv in " + report));
 	}
 
 	/**

@@ -73,7 +73,8 @@ public final class TrainRequest {
 					+ values.get(TrainOptions.IMAGES_FOLDER));
 			if (!images)
 				throw new UnetException("train needs images_folder (--images): the folder of the images whose masks are in " + values.get(TrainOptions.MASKS_FOLDER));
-			data = LabelledSource.folders(values.get(TrainOptions.IMAGES_FOLDER), values.get(TrainOptions.MASKS_FOLDER), values.get(CommonOptions.PAIRING));
+			data = ClassFolders.of(values.get(TrainOptions.IMAGES_FOLDER), values.get(TrainOptions.MASKS_FOLDER), values.get(CommonOptions.PAIRING),
+				settings.classNames);
 		} else if ((data = openImages.get()) == null) {
 			throw new UnetException("no training data: give images_folder and masks_folder (--images and --masks), or in Fiji an open image and its mask "
 				+ "(image=[title] mask=[title], or use_roi_manager=true)");

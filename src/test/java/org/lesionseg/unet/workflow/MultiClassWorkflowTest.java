@@ -147,6 +147,33 @@ class MultiClassWorkflowTest {
 	}
 
 	@Test
+	void oneMaskFolderPerClassReadsAsTheLabelImages() throws IOException {
+		Path perClass = dir.resolve("data").resolve("per-class");
+		for (int k = 1; k <= 2; k++) {
+			Path folder = Files.createDirectories(perClass.resolve(k == 1 ? "bright" : "grey"));
+			for (int i = 0; i < 8; i++) {
+				BufferedImage label = ImageIO.read(labels.resolve("img" + i + ".png").toFile()), mask = new BufferedImage(32, 32, BufferedImage.TYPE_BYTE_GRAY);
+				for (int y = 0; y < 32; y++)
+					for (int x = 0; x < 32; x++)
+						mask.getRaster().setSample(x, y, 0, label.getRaster().getSample(x, y, 0) == k ? 255 : 0);
+				ImageIO.write(mask, "png", folder.resolve("img" + i + ".png").toFile());
+			}
+		}
+		Map<String, String> m = new LinkedHashMap<>();
+		m.put("images_folder", images.toString());
+		m.put("masks_folder", perClass.toString());
+		m.put("model_file", dir.resolve("out").resolve("m.zip").toString());
+		m.put("class_names", "bright,grey");
+		TrainRequest r = TrainRequest.of(TrainOptions.SET.parse(m, Option.Where.EVERYWHERE));
+		LabelledImages read = r.data.read(r.normalization, r.maskPolicy);
+		LabelledImages truth = LabelledImages.fromFolders(images, labels, org.lesionseg.unet.core.data.Pairing.BY_NAME,
+			org.lesionseg.unet.core.data.MaskPolicy.LABELS, r.normalization);
+		assertEquals(8, read.samples.size());
+		for (org.lesionseg.unet.core.data.Sample s : truth.samples)
+			org.junit.jupiter.api.Assertions.assertArrayEquals(s.maskData(), read.select(List.of(s.name())).get(0).maskData(), s.name());
+	}
+
+	@Test
 	void badInputOfSeveralClassesIsOneLine() throws IOException {
 		assertEquals("3 class name(s) (a,b,c) for 2 classes: give one name per label value 1..2, or leave classes out to count the names",
 			assertThrows(UnetException.class, () -> request("classes", "2", "class_names", "a,b,c")).getMessage());

@@ -113,6 +113,7 @@ public final class ModelInfo {
 
 	public String summary() {
 		return (isDiffusion() ? "diffusion (MedSegDiff-style) denoiser on a " : "") + toConfig() + (isDiffusion() ? diffusionSummary() : "")
+			+ (isMultiClass() ? ", classes " + String.join(", ", classNames.subList(1, classNames.size())) : "")
 			+ ", trained on " + trainingSize + "x" + trainingSize + " (" + inputMode + ", scale "
 			+ String.format(java.util.Locale.ROOT, "%.3g", inputScale) + "), normalisation " + normalization
 			+ (Double.isNaN(bestValDice) ? ", " + epochsDone + " epoch(s) trained"

@@ -204,7 +204,7 @@ public final class UNetTrainer {
 					+ String.format(Locale.ROOT, "%,d", UNetBlock.trainableParameterCount(block))
 					+ " trainable parameters\ndata: " + data.train.size() + " training, " + data.val.size() + " validation, " + data.testNames.size()
 					+ " test images; " + settings.imageSize + "x" + settings.imageSize + " " + settings.inputMode + ", batch " + settings.batchSize
-					+ ", loss " + (diffusion() ? "noise MSE (" + info.diffusion.schedule + " schedule, T = " + info.diffusion.timesteps + ")" : settings.loss) + ", optimizer " + settings.optimizer + " lr " + settings.learningRate + ", schedule " + settings.scheduler
+					+ ", loss " + (diffusion() ? "noise MSE (" + info.diffusion.schedule + " schedule, T = " + info.diffusion.timesteps + ")" : loss.getName()) + ", optimizer " + settings.optimizer + " lr " + settings.learningRate + ", schedule " + settings.scheduler
 					+ ", augment " + settings.augment);
 
 				SampleTransform trainTransform = trainTransform();
