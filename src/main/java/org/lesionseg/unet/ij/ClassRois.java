@@ -33,8 +33,8 @@ public final class ClassRois {
 			Color colour = new Color(LabelClasses.rgb(colours, c.label));
 			for (Roi roi : RoiConversion.toRois(c.regions, c.objects, slice, imageName)) {
 				roi.setName(name + ": " + roi.getName());
+				roi.setGroup(Math.min(255, c.label)); // first: ImageJ gives a grouped ROI its group's default colour
 				roi.setStrokeColor(colour);
-				roi.setGroup(Math.min(255, c.label));
 				roi.setProperty(PROPERTY_CLASS, name);
 				rois.add(roi);
 			}
