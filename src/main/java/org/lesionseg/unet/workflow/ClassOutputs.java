@@ -36,6 +36,14 @@ final class ClassOutputs {
 		return info.classColours == null ? null : info.classColours.subList(1, info.classColours.size());
 	}
 
+	/** The K class colours as 0xRRGGBB (the palette's where the model has none). */
+	static int[] rgb(ModelInfo info) {
+		int[] rgb = new int[info.foregroundClasses()];
+		for (int k = 1; k <= rgb.length; k++)
+			rgb[k - 1] = LabelClasses.rgb(colours(info), k);
+		return rgb;
+	}
+
 	/** A class name as a file name part: letters, digits, - and _ kept, anything else _. */
 	static String fileName(String className) {
 		return className.replaceAll("[^A-Za-z0-9_-]", "_").toLowerCase(Locale.ROOT);

@@ -134,7 +134,8 @@ public final class Evaluation {
 			metrics.add(new ImageMetrics(s.name(), ConfusionCounts.of(predicted, s.maskData())));
 			if (info.isMultiClass()) {
 				ClassOutputs.checkTruth(s.maskData(), info, s.name());
-				classMetrics.add(ClassMetrics.of(s.name(), ClassMaps.labels(maps, predicted), s.maskData(), info.foregroundClasses()));
+				predicted = ClassMaps.labels(maps, predicted); // the panels show the classes; the union's metrics are taken above
+				classMetrics.add(ClassMetrics.of(s.name(), predicted, s.maskData(), info.foregroundClasses()));
 			}
 			if (panels > 0 && (!anyLesion || hasForeground(s.maskData()))) {
 				candidates.add(i);
@@ -151,7 +152,9 @@ public final class Evaluation {
 			int i = candidates.get(rank);
 			Sample s = normalised.get(i);
 			String role = rank == 0 ? " (best)" : rank == candidates.size() - 1 ? " (worst)" : rank == (candidates.size() - 1) / 2 ? " (median)" : "";
-			made.add(new Panel(s.name(), Panels.comparison(firstChannel(s), s.maskData(), predictions.get(i), s.width(), s.height(), s.name() + role)));
+			made.add(new Panel(s.name(), info.isMultiClass()
+				? Panels.classComparison(firstChannel(s), s.maskData(), predictions.get(i), s.width(), s.height(), s.name() + role, ClassOutputs.rgb(info))
+				: Panels.comparison(firstChannel(s), s.maskData(), predictions.get(i), s.width(), s.height(), s.name() + role)));
 		}
 		Outcome outcome = new Outcome(metrics, made);
 		if (info.isMultiClass())

@@ -131,6 +131,21 @@ class MultiClassWorkflowTest {
 			classes.add(row.substring(row.lastIndexOf(',') + 1));
 		assertEquals(Set.of("bright", "grey"), classes);
 
+		// an evaluation's panels draw each class in its colour (outlines in the exact class colour)
+		try (org.lesionseg.unet.core.predict.Segmenter segmenter = new org.lesionseg.unet.core.predict.Segmenter(r.modelFile, "cpu",
+			new org.lesionseg.unet.core.predict.TiledPredictor.Options())) {
+			LabelledImages truth = LabelledImages.fromFolders(images, labels, org.lesionseg.unet.core.data.Pairing.BY_NAME,
+				org.lesionseg.unet.core.data.MaskPolicy.LABELS, r.normalization);
+			Evaluation.Outcome evaluated = Evaluation.evaluate(segmenter, truth.samples.subList(0, 2), segment.prediction().postprocessing(), 1, null);
+			assertEquals(o.classSummary.classes(), evaluated.classes.classes());
+			BufferedImage panel = evaluated.panels.get(0).image();
+			Set<Integer> colours = new HashSet<>();
+			for (int y = 0; y < panel.getHeight(); y++)
+				for (int x = 0; x < panel.getWidth(); x++)
+					colours.add(panel.getRGB(x, y) & 0xffffff);
+			assertTrue(colours.contains(0xe6194b) && colours.contains(0x3cb44b), "the panel shows both class colours");
+		}
+
 		// truth with a class the model does not have: one line naming the value
 		BufferedImage three = new BufferedImage(32, 32, BufferedImage.TYPE_BYTE_GRAY);
 		three.getRaster().setSample(3, 3, 0, 3);
