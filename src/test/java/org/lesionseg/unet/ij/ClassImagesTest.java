@@ -59,6 +59,18 @@ class ClassImagesTest {
 		assertEquals("subdural", rois.get(1).getProperty(ClassRois.PROPERTY_CLASS));
 	}
 
+	@Test
+	void roiGroupsPaintLabelImagesForTraining() {
+		Roi one = new Roi(0, 0, 2, 1), two = new Roi(2, 1, 2, 1), plain = new Roi(0, 1, 1, 1);
+		one.setGroup(1);
+		two.setGroup(2);
+		ImagePlus image = new ImagePlus("t", new ij.process.ByteProcessor(4, 2));
+		assertEquals(List.of((byte) 1, (byte) 1, (byte) 0, (byte) 0, (byte) 1, (byte) 0, (byte) 2, (byte) 2),
+			toList(RoiConversion.toLabelMasks(List.of(one, two, plain), image)[0]));
+		assertEquals(List.of((byte) 1, (byte) 1, (byte) 0, (byte) 0, (byte) 1, (byte) 0, (byte) 1, (byte) 1),
+			toList(RoiConversion.toMasks(List.of(one, two, plain), image)[0]), "binary masks stay 0/1");
+	}
+
 	private static List<Byte> toList(byte[] b) {
 		Byte[] boxed = new Byte[b.length];
 		for (int i = 0; i < b.length; i++)
