@@ -89,7 +89,7 @@ public final class Panels {
 
 			int top = MARGIN + TITLE_HEIGHT + LABEL_HEIGHT;
 			int x = MARGIN;
-			drawTile(g, figure, grey, new boolean[0][], new Color[0], tileW, tileH, x, top, "image", w, h);
+			drawTile(g, figure, grey, new boolean[0][], new int[0], tileW, tileH, x, top, "image", w, h);
 			x += tileW + GAP;
 			if (truth != null) {
 				drawTile(g, figure, grey, masks(truth, classRgb, w, h, tileW, tileH), colours(TRUTH, classRgb), tileW, tileH, x, top,
@@ -139,16 +139,12 @@ public final class Panels {
 		return masks;
 	}
 
-	private static Color[] colours(Color binary, int[] classRgb) {
-		if (classRgb == null)
-			return new Color[] { binary };
-		Color[] colours = new Color[classRgb.length];
-		for (int k = 0; k < colours.length; k++)
-			colours[k] = new Color(classRgb[k]);
-		return colours;
+	/** The tile colours as 0xRRGGBB (the architecture keeps core to plain AWT types: no Color arrays). */
+	private static int[] colours(Color binary, int[] classRgb) {
+		return classRgb == null ? new int[] { binary.getRGB() & 0xffffff } : classRgb;
 	}
 
-	private static void drawTile(Graphics2D g, BufferedImage figure, int[] grey, boolean[][] masks, Color[] colours, int tileW, int tileH,
+	private static void drawTile(Graphics2D g, BufferedImage figure, int[] grey, boolean[][] masks, int[] colours, int tileW, int tileH,
 			int left, int top, String label, int w, int h) {
 		g.setColor(new Color(60, 60, 60));
 		g.setFont(new Font(Figures.FONT_FAMILY, Font.PLAIN, 14));
@@ -160,7 +156,7 @@ public final class Panels {
 		}
 		for (int m = 0; m < masks.length; m++) {
 			boolean[] mask = masks[m];
-			Color colour = colours[m];
+			Color colour = new Color(colours[m]);
 			int outlineWidth = 2; // tiles are at least 256 px wide: 2 px stay visible without hiding small lesions
 			for (int y = 0; y < tileH; y++)
 				for (int x = 0; x < tileW; x++) {
