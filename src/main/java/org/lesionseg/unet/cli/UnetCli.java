@@ -199,6 +199,8 @@ public final class UnetCli {
 			out.println("test " + o.test.summary.summaryLine());
 		if (o.test != null && o.test.uncertainty != null)
 			out.println("test " + o.test.uncertainty.summaryLine());
+		if (o.test != null && o.test.classes != null)
+			out.println("test " + o.test.classes.summaryLine());
 		if (o.reportDir != null)
 			out.println("report: " + o.reportDir);
 	}
@@ -279,6 +281,8 @@ public final class UnetCli {
 			out.println(ranking);
 		if (request.masks() != null && request.shard() == null)
 			out.println("metrics: " + output.resolve("metrics.csv") + "; " + new org.lesionseg.unet.core.metrics.MetricsSummary(outcome.metrics).summaryLine());
+		if (outcome.classSummary != null)
+			out.println("per class: " + output.resolve("class_summary.csv") + "; " + outcome.classSummary.summaryLine());
 		if (request.shard() != null)
 			printShardEnd(request, outcome);
 		return 0;
@@ -343,6 +347,8 @@ public final class UnetCli {
 		out.println(o.summary.summaryLine());
 		if (o.uncertainty != null)
 			out.println(o.uncertainty.summaryLine());
+		if (o.classes != null)
+			out.println(o.classes.summaryLine());
 		return 0;
 	}
 

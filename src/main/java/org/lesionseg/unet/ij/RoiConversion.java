@@ -145,13 +145,25 @@ public final class RoiConversion {
 	 * @throws UnetException if a ROI lies on a plane the image does not have
 	 */
 	public static byte[][] toMasks(List<Roi> rois, ImagePlus image) {
+		return toMasks(rois, image, false);
+	}
+
+	/**
+	 * As {@link #toMasks(List, ImagePlus)}, each ROI painted with its ROI group (1 for ROIs without one): label images
+	 * of classes 1..K when ROI group k holds class k. A binary mask rule reads them as 0/1 like {@code toMasks}.
+	 */
+	public static byte[][] toLabelMasks(List<Roi> rois, ImagePlus image) {
+		return toMasks(rois, image, true);
+	}
+
+	private static byte[][] toMasks(List<Roi> rois, ImagePlus image, boolean groups) {
 		int width = image.getWidth(), height = image.getHeight();
 		checkSize(width, height);
 		int slices = Math.max(1, image.getNSlices()), frames = Math.max(1, image.getNFrames());
 		byte[][] masks = new byte[slices * frames][width * height];
 		for (Roi roi : rois)
 			for (int plane : planesOf(roi, image))
-				paint(roi, masks[plane - 1], width, height);
+				paint(roi, masks[plane - 1], width, height, groups ? (byte) Math.max(1, roi.getGroup()) : 1);
 		return masks;
 	}
 
@@ -198,6 +210,10 @@ public final class RoiConversion {
 	}
 
 	private static void paint(Roi roi, byte[] mask, int width, int height) {
+		paint(roi, mask, width, height, (byte) 1);
+	}
+
+	private static void paint(Roi roi, byte[] mask, int width, int height, byte value) {
 		if (roi == null || !roi.isArea())
 			return;
 		Rectangle r = roi.getBounds();
@@ -207,7 +223,7 @@ public final class RoiConversion {
 		for (int y = y0; y < y1; y++)
 			for (int x = x0; x < x1; x++)
 				if (roiMask == null || roiMask.get(x - r.x, y - r.y) != 0)
-					mask[y * width + x] = 1;
+					mask[y * width + x] = value;
 	}
 
 	private static void checkSize(int width, int height) {

@@ -59,7 +59,7 @@ public class EvaluateUNet extends UNetCommand {
 	@Parameter(label = "Pairing", choices = { "by_name", "sorted" }, persist = false, description = "How folder images find their masks: by_name or sorted")
 	private String pairing = "by_name";
 
-	@Parameter(label = "Mask policy", choices = { "strict", "threshold_half" }, persist = false, description = "Masks with many grey values: strict refuses them, threshold_half keeps values of at least half the maximum")
+	@Parameter(label = "Mask policy", choices = { "strict", "threshold_half", "labels" }, persist = false, description = "Masks with many grey values: strict refuses them, threshold_half keeps values of at least half the maximum; labels keeps label values 0..K (set by classes > 1)")
 	private String mask_policy = "strict";
 
 	@Parameter(label = "Threshold", min = "0", max = "1", stepSize = "0.05", persist = false, description = "Probability above which a pixel is lesion")
@@ -159,6 +159,8 @@ public class EvaluateUNet extends UNetCommand {
 		IJ.log(name + ": " + outcome.summary.summaryLine() + (report == null ? "" : "; metrics.csv and panels in " + report));
 		if (outcome.uncertainty != null)
 			IJ.log(name + ": " + outcome.uncertainty.summaryLine());
+		if (outcome.classes != null)
+			IJ.log(name + ": " + outcome.classes.summaryLine() + (report == null ? "" : "; class_metrics.csv and class_summary.csv in " + report));
 	}
 
 	/**

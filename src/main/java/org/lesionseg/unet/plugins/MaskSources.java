@@ -44,6 +44,11 @@ public final class MaskSources {
 	 * On a stack, a ROI without a position marks every slice, which is rarely meant: such ROIs are reported in the log.
 	 */
 	public static List<byte[]> fromRois(ImagePlus image, List<Roi> rois) {
+		return fromRois(image, rois, false);
+	}
+
+	/** @param groups paint each ROI with its ROI group (a class of a multi-class training), not 1 */
+	static List<byte[]> fromRois(ImagePlus image, List<Roi> rois, boolean groups) {
 		int planes = ImagePlusConversion.planes(image);
 		if (planes > 1) {
 			List<String> unplaced = new ArrayList<>();
@@ -54,7 +59,7 @@ public final class MaskSources {
 				IJ.log("warning: " + unplaced.size() + " ROI(s) have no slice and mark every slice of " + image.getTitle() + ": " + String.join(", ", unplaced)
 					+ " (add ROIs while their slice is shown, or set their position in the ROI Manager's Properties)");
 		}
-		return Arrays.asList(RoiConversion.toMasks(rois, image));
+		return Arrays.asList(groups ? RoiConversion.toLabelMasks(rois, image) : RoiConversion.toMasks(rois, image));
 	}
 
 	/**
@@ -68,7 +73,8 @@ public final class MaskSources {
 		List<float[]> maskValues = new ArrayList<>();
 		if (fromRoiManager) {
 			int plane = 0;
-			for (byte[] m : fromRois(image, RoiManagers.roisOf(image))) {
+			// ROI group k = class k: label images for a multi-class training; a binary one reads any non-zero as lesion
+			for (byte[] m : fromRois(image, RoiManagers.roisOf(image), true)) {
 				float[] v = new float[m.length];
 				for (int i = 0; i < m.length; i++)
 					v[i] = m[i];

@@ -132,6 +132,12 @@ public class SegmentWithUNet extends UNetCommand {
 	@Parameter(type = ItemIO.OUTPUT, required = false, label = "Uncertainty map")
 	private ImagePlus uncertainty_image;
 
+	@Parameter(type = ItemIO.OUTPUT, required = false, label = "Label image")
+	private ImagePlus label_image;
+
+	@Parameter(type = ItemIO.OUTPUT, required = false, label = "Class probabilities")
+	private ImagePlus class_probability_image;
+
 	private List<Roi> rois = new ArrayList<>();
 	private ResultsTable objectsTable;
 	private ResultsTable uncertaintyTable;
@@ -152,11 +158,13 @@ public class SegmentWithUNet extends UNetCommand {
 		Progress progress = Progress.imageJ();
 		int planes = ImagePlusConversion.planes(imp);
 		int[] planesDone = { 0 };
+		org.lesionseg.unet.core.modelfile.ModelInfo[] modelInfo = { null };
 		SegmentationJob.Outcome outcome;
 		try {
 			outcome = SegmentationJob.run(request, new SegmentationJob.Listener() {
 				@Override
 				public void started(Segmenter segmenter) {
+					modelInfo[0] = segmenter.info();
 					IJ.log(commandName() + ": " + imp.getTitle() + " with " + model.getFileName() + "; " + segmenter.deviceDescription());
 					IJ.log(commandName() + ": " + request.prediction().objectRule(ImagePlanes.calibration(imp), Spelling.MACRO));
 					String uncertainty = request.prediction().uncertaintyLine(segmenter);
@@ -217,12 +225,29 @@ public class SegmentWithUNet extends UNetCommand {
 			ResultsTables.show(uncertaintyTable, ResultsTables.UNCERTAINTY_TITLE);
 			IJ.log(commandName() + ": " + outcome.rankingLine(null));
 		}
+		if (!result.classLabels.isEmpty())
+			showClasses(imp, result, modelInfo[0], values.get(SegmentOptions.PROBABILITY_MAP));
 		if (values.get(SegmentOptions.BINARY_MASK)) {
 			mask_image = ImagePlusConversion.maskImage(base + "-mask", new ArrayList<>(result.masks), w, h, imp.getCalibration());
 			ImagePlusConversion.copyPlaneLayout(imp, mask_image);
 		}
 		progress.done(commandName() + ": " + found.size() + " object(s) in " + planes + " slice(s) of " + imp.getTitle());
 		IJ.log(commandName() + ": " + found.size() + " object(s) in " + planes + " slice(s) of " + imp.getTitle());
+	}
+
+	/** A multi-class model's label image (always) and class probabilities (with the probability map), named groups in the ROI Manager. */
+	private void showClasses(ImagePlus imp, SegmentationJob.ImageResult result, org.lesionseg.unet.core.modelfile.ModelInfo info, boolean probabilities) {
+		java.util.List<String> names = info.classNames.subList(1, info.classNames.size());
+		java.util.List<String> colours = info.classColours == null ? null : info.classColours.subList(1, info.classColours.size());
+		String base = ImagePlusConversion.imageName(imp);
+		label_image = org.lesionseg.unet.ij.ClassImages.labelImage(base + "-labels", result.classLabels, imp.getWidth(), imp.getHeight(), imp.getCalibration(),
+			colours);
+		ImagePlusConversion.copyPlaneLayout(imp, label_image);
+		if (probabilities)
+			class_probability_image = org.lesionseg.unet.ij.ClassImages.classProbabilities(base + "-class-probabilities", result.classMaps, imp.getWidth(),
+				imp.getHeight(), imp.getCalibration(), names);
+		org.lesionseg.unet.ij.ClassRois.nameGroups(names);
+		IJ.log(commandName() + ": classes " + String.join(", ", names) + " (label image " + label_image.getTitle() + "; ROI group k = class k)");
 	}
 
 	/** On a hyperstack the slice number of a plane is a (z, t) position; plain stacks keep the plane number. */

@@ -63,11 +63,17 @@ public class TrainUNet extends UNetCommand {
 	@Parameter(label = "Pairing", choices = { "by_name", "sorted" }, persist = false, description = "How folder images find their masks: by_name (same name, optional _mask suffix) or sorted (n-th with n-th)")
 	private String pairing = "by_name";
 
-	@Parameter(label = "Mask policy", choices = { "strict", "threshold_half" }, persist = false, description = "Masks with many grey values: strict refuses them, threshold_half keeps values of at least half the maximum")
+	@Parameter(label = "Mask policy", choices = { "strict", "threshold_half", "labels" }, persist = false, description = "Masks with many grey values: strict refuses them, threshold_half keeps values of at least half the maximum; labels keeps label values 0..K (set by classes > 1)")
 	private String mask_policy = "strict";
 
 	@Parameter(label = "Normalization", choices = { "scale01", "minmax", "zscore", "percentile", "none" }, persist = false, description = "How pixel values become network input (stored in the model): scale01 divides by the type's maximum; percentile maps each image's 1st..99.8th percentile to 0..1")
 	private String normalization = "scale01";
+
+	@Parameter(label = "Classes", min = "0", max = "100", persist = false, description = "Classes of the masks: 1 = binary (0 background, non-zero lesion); K > 1 = label images 0..K with a softmax network; 0 = as many as class_names (binary without them)")
+	private int classes = 0;
+
+	@Parameter(label = "Class names", required = false, persist = false, description = "Names of labels 1..K, e.g. epidural,intraparenchymal, or a CSV table of name,colour rows (colour #rrggbb); empty for class1..K")
+	private String class_names = "";
 
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String modelHeading = "<html><b>Model</b>";

@@ -71,7 +71,8 @@ public final class EvaluateRequest {
 			if (images == null || masks == null)
 				throw new UnetException("evaluate needs " + spelling.of(images == null ? EvaluateOptions.IMAGES_FOLDER : EvaluateOptions.MASKS_FOLDER)
 					+ ": the folder of the " + (images == null ? "images whose true masks are in " + masks : "true masks of the images in " + images));
-			data = folders(images, masks, values.get(CommonOptions.PAIRING), values.get(CommonOptions.MASK_POLICY));
+			data = folders(images, masks, values.get(CommonOptions.PAIRING),
+				MultiClassData.evaluationPolicy(PredictionSettings.modelOf(values), values.get(CommonOptions.MASK_POLICY)));
 		} else if ((data = openImages.get()) == null) {
 			throw new UnetException("nothing to evaluate on: " + (spelling == Spelling.COMMAND_LINE ? "give --images and --masks"
 				: "choose an open image and its mask (image=[title] mask=[title], or use_roi_manager=true), or give images_folder and masks_folder"));

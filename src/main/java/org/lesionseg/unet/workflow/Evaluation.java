@@ -1,5 +1,10 @@
 package org.lesionseg.unet.workflow;
 
+import org.lesionseg.unet.core.metrics.ClassMetrics;
+import org.lesionseg.unet.core.metrics.ClassMetricsSummary;
+import org.lesionseg.unet.core.modelfile.ModelInfo;
+import org.lesionseg.unet.core.predict.ClassMaps;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,6 +44,8 @@ public final class Evaluation {
 		public final List<Panel> panels;
 		/** How the network's uncertainty map relates to its errors; null for a network without one. */
 		public final UncertaintyVsErrors uncertainty;
+		/** A multi-class model's metrics per class (null for binary). */
+		public ClassMetricsSummary classes;
 
 		Outcome(List<ImageMetrics> images, List<Panel> panels, UncertaintyVsErrors uncertainty) {
 			this.images = images;
@@ -115,6 +122,8 @@ public final class Evaluation {
 	/** Metrics and panels as images; writes nothing. */
 	public static Outcome evaluate(Segmenter segmenter, List<Sample> normalised, MaskPostprocessing.Options options, int panels, Progress progress) {
 		List<ImageMetrics> metrics = new ArrayList<>();
+		ModelInfo info = segmenter.info();
+		List<ClassMetrics> classMetrics = new ArrayList<>();
 		List<Integer> candidates = new ArrayList<>();
 		Map<Integer, byte[]> predictions = new HashMap<>();
 		boolean anyLesion = false;
@@ -130,6 +139,11 @@ public final class Evaluation {
 			metrics.add(new ImageMetrics(s.name(), ConfusionCounts.of(predicted, s.maskData())));
 			if (uncertainty != null)
 				uncertainty.add(maps[1], predicted, s.maskData());
+			if (info.isMultiClass()) {
+				ClassOutputs.checkTruth(s.maskData(), info, s.name());
+				predicted = ClassMaps.labels(maps, predicted); // the panels show the classes; the union's metrics are taken above
+				classMetrics.add(ClassMetrics.of(s.name(), predicted, s.maskData(), info.foregroundClasses()));
+			}
 			if (panels > 0 && (!anyLesion || hasForeground(s.maskData()))) {
 				candidates.add(i);
 				predictions.put(i, predicted); // kept (one byte a pixel) until the ranking is known
@@ -145,9 +159,14 @@ public final class Evaluation {
 			int i = candidates.get(rank);
 			Sample s = normalised.get(i);
 			String role = rank == 0 ? " (best)" : rank == candidates.size() - 1 ? " (worst)" : rank == (candidates.size() - 1) / 2 ? " (median)" : "";
-			made.add(new Panel(s.name(), Panels.comparison(firstChannel(s), s.maskData(), predictions.get(i), s.width(), s.height(), s.name() + role)));
+			made.add(new Panel(s.name(), info.isMultiClass()
+				? Panels.classComparison(firstChannel(s), s.maskData(), predictions.get(i), s.width(), s.height(), s.name() + role, ClassOutputs.rgb(info))
+				: Panels.comparison(firstChannel(s), s.maskData(), predictions.get(i), s.width(), s.height(), s.name() + role)));
 		}
-		return new Outcome(metrics, made, uncertainty);
+		Outcome outcome = new Outcome(metrics, made, uncertainty);
+		if (info.isMultiClass())
+			outcome.classes = new ClassMetricsSummary(classMetrics, ClassOutputs.names(info));
+		return outcome;
 	}
 
 	/**
@@ -170,6 +189,8 @@ public final class Evaluation {
 	public static void writeReport(Outcome outcome, Path reportDir) {
 		AtomicFiles.prepareFolder(reportDir, "report");
 		MetricsCsv.write(reportDir.resolve("metrics.csv"), outcome.images);
+		if (outcome.classes != null)
+			outcome.classes.write(reportDir);
 		if (!outcome.panels.isEmpty())
 			PanelWriter.write(reportDir.resolve("panels"), outcome.panels);
 	}

@@ -65,6 +65,9 @@ public final class ExportJob {
 		if (info.isDiffusion())
 			throw new UnetException(model + " is a " + info.kind()
 				+ " model: only U-Net models can be exported to bioimage.io for now (a diffusion sampler has no single ONNX graph)");
+		if (info.isMultiClass())
+			throw new UnetException(model + " segments " + info.foregroundClasses()
+				+ " classes: only binary models can be exported to bioimage.io for now (its package describes one thresholded probability map)");
 	}
 
 	/** How many of the model's test images are looked at for the one with the most contrast. */

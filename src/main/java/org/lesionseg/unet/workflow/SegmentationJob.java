@@ -14,6 +14,8 @@ import org.lesionseg.unet.core.data.ImageFiles;
 import org.lesionseg.unet.core.data.LoadedImage;
 import org.lesionseg.unet.core.io.CsvWriter;
 import org.lesionseg.unet.core.metrics.ConfusionCounts;
+import org.lesionseg.unet.core.metrics.ClassMetrics;
+import org.lesionseg.unet.core.metrics.ClassMetricsSummary;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.core.metrics.MetricsCsv;
 import org.lesionseg.unet.core.predict.ObjectTable;
@@ -74,6 +76,9 @@ public final class SegmentationJob {
 		public final List<byte[]> masks;
 		/** One ROI per object, in plane order, when the request has no output folder; empty otherwise. */
 		public final List<Roi> rois;
+		/** A multi-class model's per-plane label images and class maps ({@code ClassMaps}), when kept; empty otherwise. */
+		public final List<byte[]> classLabels = new ArrayList<>();
+		public final List<float[][]> classMaps = new ArrayList<>();
 
 		ImageResult(String name, int slices, int objects, long foregroundPixels, int channels, List<float[]> probabilities, List<float[]> uncertainties,
 			UncertaintyTable uncertainty, List<byte[]> masks, List<Roi> rois) {
@@ -114,6 +119,10 @@ public final class SegmentationJob {
 		public final ShardedOutput.Merged merged;
 		/** Per slice segmented, its comparison with the true mask when the request has a masks folder; else empty. */
 		public final List<ImageMetrics> metrics;
+		/** A multi-class model's per-slice, per-class comparison with the true label images; else empty. */
+		public final List<ClassMetrics> classMetrics = new ArrayList<>();
+		/** Their summary per class (null without them). */
+		public ClassMetricsSummary classSummary;
 
 		Outcome(List<ImageResult> images, ObjectTable objects, List<String> unreadable, List<ImageMetrics> metrics) {
 			this(images, objects, unreadable, 0, null, metrics);
@@ -261,6 +270,7 @@ public final class SegmentationJob {
 		List<String> unreadable = new ArrayList<>();
 		Map<String, Path> truth = truthMasks(request);
 		List<ImageMetrics> metrics = new ArrayList<>();
+		List<ClassMetrics> classMetrics = new ArrayList<>();
 		boolean finished = false;
 		InputCheck inputCheck = new InputCheck(segmenter.info());
 		try {
@@ -271,7 +281,8 @@ public final class SegmentationJob {
 				String shift = inputCheck.check(image.pixels());
 				if (shift != null)
 					listener.warning(shift);
-				ImageResult result = segmentOne(segmenter, image, request, objects, new ArrayList<>(), truthOf(truth, request, i), metrics, listener, i, total);
+				ImageResult result = segmentOne(segmenter, image, request, objects, new ArrayList<>(), truthOf(truth, request, i), metrics, classMetrics, listener, i,
+					total);
 				results.add(result);
 				listener.imageDone(i + 1, total, result);
 			}
@@ -287,11 +298,17 @@ public final class SegmentationJob {
 			CsvWriter.write(outputDir.resolve("objects.csv"), objects.header(), objects.rows());
 		if (truth != null)
 			MetricsCsv.write(outputDir.resolve("metrics.csv"), metrics);
+		ClassMetricsSummary classSummary = truth != null && segmenter.info().isMultiClass()
+			? new ClassMetricsSummary(classMetrics, ClassOutputs.names(segmenter.info())) : null;
+		if (classSummary != null)
+			classSummary.write(outputDir);
 		Outcome outcome = new Outcome(results, objects, unreadable, metrics);
 		if (outputDir != null && segmenter.hasUncertainty()) {
 			UncertaintyTable uncertainty = outcome.uncertainty();
 			CsvWriter.write(outputDir.resolve(UNCERTAINTY_CSV), uncertainty.header(), uncertainty.rows());
 		}
+		outcome.classMetrics.addAll(classMetrics);
+		outcome.classSummary = classSummary;
 		if (!unreadable.isEmpty())
 			throw new Unreadable(unreadable.size() + " of " + total + " images could not be segmented: " + unreadable.get(0)
 				+ (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more, listed above)" : "")
@@ -339,8 +356,8 @@ public final class SegmentationJob {
 			ObjectTable imageObjects = new ObjectTable();
 			List<String> written = new ArrayList<>();
 			List<ImageMetrics> imageMetrics = new ArrayList<>();
-			ImageResult result = segmentOne(segmenter, image, request, imageObjects, written, truthOf(truth, request, i), imageMetrics, listener, i - from,
-				total);
+			ImageResult result = segmentOne(segmenter, image, request, imageObjects, written, truthOf(truth, request, i), imageMetrics, new ArrayList<>(), listener,
+				i - from, total);
 			records.recordDone(fileName, imageObjects, written, truth == null ? null : imageMetrics, segmenter.hasUncertainty() ? result.uncertainty : null);
 			metrics.addAll(imageMetrics);
 			objects.addAll(imageObjects);
@@ -400,9 +417,10 @@ public final class SegmentationJob {
 	 * and, with a true mask, each plane's comparison to {@code metrics}.
 	 */
 	private static ImageResult segmentOne(Segmenter segmenter, SourceImage source, SegmentRequest request, ObjectTable objects, List<String> written,
-		Path truthMask, List<ImageMetrics> metrics, Listener listener, int done, int total) {
+		Path truthMask, List<ImageMetrics> metrics, List<ClassMetrics> classMetrics, Listener listener, int done, int total) {
 		LoadedImage image = source.pixels();
-		List<byte[]> truth = truthMask == null ? null : ImageFiles.readMaskStack(truthMask, MaskPolicy.STRICT);
+		boolean classes = segmenter.info().isMultiClass();
+		List<byte[]> truth = truthMask == null ? null : ImageFiles.readMaskStack(truthMask, classes ? MaskPolicy.LABELS : MaskPolicy.STRICT);
 		if (truth != null && truth.size() != image.slices())
 			throw new UnetException("mask " + truthMask + " has " + truth.size() + " slice(s), its image " + image.name() + " " + image.slices());
 		Path outputDir = request.output();
@@ -413,6 +431,8 @@ public final class SegmentationJob {
 		List<float[]> uncertainties = new ArrayList<>();
 		UncertaintyTable uncertainty = new UncertaintyTable();
 		List<byte[]> masks = new ArrayList<>();
+		List<byte[]> classLabels = new ArrayList<>();
+		List<float[][]> classMaps = new ArrayList<>();
 		int found = 0;
 		long foreground = 0;
 		for (int z = 0; z < image.slices(); z++) {
@@ -426,6 +446,10 @@ public final class SegmentationJob {
 				if (truth.get(z).length != mask.length)
 					throw new UnetException("mask " + truthMask + " is not the size of its image " + image.name() + " (" + w + "x" + h + ")");
 				metrics.add(new ImageMetrics(sliceName, ConfusionCounts.of(mask, truth.get(z))));
+				if (classes) {
+					ClassOutputs.checkTruth(truth.get(z), segmenter.info(), truthMask.getFileName().toString());
+					classMetrics.add(ClassMetrics.of(sliceName, r.classLabels, truth.get(z), segmenter.info().foregroundClasses()));
+				}
 			}
 			long lesion = 0;
 			for (byte b : mask)
@@ -439,7 +463,13 @@ public final class SegmentationJob {
 				if (r.uncertainty != null)
 					uncertainties.add(r.uncertainty);
 				masks.add(mask);
+				if (classes) {
+					classLabels.add(r.classLabels);
+					classMaps.add(r.classMaps);
+				}
 			} else {
+				if (classes)
+					ClassOutputs.write(outputDir, written, sliceName, r, segmenter.info(), request.writeMask(), request.writeProbability());
 				// the spread of a diffusion model's samples or of test-time augmentation: where the predictions disagree
 				if (r.uncertainty != null)
 					ImageFiles.writeTiffFloat(outputDir.resolve(wrote(written, sliceName + "_uncertainty.tif")), r.uncertainty, w, h);
@@ -448,6 +478,12 @@ public final class SegmentationJob {
 				if (request.writeMask())
 					ImageFiles.writePng8(outputDir.resolve(wrote(written, sliceName + "_mask.png")), mask255(mask), w, h);
 			}
+			if (classes) {
+				List<Roi> classRois = ClassOutputs.objectsAndRois(r, segmenter.info(), image.name(), z + 1, image.slices(), objects, source.calibration());
+				rois.addAll(classRois);
+				found += classRois.size();
+				continue;
+			}
 			rois.addAll(RoiConversion.toRois(r.processed.labels(), r.objects(), image.slices() > 1 ? z + 1 : 0, image.name()));
 			for (SegmentedObject o : r.objects())
 				objects.add(image.name(), z + 1, o, source.calibration());
@@ -455,8 +491,11 @@ public final class SegmentationJob {
 		}
 		if (!keep && request.writeRois())
 			RoiSets.write(outputDir.resolve(wrote(written, image.name() + "_rois.zip")), rois);
-		return new ImageResult(image.name(), image.slices(), found, foreground, image.channels(), probabilities, uncertainties, uncertainty, masks,
+		ImageResult result = new ImageResult(image.name(), image.slices(), found, foreground, image.channels(), probabilities, uncertainties, uncertainty, masks,
 			keep ? rois : Collections.<Roi>emptyList());
+		result.classLabels.addAll(classLabels);
+		result.classMaps.addAll(classMaps);
+		return result;
 	}
 
 	private static String wrote(List<String> written, String fileName) {

@@ -83,7 +83,8 @@ public final class TrainRequest {
 					+ values.get(TrainOptions.IMAGES_FOLDER));
 			if (!images)
 				throw new UnetException("train needs images_folder (--images): the folder of the images whose masks are in " + values.get(TrainOptions.MASKS_FOLDER));
-			data = LabelledSource.folders(values.get(TrainOptions.IMAGES_FOLDER), values.get(TrainOptions.MASKS_FOLDER), values.get(CommonOptions.PAIRING));
+			data = ClassFolders.of(values.get(TrainOptions.IMAGES_FOLDER), values.get(TrainOptions.MASKS_FOLDER), values.get(CommonOptions.PAIRING),
+				settings.classNames);
 		} else if ((data = openImages.get()) == null) {
 			throw new UnetException("no training data: give images_folder and masks_folder (--images and --masks), or in Fiji an open image and its mask "
 				+ "(image=[title] mask=[title], or use_roi_manager=true)");
@@ -107,6 +108,7 @@ public final class TrainRequest {
 		Path reportDir) {
 		MaskPolicy policy = values.set().options().contains(CommonOptions.MASK_POLICY) ? values.get(CommonOptions.MASK_POLICY)
 			: CommonOptions.MASK_POLICY.defaultValue();
+		policy = MultiClassData.maskPolicy(s, policy);
 		Set<String> auto = new LinkedHashSet<>();
 		for (Option<?> o : values.set().options())
 			if (values.isAuto(o))
@@ -163,6 +165,13 @@ public final class TrainRequest {
 		s.augment = v.get(TrainOptions.AUGMENT);
 		s.patience = v.get(TrainOptions.PATIENCE);
 		s.loaderThreads = v.get(TrainOptions.LOADER_THREADS);
+		if (v.set().options().contains(TrainOptions.CLASSES)) {
+			org.lesionseg.unet.core.data.LabelClasses classes = org.lesionseg.unet.core.data.LabelClasses.parse(v.get(TrainOptions.CLASSES),
+				v.get(TrainOptions.CLASS_NAMES));
+			s.classes = classes.count();
+			s.classNames = classes.isMultiClass() ? classes.names() : null;
+			s.classColours = classes.isMultiClass() ? classes.colours() : null;
+		}
 		s.modelKind = v.get(DiffusionOptions.MODEL_KIND);
 		s.diffusion = DiffusionOptions.settings(v, TrainOptions.LOSS, TrainOptions.LOSS_PARAMS);
 		return s;

@@ -159,6 +159,11 @@ public final class TrainingJob {
 				info.metrics.put("test_uncertainty_on_right", test.uncertainty.meanOnRight());
 				info.metrics.put("test_uncertainty_error_auc", test.uncertainty.auc());
 			}
+			if (test.classes != null) {
+				for (int k = 1; k <= test.classes.classes(); k++)
+					info.metrics.put("test_pooled_dice_" + ClassOutputs.fileName(info.classNames.get(k)), test.classes.pooledDice(k));
+				info.metrics.put("test_macro_pooled_dice", test.classes.macroPooledDice());
+			}
 		}
 		Map<String, String> text = new LinkedHashMap<>();
 		text.put("history.csv", EpochRecord.toCsv(result.history));

@@ -20,7 +20,18 @@ public final class FixedModels {
 
 	/** A grey U-Net of depth 2, base 4, training size 32, PyTorch-style weights from this seed. */
 	public static Path grey(Path file, long seed) {
-		UNetConfig config = new UNetConfig().depth(2).baseFeatures(4).inputChannels(1);
+		return write(file, seed, new UNetConfig().depth(2).baseFeatures(4).inputChannels(1), null);
+	}
+
+	/** As {@link #grey}, with a softmax head over background and the named classes. */
+	public static Path classes(Path file, long seed, java.util.List<String> names) {
+		java.util.List<String> all = new java.util.ArrayList<>();
+		all.add("background");
+		all.addAll(names);
+		return write(file, seed, new UNetConfig().depth(2).baseFeatures(4).inputChannels(1).outputClasses(names.size() + 1), all);
+	}
+
+	private static Path write(Path file, long seed, UNetConfig config, java.util.List<String> classNames) {
 		try (NDManager manager = NDManager.newBaseManager()) {
 			UNetBlock block = new UNetBlock(config);
 			block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 32, 32));
@@ -30,6 +41,8 @@ public final class FixedModels {
 			info.trainingSize = 32;
 			info.inputMode = "resize";
 			info.inputScale = 1;
+			if (classNames != null)
+				info.classNames = classNames;
 			ModelFile.save(file, block, info, null, null);
 		}
 		return file;

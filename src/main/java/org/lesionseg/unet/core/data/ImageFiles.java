@@ -152,6 +152,8 @@ public final class ImageFiles {
 	 * images alike; {@code howToFix} ends the error for a mask that is not binary (advice fit for where it came from).
 	 */
 	public static byte[] toBinaryMask(float[] values, String name, MaskPolicy policy, String howToFix) {
+		if (policy == MaskPolicy.LABELS)
+			return toLabels(values, name);
 		byte[] mask = new byte[values.length];
 		if (countDistinctUpTo(values, MAX_LABELS + 1) <= MAX_LABELS) {
 			for (int i = 0; i < values.length; i++)
@@ -171,6 +173,23 @@ public final class ImageFiles {
 		for (int i = 0; i < values.length; i++)
 			mask[i] = (byte) (values[i] >= half ? 1 : 0);
 		return mask;
+	}
+
+	/**
+	 * A label image's values as they are (0 = background, 1..{@value LabelClasses#MAX_CLASSES} the classes).
+	 *
+	 * @throws UnetException for a value that is not a whole number in that range (a grey image or a JPEG)
+	 */
+	static byte[] toLabels(float[] values, String name) {
+		byte[] labels = new byte[values.length];
+		for (int i = 0; i < values.length; i++) {
+			float v = values[i];
+			if (!(v >= 0 && v <= LabelClasses.MAX_CLASSES && v == Math.rint(v)))
+				throw new UnetException("mask " + name + " is not a label image: it has the value " + v + " (a label image holds 0 for background and 1.."
+					+ LabelClasses.MAX_CLASSES + " for the classes; save it as 8-bit PNG or TIFF without scaling)");
+			labels[i] = (byte) v;
+		}
+		return labels;
 	}
 
 	/**

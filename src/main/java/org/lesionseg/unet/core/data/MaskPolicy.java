@@ -15,7 +15,9 @@ public enum MaskPolicy {
 	/** Masks with more than {@value ImageFiles#MAX_LABELS} distinct values are rejected with an explanation. */
 	STRICT,
 	/** Masks with many distinct values are thresholded: foreground = value &ge; half of the maximum. */
-	THRESHOLD_HALF;
+	THRESHOLD_HALF,
+	/** Label images of a multi-class training: values 0..K kept as they are (integers only; 0 = background). */
+	LABELS;
 
 	/** Looks a policy up by name ({@code strict}, {@code threshold_half}, {@code threshold-half}), ignoring case. */
 	public static MaskPolicy fromName(String name) {
@@ -23,6 +25,6 @@ public enum MaskPolicy {
 		for (MaskPolicy p : values())
 			if (p.name().equals(wanted))
 				return p;
-		throw new UnetException("unknown mask policy '" + name + "': use strict or threshold_half");
+		throw new UnetException("unknown mask policy '" + name + "': use strict, threshold_half or labels");
 	}
 }

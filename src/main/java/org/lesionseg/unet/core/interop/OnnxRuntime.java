@@ -27,6 +27,7 @@ public final class OnnxRuntime implements Segmenter.Runtime {
 	@Override
 	public TileNetwork network(ModelFile.Loaded model, NDManager manager) {
 		byte[] onnx = UNetOnnx.export(model.block, "unet", "converted in memory for prediction");
-		return new OnnxTileNetwork(onnx, false, threads);
+		OnnxTileNetwork network = new OnnxTileNetwork(onnx, false, threads);
+		return model.info.isMultiClass() ? network.softmaxMaps(model.info.outputClasses) : network;
 	}
 }

@@ -26,6 +26,8 @@ public final class OnnxTileNetwork implements TileNetwork, AutoCloseable {
 	private final OrtSession session;
 	private final String inputName;
 	private final boolean outputsLogits;
+	/** A multi-class network's softmax channels (K+1), given as ClassMaps lays them out; 0 for one foreground map. */
+	private int softmaxOutputs;
 
 	/**
 	 * @param model         the ONNX file's bytes
@@ -48,6 +50,20 @@ public final class OnnxTileNetwork implements TileNetwork, AutoCloseable {
 				+ " outputs: only networks with one image input are supported");
 		}
 		this.inputName = session.getInputNames().iterator().next();
+	}
+
+	/**
+	 * Reads the output as a softmax over background and K classes: the maps are then the foreground (1 - background)
+	 * and each class's probability ({@code org.lesionseg.unet.core.predict.ClassMaps}).
+	 */
+	public OnnxTileNetwork softmaxMaps(int outputs) {
+		this.softmaxOutputs = outputs;
+		return this;
+	}
+
+	@Override
+	public int outputMaps() {
+		return softmaxOutputs > 0 ? softmaxOutputs : 1;
 	}
 
 	/** The input's declared shape (−1 for free sizes), e.g. [-1, 1, -1, -1]. */
@@ -74,6 +90,17 @@ public final class OnnxTileNetwork implements TileNetwork, AutoCloseable {
 					+ java.util.Arrays.toString(new long[] { n, c, h, w }) + ": expected (N, channels, H, W) of the same size");
 			FloatBuffer probabilities = out.getFloatBuffer();
 			long channels = shape[1];
+			if (softmaxOutputs > 0) {
+				if (channels != softmaxOutputs)
+					throw new UnetException("the ONNX network gave " + channels + " channels where " + softmaxOutputs + " classes were expected");
+				for (int t = 0; t < n; t++)
+					for (int k = 0; k < channels; k++)
+						for (int i = 0; i < plane; i++) {
+							float p = probabilities.get((int) ((t * channels + k) * plane + i));
+							output[(int) ((t * channels + k) * plane + i)] = k == 0 ? 1 - p : p;
+						}
+				return;
+			}
 			for (int t = 0; t < n; t++)
 				for (int i = 0; i < plane; i++) {
 					float v = probabilities.get((int) (t * channels * plane + i));

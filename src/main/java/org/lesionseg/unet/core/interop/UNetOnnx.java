@@ -67,7 +67,8 @@ public final class UNetOnnx {
 		String hw = constant(g, "head.weight", head.getParameters().get("weight"));
 		String hb = constant(g, "head.bias", head.getParameters().get("bias"));
 		x = g.node("Conv", List.of(x, hw, hb), OnnxGraph.Attribute.ints("kernel_shape", 1, 1));
-		x = g.node("Sigmoid", OUTPUT, List.of(x));
+		// a multi-class network's probabilities: softmax over its K+1 channels (opset 13: per pixel)
+		x = config.outputClasses() > 1 ? g.node("Softmax", OUTPUT, List.of(x), OnnxGraph.Attribute.integer("axis", 1)) : g.node("Sigmoid", OUTPUT, List.of(x));
 		g.metadata("size_multiple", String.valueOf(config.sizeMultiple()));
 		g.metadata("output", "probability");
 		return g.model(name, INPUT, new long[] { -1, config.inputChannels(), -1, -1 }, x, new long[] { -1, config.outputClasses(), -1, -1 }, DIMENSIONS,

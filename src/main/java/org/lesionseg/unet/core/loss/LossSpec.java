@@ -15,10 +15,13 @@ public final class LossSpec {
 
 	private final String name;
 	private final Map<String, Double> params;
+	/** Network outputs: 1 (binary, the losses of {@link Losses}) or K+1 (a {@link SoftmaxLoss}). */
+	private final int outputs;
 
-	private LossSpec(String name, Map<String, Double> params) {
+	private LossSpec(String name, Map<String, Double> params, int outputs) {
 		this.name = name;
 		this.params = params;
+		this.outputs = outputs;
 	}
 
 	/**
@@ -32,7 +35,20 @@ public final class LossSpec {
 			for (Map.Entry<String, Double> p : params.entrySet())
 				checked.put(p.getKey() == null ? "" : p.getKey().trim().toLowerCase(Locale.ROOT), p.getValue());
 		Losses.create(canonical, checked); // the losses check their own ranges
-		return new LossSpec(canonical, Collections.unmodifiableMap(checked));
+		return new LossSpec(canonical, Collections.unmodifiableMap(checked), 1);
+	}
+
+	/**
+	 * This loss for a network of {@code outputs} outputs: itself for 1, its multi-class form for K+1.
+	 *
+	 * @throws org.lesionseg.unet.core.UnetException for a loss that is binary only
+	 */
+	public LossSpec forOutputs(int outputs) {
+		if (outputs == 1)
+			return new LossSpec(name, params, 1);
+		LossSpec spec = new LossSpec(name, params, outputs);
+		spec.create(); // refuses binary-only losses now, not after the images are loaded
+		return spec;
 	}
 
 	/** The canonical loss name, e.g. bce_dice. */
@@ -47,7 +63,7 @@ public final class LossSpec {
 
 	/** A new loss object of this spec. */
 	public Loss create() {
-		return Losses.create(name, params);
+		return outputs == 1 ? Losses.create(name, params) : Losses.createSoftmax(name, params, outputs);
 	}
 
 	@Override

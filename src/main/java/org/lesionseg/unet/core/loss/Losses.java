@@ -52,6 +52,9 @@ public final class Losses {
 		ENTRIES.put("mcc", new Entry("1 - soft Matthews correlation coefficient over the batch", "eps", 1e-5));
 		ALIASES.put("bce+dice", "bce_dice");
 		ALIASES.put("iou", "jaccard");
+		// cross-entropy: binary for one output, over the classes for several (SoftmaxLoss)
+		ALIASES.put("ce", "bce");
+		ALIASES.put("ce_dice", "bce_dice");
 	}
 
 	private Losses() {
@@ -74,7 +77,7 @@ public final class Losses {
 		key = ALIASES.getOrDefault(key, key);
 		if (!ENTRIES.containsKey(key)) {
 			throw new UnetException("unknown loss '" + name + "'; valid losses are " + String.join(", ", names())
-					+ " (aliases: bce+dice, iou)");
+					+ " (aliases: bce+dice, iou, ce, ce_dice)");
 		}
 		return key;
 	}
@@ -152,6 +155,17 @@ public final class Losses {
 		default:
 			throw new IllegalStateException("loss " + key + " is listed but not built");
 		}
+	}
+
+	/** The multi-class form of a loss for a softmax of {@code outputs} channels (see {@link SoftmaxLoss}). */
+	static Loss createSoftmax(String name, Map<String, Double> params, int outputs) {
+		create(name, params); // the binary loss checks names and ranges
+		String key = canonicalName(name);
+		Map<String, Double> values = new HashMap<>(ENTRIES.get(key).defaults);
+		if (params != null)
+			for (Map.Entry<String, Double> p : params.entrySet())
+				values.put(p.getKey().trim().toLowerCase(Locale.ROOT), p.getValue());
+		return SoftmaxLoss.create(key, values, outputs);
 	}
 
 	private static String validParameters(String key) {

@@ -22,6 +22,9 @@ public final class UNetConfig {
 		}
 	}
 
+	/** Most softmax outputs (background and 100 classes): label values are stored in signed bytes. */
+	public static final int MAX_OUTPUTS = 101;
+
 	private int depth = 4;
 	private int baseFeatures = 64;
 	private int inputChannels = 1;
@@ -67,8 +70,9 @@ public final class UNetConfig {
 	}
 
 	public UNetConfig outputClasses(int outputClasses) {
-		if (outputClasses != 1)
-			throw new UnetException("only binary segmentation (1 output class) is supported, got " + outputClasses);
+		// 1: one logit (binary, sigmoid); K+1 >= 3: softmax over background and K classes
+		if (outputClasses != 1 && (outputClasses < 3 || outputClasses > MAX_OUTPUTS))
+			throw new UnetException("output classes must be 1 (binary) or 3.." + MAX_OUTPUTS + " (background and 2 or more classes), got " + outputClasses);
 		this.outputClasses = outputClasses;
 		return this;
 	}

@@ -29,6 +29,8 @@ public final class ModelInfo {
 	public float dropout;
 	public String init;
 	public List<String> classNames = new ArrayList<>(List.of("background", "lesion"));
+	/** Colours of the classes as #rrggbb, background first (multi-class models; null in binary and older files). */
+	public List<String> classColours;
 
 	// input
 	public String normalization;
@@ -83,6 +85,16 @@ public final class ModelInfo {
 		return modelKind == null ? UNET : modelKind;
 	}
 
+	/** True for a softmax model of background and two or more classes; binary files (and older ones) have one output. */
+	public boolean isMultiClass() {
+		return outputClasses > 1;
+	}
+
+	/** The foreground classes: 1 for a binary model. */
+	public int foregroundClasses() {
+		return isMultiClass() ? outputClasses - 1 : 1;
+	}
+
 	public UNetConfig toConfig() {
 		return new UNetConfig().depth(depth).baseFeatures(baseFeatures).inputChannels(inputChannels).outputClasses(outputClasses)
 			.dropout(dropout).init(UNetConfig.Init.fromName(init == null ? "kaiming" : init));
@@ -101,6 +113,7 @@ public final class ModelInfo {
 
 	public String summary() {
 		return (isDiffusion() ? "diffusion (MedSegDiff-style) denoiser on a " : "") + toConfig() + (isDiffusion() ? diffusionSummary() : "")
+			+ (isMultiClass() ? ", classes " + String.join(", ", classNames.subList(1, classNames.size())) : "")
 			+ ", trained on " + trainingSize + "x" + trainingSize + " (" + inputMode + ", scale "
 			+ String.format(java.util.Locale.ROOT, "%.3g", inputScale) + "), normalisation " + normalization
 			+ (Double.isNaN(bestValDice) ? ", " + epochsDone + " epoch(s) trained"

@@ -1,6 +1,7 @@
 package org.lesionseg.unet.core.modelfile;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,6 +59,12 @@ public final class TrainingSettings {
 	 * values themselves are in their fields above. Null when none was auto (and then not written to the model file).
 	 */
 	public Map<String, String> auto;
+
+	/** Foreground classes: 1 = binary (one sigmoid output); K &gt; 1 = label images 0..K and a softmax of K+1 outputs. */
+	public int classes = 1;
+	/** The K class names (background not listed) and their colours (#rrggbb) when classes &gt; 1; null for binary. */
+	public List<String> classNames;
+	public List<String> classColours;
 
 	/** unet, or diffusion (a MedSegDiff-style denoiser; its settings below). */
 	public String modelKind = "unet";

@@ -23,6 +23,9 @@ public final class ObjectTable {
 	private final List<List<Object>> pixelCells = new ArrayList<>();
 	private final List<List<Object>> calibratedCells = new ArrayList<>();
 	private boolean calibrated;
+	/** A multi-class segmentation's class of each object (null for binary); the column exists only when one is set. */
+	private final List<Object> classCells = new ArrayList<>();
+	private boolean classes;
 
 	/**
 	 * Adds one object.
@@ -31,6 +34,13 @@ public final class ObjectTable {
 	 * @param calibration the image's calibration, or null for an image in pixels
 	 */
 	public void add(String image, int slice, SegmentedObject o, PixelCalibration calibration) {
+		add(image, slice, o, calibration, null);
+	}
+
+	/** Adds one object of a class (a multi-class segmentation; null for binary): the table then has a class column. */
+	public void add(String image, int slice, SegmentedObject o, PixelCalibration calibration, String className) {
+		classCells.add(className);
+		classes |= className != null;
 		pixelCells.add(Arrays.asList(image, slice, o.label(), o.area(), o.centroidX(), o.centroidY(), o.meanProbability(), o.maxProbability(),
 			o.boundsX(), o.boundsY(), o.boundsWidth(), o.boundsHeight()));
 		if (calibration == null) {
@@ -46,6 +56,8 @@ public final class ObjectTable {
 		pixelCells.addAll(other.pixelCells);
 		calibratedCells.addAll(other.calibratedCells);
 		calibrated |= other.calibrated;
+		classCells.addAll(other.classCells);
+		classes |= other.classes;
 	}
 
 	/** Whether one of the images was calibrated, so that the table has the calibrated columns. */
@@ -54,23 +66,32 @@ public final class ObjectTable {
 	}
 
 	public List<String> header() {
-		if (!calibrated)
+		if (!calibrated && !classes)
 			return PIXEL_COLUMNS;
 		List<String> header = new ArrayList<>(PIXEL_COLUMNS);
-		header.addAll(CALIBRATED_COLUMNS);
+		if (calibrated)
+			header.addAll(CALIBRATED_COLUMNS);
+		if (classes)
+			header.add(CLASS_COLUMN);
 		return header;
 	}
+
+	/** The column of a multi-class segmentation's objects: the class name. */
+	public static final String CLASS_COLUMN = "class";
 
 	/** The rows, one cell per {@link #header()} column: numbers, text, or null for an empty cell. */
 	public List<List<Object>> rows() {
 		List<List<Object>> rows = new ArrayList<>(pixelCells.size());
 		for (int r = 0; r < pixelCells.size(); r++) {
-			if (!calibrated) {
+			if (!calibrated && !classes) {
 				rows.add(pixelCells.get(r));
 				continue;
 			}
 			List<Object> row = new ArrayList<>(pixelCells.get(r));
-			row.addAll(calibratedCells.get(r));
+			if (calibrated)
+				row.addAll(calibratedCells.get(r));
+			if (classes)
+				row.add(classCells.get(r));
 			rows.add(row);
 		}
 		return rows;

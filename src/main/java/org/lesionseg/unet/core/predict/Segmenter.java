@@ -251,6 +251,10 @@ public final class Segmenter implements AutoCloseable {
 		 */
 		public final float[] uncertainty;
 		public final MaskPostprocessing.Result processed;
+		/** A multi-class model's label image (0 background, 1..K the most probable class inside the mask); null for binary. */
+		public byte[] classLabels;
+		/** A multi-class model's probability of each class 1..K (index 0: the foreground); null for binary. */
+		public float[][] classMaps;
 
 		Result(String name, int width, int height, float[] probability, float[] uncertainty, MaskPostprocessing.Result processed) {
 			this.name = name;
@@ -298,7 +302,7 @@ public final class Segmenter implements AutoCloseable {
 
 	/** True when the network gives an uncertainty map besides the probability (a diffusion model, test-time augmentation). */
 	public boolean hasUncertainty() {
-		return predictor.outputMaps() > 1;
+		return predictor.outputMaps() > 1 && !info.isMultiClass();
 	}
 
 	/**
@@ -378,7 +382,14 @@ public final class Segmenter implements AutoCloseable {
 	/** Probability, mask and objects of one 2D image. */
 	public Result segment(String name, float[] rawChw, int width, int height, int channels, int bitDepth, MaskPostprocessing.Options options) {
 		float[][] maps = maps(name, rawChw, width, height, channels, bitDepth);
-		return new Result(name, width, height, maps[0], maps.length > 1 ? maps[1] : null, MaskPostprocessing.process(maps[0], width, height, options));
+		boolean classes = info.isMultiClass();
+		Result result = new Result(name, width, height, maps[0], maps.length > 1 && !classes ? maps[1] : null,
+			MaskPostprocessing.process(maps[0], width, height, options));
+		if (classes) {
+			result.classMaps = maps;
+			result.classLabels = ClassMaps.labels(maps, result.mask());
+		}
+		return result;
 	}
 
 	@Override

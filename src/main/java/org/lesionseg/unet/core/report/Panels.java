@@ -46,6 +46,18 @@ public final class Panels {
 	 * @param title shown above the tiles, followed by the Dice
 	 */
 	public static BufferedImage comparison(float[] image, byte[] truth, byte[] prediction, int w, int h, String title) {
+		return figure(image, truth, prediction, w, h, title, null);
+	}
+
+	/**
+	 * As {@link #comparison}, for label images (0 background, 1..K): each class is drawn in its colour
+	 * ({@code classRgb[k - 1]}, 0xRRGGBB); the Dice in the title is the foreground's (all classes together).
+	 */
+	public static BufferedImage classComparison(float[] image, byte[] truthLabels, byte[] predictedLabels, int w, int h, String title, int[] classRgb) {
+		return figure(image, truthLabels, predictedLabels, w, h, title, classRgb);
+	}
+
+	private static BufferedImage figure(float[] image, byte[] truth, byte[] prediction, int w, int h, String title, int[] classRgb) {
 		if (w <= 0 || h <= 0)
 			throw new IllegalArgumentException("image size must be positive, got " + w + "x" + h);
 		check(image.length, w, h, "image");
@@ -77,14 +89,14 @@ public final class Panels {
 
 			int top = MARGIN + TITLE_HEIGHT + LABEL_HEIGHT;
 			int x = MARGIN;
-			drawTile(g, figure, grey, null, null, tileW, tileH, x, top, "image", w, h);
+			drawTile(g, figure, grey, new boolean[0][], new int[0], tileW, tileH, x, top, "image", w, h);
 			x += tileW + GAP;
 			if (truth != null) {
-				drawTile(g, figure, grey, scaleMask(truth, w, h, tileW, tileH), TRUTH, tileW, tileH, x, top,
+				drawTile(g, figure, grey, masks(truth, classRgb, w, h, tileW, tileH), colours(TRUTH, classRgb), tileW, tileH, x, top,
 						"ground truth (" + count(truth) + " px)", w, h);
 				x += tileW + GAP;
 			}
-			drawTile(g, figure, grey, scaleMask(prediction, w, h, tileW, tileH), PREDICTION, tileW, tileH, x, top,
+			drawTile(g, figure, grey, masks(prediction, classRgb, w, h, tileW, tileH), colours(PREDICTION, classRgb), tileW, tileH, x, top,
 					"prediction (" + predicted + " px)", w, h);
 		} finally {
 			g.dispose();
@@ -113,7 +125,26 @@ public final class Panels {
 		return Math.min(w, MAX_TILE_WIDTH);
 	}
 
-	private static void drawTile(Graphics2D g, BufferedImage figure, int[] grey, boolean[] mask, Color colour, int tileW, int tileH,
+	/** The tile masks of a 0/1 mask (one) or of a label image's classes 1..K (with class colours). */
+	private static boolean[][] masks(byte[] mask, int[] classRgb, int w, int h, int tileW, int tileH) {
+		if (classRgb == null)
+			return new boolean[][] { scaleMask(mask, w, h, tileW, tileH) };
+		boolean[][] masks = new boolean[classRgb.length][];
+		for (int k = 1; k <= classRgb.length; k++) {
+			byte[] one = new byte[mask.length];
+			for (int i = 0; i < mask.length; i++)
+				one[i] = (byte) ((mask[i] & 0xff) == k ? 1 : 0);
+			masks[k - 1] = scaleMask(one, w, h, tileW, tileH);
+		}
+		return masks;
+	}
+
+	/** The tile colours as 0xRRGGBB (the architecture keeps core to plain AWT types: no Color arrays). */
+	private static int[] colours(Color binary, int[] classRgb) {
+		return classRgb == null ? new int[] { binary.getRGB() & 0xffffff } : classRgb;
+	}
+
+	private static void drawTile(Graphics2D g, BufferedImage figure, int[] grey, boolean[][] masks, int[] colours, int tileW, int tileH,
 			int left, int top, String label, int w, int h) {
 		g.setColor(new Color(60, 60, 60));
 		g.setFont(new Font(Figures.FONT_FAMILY, Font.PLAIN, 14));
@@ -123,7 +154,9 @@ public final class Panels {
 			int v = grey[i];
 			rgb[i] = (v << 16) | (v << 8) | v;
 		}
-		if (mask != null) {
+		for (int m = 0; m < masks.length; m++) {
+			boolean[] mask = masks[m];
+			Color colour = new Color(colours[m]);
 			int outlineWidth = 2; // tiles are at least 256 px wide: 2 px stay visible without hiding small lesions
 			for (int y = 0; y < tileH; y++)
 				for (int x = 0; x < tileW; x++) {

@@ -1,5 +1,7 @@
 package org.lesionseg.unet.core.train;
 
+import org.lesionseg.unet.core.data.LabelClasses;
+
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.augment.AugmentSettings;
 import org.lesionseg.unet.core.data.InputMode;
@@ -67,11 +69,17 @@ public final class TrainingConfig {
 		new UNetConfig().depth(s.depth).baseFeatures(s.baseFeatures).dropout(s.dropout).init(init);
 		Normalization normalization = Normalization.fromName(s.normalization);
 		AugmentSettings augment = AugmentSettings.parse(s.augment);
-		LossSpec loss = LossSpec.of(s.loss, s.lossParams);
+		// the classes: binary (one sigmoid output) or K named classes (a softmax of K+1), their loss in its multi-class form
+		LabelClasses classes = LabelClasses.of(s.classes, s.classNames, s.classColours);
+		LossSpec loss = LossSpec.of(s.loss, s.lossParams).forOutputs(classes.isMultiClass() ? classes.count() + 1 : 1);
 		DeviceChoice device = DeviceChoice.parse(s.device);
 		String kind = s.modelKind == null ? ModelInfo.UNET : s.modelKind.trim().toLowerCase(java.util.Locale.ROOT);
 		require(kind.equals(ModelInfo.UNET) || kind.equals(ModelInfo.DIFFUSION), "unknown model kind '" + s.modelKind + "': use unet or diffusion");
 		s.modelKind = kind;
+		require(!classes.isMultiClass() || kind.equals(ModelInfo.UNET), "a diffusion model segments one class: train a unet for " + classes.count() + " classes");
+		s.classes = classes.count();
+		s.classNames = classes.isMultiClass() ? new java.util.ArrayList<>(classes.names()) : null;
+		s.classColours = classes.isMultiClass() ? new java.util.ArrayList<>(classes.colours()) : null;
 		if (kind.equals(ModelInfo.DIFFUSION)) {
 			s.diffusion = (s.diffusion == null ? new DiffusionSettings() : s.diffusion).check();
 			s.diffusion.schedule = s.diffusion.schedule.trim().toLowerCase(java.util.Locale.ROOT);
@@ -138,6 +146,16 @@ public final class TrainingConfig {
 	/** A diffusion model's checked schedule and sampling settings (null for a U-Net). */
 	public DiffusionSettings diffusion() {
 		return settings.diffusion == null ? null : settings.diffusion.copy();
+	}
+
+	/** The classes: binary, or K named and coloured classes of label images. */
+	public LabelClasses classes() {
+		return LabelClasses.of(settings.classes, settings.classNames, settings.classColours);
+	}
+
+	/** Network outputs: 1 (binary) or K+1 (softmax over background and K classes). */
+	public int outputs() {
+		return settings.classes > 1 ? settings.classes + 1 : 1;
 	}
 
 	public UNetConfig.Init init() {

@@ -1,5 +1,6 @@
 package org.lesionseg.unet.core.train;
 
+import org.lesionseg.unet.core.interop.OnnxTileNetwork;
 import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.core.predict.TileNetwork;
 import org.lesionseg.unet.core.predict.UNetTileNetwork;
@@ -40,8 +41,10 @@ interface TrainingObjective {
 			@Override
 			public TileNetwork predictionNetwork(Block block, NDManager manager, ModelInfo info) {
 				// where libtorch's fast CPU kernels are off (OneDnnSwitch), onnxruntime runs the same weights several times faster
-				TileNetwork onnx = Validation.onnxWhereFaster(block, manager);
-				return onnx != null ? onnx : new UNetTileNetwork(block, manager);
+				OnnxTileNetwork onnx = Validation.onnxWhereFaster(block, manager);
+				if (onnx != null)
+					return info.isMultiClass() ? onnx.softmaxMaps(info.outputClasses) : onnx;
+				return new UNetTileNetwork(block, manager);
 			}
 		};
 	}

@@ -102,7 +102,7 @@ public final class UNetTrainer {
 		int channels = data.train.get(0).channels();
 		Engine.getInstance().setRandomSeed((int) settings.seed);
 		UNetConfig config = new UNetConfig().depth(settings.depth).baseFeatures(settings.baseFeatures).inputChannels(channels)
-			.dropout(settings.dropout).init(trainingConfig.init());
+			.dropout(settings.dropout).init(trainingConfig.init()).outputClasses(trainingConfig.outputs());
 		config.checkTrainingSize(settings.imageSize);
 
 		try (NDManager loadManager = NDManager.newBaseManager(devices[0])) {
@@ -133,6 +133,7 @@ public final class UNetTrainer {
 					throw new UnetException("the " + (resume ? "checkpoint" : "initial model") + " takes " + config.inputChannels()
 						+ " channel(s) but the training images have " + channels);
 				config.checkTrainingSize(settings.imageSize);
+				MultiClassTraining.checkSameClasses(start.info, trainingConfig, resume ? "checkpoint" : "initial model");
 			}
 			Block block = start != null ? start.block
 				: diffusion() ? new DiffusionUNetBlock(config, settings.imageSize) : new UNetBlock(config);
@@ -203,7 +204,7 @@ public final class UNetTrainer {
 					+ String.format(Locale.ROOT, "%,d", UNetBlock.trainableParameterCount(block))
 					+ " trainable parameters\ndata: " + data.train.size() + " training, " + data.val.size() + " validation, " + data.testNames.size()
 					+ " test images; " + settings.imageSize + "x" + settings.imageSize + " " + settings.inputMode + ", batch " + settings.batchSize
-					+ ", loss " + (diffusion() ? "noise MSE (" + info.diffusion.schedule + " schedule, T = " + info.diffusion.timesteps + ")" : settings.loss) + ", optimizer " + settings.optimizer + " lr " + settings.learningRate + ", schedule " + settings.scheduler
+					+ ", loss " + (diffusion() ? "noise MSE (" + info.diffusion.schedule + " schedule, T = " + info.diffusion.timesteps + ")" : loss.getName()) + ", optimizer " + settings.optimizer + " lr " + settings.learningRate + ", schedule " + settings.scheduler
 					+ ", augment " + settings.augment);
 
 				SampleTransform trainTransform = trainTransform();
@@ -409,6 +410,7 @@ public final class UNetTrainer {
 		if (data.train.isEmpty())
 			throw new UnetException("no training images: check the image and mask folders and the validation/test fractions");
 		int channels = data.train.get(0).channels();
+		MultiClassTraining.checkLabels(data, trainingConfig.classes());
 		boolean anyForeground = false;
 		for (Sample s : data.train) {
 			if (s.channels() != channels)
@@ -433,6 +435,7 @@ public final class UNetTrainer {
 		ModelInfo info = ModelInfo.of(config);
 		info.modelKind = trainingConfig.modelKind();
 		info.diffusion = diffusion() ? trainingConfig.diffusion().copy() : null;
+		MultiClassTraining.describeClasses(info, trainingConfig.classes());
 		info.normalization = settings.normalization;
 		info.trainingSize = settings.imageSize;
 		info.inputMode = settings.inputMode;

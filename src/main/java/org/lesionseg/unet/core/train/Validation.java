@@ -13,6 +13,7 @@ import org.lesionseg.unet.core.metrics.ConfusionCounts;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.core.metrics.MetricsSummary;
 import org.lesionseg.unet.core.modelfile.ModelInfo;
+import org.lesionseg.unet.core.predict.ClassMaps;
 import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.TiledPredictor;
 import org.lesionseg.unet.core.predict.TileNetwork;
@@ -43,6 +44,8 @@ final class Validation {
 	private final int batchSize;
 	private final TrainingObjective objective;
 	private ModelInfo info;
+	/** Per-class scores of a multi-class network (null for binary). */
+	private MultiClassTraining.Scores classScores;
 
 	/**
 	 * @param samples validation images at the training size (resize mode), or whole (patch mode)
@@ -70,8 +73,11 @@ final class Validation {
 		if (samples.isEmpty())
 			return new double[] { Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN };
 		List<ImageMetrics> metrics = new ArrayList<>();
+		classScores = info.isMultiClass() ? new MultiClassTraining.Scores(info) : null;
 		double lossSum = wholeImages ? wholeImages(trainer, loss, info, metrics) : batches(trainer, loss, metrics);
 		MetricsSummary summary = new MetricsSummary(metrics);
+		if (classScores != null)
+			return classScores.result(lossSum / samples.size(), summary);
 		return new double[] { lossSum / samples.size(), summary.pooledDice(), summary.meanDice(), summary.meanIou(), summary.meanAccuracy() };
 	}
 
@@ -82,7 +88,8 @@ final class Validation {
 	 */
 	private double batches(Trainer trainer, Loss loss, List<ImageMetrics> metrics) {
 		boolean diffusion = objective instanceof DiffusionObjective;
-		OnnxTileNetwork onnx = diffusion ? null : onnxWhereFaster(trainer);
+		// onnxruntime for a binary U-Net where it is faster; a multi-class one is scored per class from the engine's logits
+		OnnxTileNetwork onnx = diffusion || classScores != null ? null : onnxWhereFaster(trainer);
 		ByteBuffer input = null;
 		try {
 			double lossSum = 0;
@@ -117,6 +124,16 @@ final class Validation {
 						NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
 						// the loss is the batch's mean: weighted by its samples, a short last batch counts as much as it holds
 						lossSum += loss.evaluate(new NDList(y), new NDList(logits)).getFloat() * batch.size();
+						if (classScores != null) {
+							float[] maps = ClassMaps.fromLogits(logits).toFloatArray();
+							int outputs = info.outputClasses;
+							for (int i = 0; i < batch.size(); i++) {
+								float[][] m = MultiClassTraining.mapsOf(maps, i, outputs, plane);
+								classScores.add(part.get(i), m);
+								metrics.add(score(part.get(i), m[0]));
+							}
+							continue;
+						}
 						probability = logits.getNDArrayInternal().sigmoid().toFloatArray();
 					}
 					for (int i = 0; i < batch.size(); i++)
@@ -175,10 +192,16 @@ final class Validation {
 			boolean diffusion = objective instanceof DiffusionObjective;
 			double lossSum = diffusion ? Double.NaN : 0;
 			for (Sample s : samples) {
-				float[] probability = predictor.probability(s);
+				float[][] maps = classScores != null ? predictor.maps(s) : null;
+				float[] probability = maps != null ? maps[0] : predictor.probability(s);
 				metrics.add(score(s, probability));
 				if (diffusion)
 					continue;
+				if (maps != null) {
+					classScores.add(s, maps);
+					lossSum += classLoss(trainer, loss, s, maps);
+					continue;
+				}
 				float[] truth = new float[probability.length];
 				byte[] mask = s.maskData();
 				for (int i = 0; i < truth.length; i++)
@@ -189,6 +212,18 @@ final class Validation {
 		} finally {
 			if (network instanceof AutoCloseable)
 				closeQuietly((AutoCloseable) network);
+		}
+	}
+
+	/** A multi-class image's loss on the blended maps (their log-probabilities as logits) against its labels. */
+	private static double classLoss(Trainer trainer, Loss loss, Sample s, float[][] maps) {
+		try (NDManager imageManager = trainer.getManager().newSubManager()) {
+			byte[] mask = s.maskData();
+			float[] truth = new float[mask.length];
+			for (int i = 0; i < truth.length; i++)
+				truth[i] = mask[i] & 0xff;
+			NDArray logits = imageManager.create(MultiClassTraining.logits(maps), new Shape(1, maps.length, s.height(), s.width()));
+			return loss.evaluate(new NDList(imageManager.create(truth, new Shape(1, 1, s.height(), s.width()))), new NDList(logits)).getFloat();
 		}
 	}
 

@@ -79,7 +79,7 @@ public final class CommonOptions {
 		"How folder images find their masks: by_name (same name, optional _mask suffix) or sorted (n-th with n-th)", p -> p.name().toLowerCase(Locale.ROOT));
 
 	public static final Option<MaskPolicy> MASK_POLICY = Option.choice("mask_policy", MaskPolicy.STRICT,
-		"Masks with many grey values: strict refuses them, threshold_half keeps values of at least half the maximum",
+		"Masks with many grey values: strict refuses them, threshold_half keeps values of at least half the maximum; labels keeps label values 0..K (set by classes > 1)",
 		p -> p.name().toLowerCase(Locale.ROOT));
 
 	/** The default is the training settings' (what an older model file without one falls back to). */

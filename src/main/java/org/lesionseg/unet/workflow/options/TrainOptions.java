@@ -42,6 +42,12 @@ public final class TrainOptions {
 	public static final Option<String> GROUP_BY = Option.text("group_by", D.groupBy,
 		"Regular expression whose first group names the patient of a file, so that its slices stay in one part of the split; empty for none")
 		.valueHint("REGEX").advanced();
+	public static final Option<Integer> CLASSES = Option.integer("classes", 0,
+		"Classes of the masks: 1 = binary (0 background, non-zero lesion); K > 1 = label images 0..K with a softmax network; 0 = as many as class_names (binary without them)")
+		.range(0, org.lesionseg.unet.core.data.LabelClasses.MAX_CLASSES);
+	public static final Option<String> CLASS_NAMES = Option.text("class_names", "",
+		"Names of labels 1..K, e.g. epidural,intraparenchymal, or a CSV table of name,colour rows (colour #rrggbb); empty for class1..K")
+		.valueHint("NAMES|FILE.csv");
 	public static final Option<Long> SEED = Option.longInteger("seed", D.seed, "Seed of the split, the initial weights and the augmentation");
 
 	// ---- model files
@@ -88,7 +94,7 @@ public final class TrainOptions {
 	public static final Option<Double> LEARNING_RATE = Option.number("learning_rate", decimal(D.learningRate), "Step size of the optimizer; auto: the optimizer's usual (1e-3 for adam, 1e-2 for sgd)").above(0)
 		.max(10).auto();
 	public static final Option<String> LOSS = Option.choice("loss", D.loss, "Training loss", Losses.names()).choiceAlias("bce+dice", "bce_dice")
-		.choiceAlias("iou", "jaccard");
+		.choiceAlias("iou", "jaccard").choiceAlias("ce", "bce").choiceAlias("ce_dice", "bce_dice");
 	public static final Option<String> LOSS_PARAMS = Option
 		.text("loss_params", "", "Loss settings as name=value pairs, e.g. [alpha=0.3,beta=0.7] for tversky; empty for the defaults").valueHint("K=V,...")
 		.advanced();
@@ -113,7 +119,7 @@ public final class TrainOptions {
 
 	public static final OptionSet SET = OptionSet.builder("train")
 		.section("data").add(IMAGES_FOLDER, MASKS_FOLDER, IMAGE, MASK, USE_ROI_MANAGER, CommonOptions.PAIRING, CommonOptions.MASK_POLICY,
-			CommonOptions.NORMALIZATION, VAL_FRACTION, TEST_FRACTION, GROUP_BY, SEED)
+			CommonOptions.NORMALIZATION, CLASSES, CLASS_NAMES, VAL_FRACTION, TEST_FRACTION, GROUP_BY, SEED)
 		.section("model").add(MODEL_FILE, INITIAL_MODEL, RESUME, REPORT_FOLDER)
 		.section("network").add(DiffusionOptions.MODEL_KIND, DEPTH, BASE_FEATURES, DROPOUT, INIT)
 		.section("diffusion").add(DiffusionOptions.TIMESTEPS, DiffusionOptions.NOISE_SCHEDULE, DiffusionOptions.PREDICTION, DiffusionOptions.MASK_LOSS_WEIGHT, DiffusionOptions.SAMPLING_STEPS, DiffusionOptions.DDIM_ETA,
