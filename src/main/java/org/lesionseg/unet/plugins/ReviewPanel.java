@@ -51,6 +51,10 @@ public final class ReviewPanel extends Frame {
 	/** ROIs of slices left undecided, by 0-based plane. */
 	private final transient Map<Integer, List<Roi>> working = new HashMap<>();
 	private int rank = -1;
+	private static final int SYNC_MS = 250;
+	/** The manager's ROIs the overlay shows (the same objects, compared by identity). */
+	private transient List<Roi> shown = new ArrayList<>();
+	private final transient javax.swing.Timer sync = new javax.swing.Timer(SYNC_MS, e -> syncOverlay(RoiManagers.get(false)));
 	private volatile boolean tuning;
 
 	private ReviewPanel(ReviewSession session, ImagePlus imp, String command) {
@@ -60,7 +64,7 @@ public final class ReviewPanel extends Frame {
 		this.command = command;
 		setLayout(new BorderLayout(4, 4));
 		Panel labels = new Panel(new GridLayout(4, 1));
-		where.setFont(where.getFont().deriveFont(Font.BOLD));
+		where.setFont(new Font("SansSerif", Font.BOLD, 12));
 		labels.add(where);
 		labels.add(score);
 		labels.add(counts);
@@ -86,6 +90,7 @@ public final class ReviewPanel extends Frame {
 			public void windowClosing(WindowEvent e) {
 				leave();
 				session.save();
+				sync.stop();
 				dispose();
 			}
 		});
@@ -101,6 +106,7 @@ public final class ReviewPanel extends Frame {
 			: Math.max(session.nextOpen(session.position()), session.position());
 		panel.show(start);
 		panel.setVisible(true);
+		panel.sync.start();
 		return panel;
 	}
 
@@ -169,6 +175,7 @@ public final class ReviewPanel extends Frame {
 		if (imp.getStackSize() > 1)
 			imp.setPosition(ReviewStacks.stackIndex(imp, plane + 1));
 		List<Roi> rois = working.containsKey(plane) ? working.get(plane) : session.predictedRois(plane);
+		imp.deleteRoi(); // a selection left from the slice before is not this slice's
 		RoiManager manager = RoiManagers.get(true);
 		removeOwnRois(manager);
 		for (Roi r : rois) {
@@ -177,17 +184,34 @@ public final class ReviewPanel extends Frame {
 				copy.setPosition(ReviewStacks.stackIndex(imp, plane + 1));
 			manager.add(imp, copy, -1);
 		}
-		imp.setOverlay(overlayOf(manager));
-		manager.runCommand(imp, "Show All"); // from now on the manager keeps the overlay in step with its list
+		syncOverlay(manager);
 		update();
 	}
 
-	/** The manager's ROIs of this image as an overlay (re-drawn at each step, so deleted ROIs go from the image too). */
-	private Overlay overlayOf(RoiManager manager) {
+	/**
+	 * Shows the manager's ROIs of this image as the overlay when they changed since the last time: ROIs deleted, added or
+	 * updated in the ROI Manager are seen on the image at once (a timer checks every {@value #SYNC_MS} ms).
+	 */
+	void syncOverlay(RoiManager manager) {
+		if (manager == null)
+			return;
+		List<Roi> own = ownRois(manager);
+		if (sameObjects(own, shown) && imp.getOverlay() != null)
+			return;
 		Overlay overlay = new Overlay();
-		for (Roi r : ownRois(manager))
+		for (Roi r : own)
 			overlay.add((Roi) r.clone());
-		return overlay;
+		imp.setOverlay(overlay);
+		shown = own;
+	}
+
+	private static boolean sameObjects(List<Roi> a, List<Roi> b) {
+		if (a.size() != b.size())
+			return false;
+		for (int i = 0; i < a.size(); i++)
+			if (a.get(i) != b.get(i))
+				return false;
+		return true;
 	}
 
 	private List<Roi> ownRois(RoiManager manager) {
