@@ -20,8 +20,6 @@ import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lesionseg.unet.core.data.ImageFiles;
-import org.lesionseg.unet.core.data.MaskPolicy;
 
 import java.awt.image.BufferedImage;
 
@@ -80,19 +78,11 @@ class ReviewPanelTest {
 		assertEquals("2", second[6]);
 		assertEquals("1", steps.get("rejected")[7]);
 		// the masks are those of the ROIs in the ROI Manager: the second slice accepted without the deleted object
-		assertEquals(Integer.parseInt(start[9]), foreground(set.resolve("masks").resolve(start[8] + ".png")), text);
+		assertEquals(Integer.parseInt(start[9]), ReviewTest.foreground(set.resolve("masks").resolve(start[8] + ".png")), text);
 		assertTrue(Integer.parseInt(back[9]) > 0 && Integer.parseInt(back[9]) < Integer.parseInt(accepted[9]), text);
-		assertEquals(Integer.parseInt(back[9]), foreground(set.resolve("masks").resolve(back[8] + ".png")), text);
+		assertEquals(Integer.parseInt(back[9]), ReviewTest.foreground(set.resolve("masks").resolve(back[8] + ".png")), text);
 		assertTrue(new String(Files.readAllBytes(set.resolve("review.json")), StandardCharsets.UTF_8).contains("\"rejected\""));
 		BufferedImage image = ImageIO.read(shot.toFile());
 		assertTrue(image.getWidth() > 300 && image.getHeight() > 200, image.getWidth() + "x" + image.getHeight());
-	}
-
-	private static int foreground(Path mask) {
-		int n = 0;
-		for (byte b : ImageFiles.readMask(mask, MaskPolicy.STRICT))
-			if (b != 0)
-				n++;
-		return n;
 	}
 }

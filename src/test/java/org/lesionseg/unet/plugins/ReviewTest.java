@@ -91,7 +91,8 @@ class ReviewTest {
 		return reason;
 	}
 
-	private static int foreground(Path mask) {
+	/** Lesion pixels of a mask file. */
+	static int foreground(Path mask) {
 		int n = 0;
 		for (byte b : ImageFiles.readMask(mask, MaskPolicy.STRICT))
 			if (b != 0)
@@ -128,7 +129,9 @@ class ReviewTest {
 		Path set = tmp.resolve("set"), ranking = tmp.resolve("ranking.csv");
 
 		// 1. the ranking alone: a CSV most uncertain first, the predictions in the overlay for the script to edit
-		ReviewSession first = review("image", imp, "model_file", model.toFile(), "output_folder", set.toFile(), "ranking_file", ranking.toFile()).session();
+		ReviewUNetSegmentation ranked = review("image", imp, "model_file", model.toFile(), "output_folder", set.toFile());
+		ReviewSession first = ranked.session();
+		ranked.session().writeRanking(ranking);
 		List<String> lines = Files.readAllLines(ranking);
 		assertEquals("rank,slice,name,score,objects,decision", lines.get(0));
 		assertEquals(7, lines.size());
@@ -145,6 +148,7 @@ class ReviewTest {
 		assertEquals(Arrays.asList(1, 2, 3, 4, 5, 6), slices.stream().sorted().collect(Collectors.toList()));
 		Overlay overlay = imp.getOverlay();
 		assertEquals(first.allPredictedRois().size(), overlay.size());
+		assertEquals(null, ranked.panel(), "no panel without a display");
 
 		// 2. the script edits: slice 3's ROI replaced by its own outline, one of slice 2's two objects deleted
 		for (Roi r : onSlice(overlay, 3))
