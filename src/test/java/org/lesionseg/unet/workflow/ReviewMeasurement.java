@@ -77,7 +77,8 @@ public final class ReviewMeasurement {
 		long t0 = System.nanoTime();
 		LabelledImages images = LabelledImages.fromFolders(trainDir.resolve("images"), trainDir.resolve("masks"), Pairing.BY_NAME, MaskPolicy.STRICT,
 			Normalization.fromName(s.normalization));
-		TrainingJob.run(images, TrainingConfig.of(s), model, null, false, null, null, new AtomicBoolean());
+		if (!(Boolean.getBoolean("reuse") && Files.isRegularFile(model))) // -Dreuse=true: the model of an earlier run, to try other fine-tunings
+			TrainingJob.run(images, TrainingConfig.of(s), model, null, false, null, null, new AtomicBoolean());
 		System.out.printf(Locale.ROOT, "trained on %d slices in %.0f s%n", train.size(), (System.nanoTime() - t0) / 1e9);
 
 		// the review stack
