@@ -208,6 +208,12 @@ class MacroKeysTest {
 		assertEquals(new ArrayList<String>(), MacroKeys.differences(RoisToMasks.class, RoisToMasksOptions.SET));
 	}
 
+	/** Review UNet Segmentation's keys, literal defaults, choices and help are those of its option registry. */
+	@Test
+	void reviewFieldsMatchItsRegistry() {
+		assertEquals(new ArrayList<String>(), MacroKeys.differences(ReviewUNetSegmentation.class, org.lesionseg.unet.workflow.options.ReviewOptions.SET));
+	}
+
 	/** A command whose fields drifted from the registry in every way the check knows. */
 	@org.scijava.plugin.Plugin(type = org.scijava.command.Command.class, menu = { @org.scijava.plugin.Menu(label = "Drifted") })
 	public static final class Drifted implements org.scijava.command.Command {

@@ -90,4 +90,26 @@ public final class UncertaintyScore {
 		}
 		return grown;
 	}
+
+	/**
+	 * The score a review ranks slices by: {@link #of} with the network's uncertainty map, or, for a network without one,
+	 * the binary entropy of its probability (in bits: 0 for 0 or 1, 1 for 0.5).
+	 */
+	public static double forRanking(float[] probability, float[] uncertainty, byte[] mask, int width, int height) {
+		return of(probability, uncertainty != null ? uncertainty : binaryEntropy(probability), mask, width, height).score();
+	}
+
+	/** Per-pixel binary entropy of a probability map, in bits (0 for 0 or 1, 1 for 0.5). */
+	public static float[] binaryEntropy(float[] probability) {
+		float[] h = new float[probability.length];
+		for (int i = 0; i < h.length; i++) {
+			double p = Math.min(1, Math.max(0, probability[i]));
+			h[i] = (float) (-(xLog2x(p) + xLog2x(1 - p)));
+		}
+		return h;
+	}
+
+	private static double xLog2x(double x) {
+		return x <= 0 ? 0 : x * Math.log(x) / Math.log(2);
+	}
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.lesionseg.unet.plugins.BuildTrainingSet;
 import org.lesionseg.unet.plugins.EvaluateUNet;
 import org.lesionseg.unet.plugins.ExportUNet;
+import org.lesionseg.unet.plugins.ReviewUNetSegmentation;
 import org.lesionseg.unet.plugins.RoisToMasks;
 import org.lesionseg.unet.plugins.SegmentFolderWithUNet;
 import org.lesionseg.unet.plugins.SegmentWithUNet;
@@ -43,6 +44,7 @@ public class UNetPlugIn implements PlugIn {
 		m.put("export", ExportUNet.class);
 		m.put("build_training_set", BuildTrainingSet.class);
 		m.put("rois_to_masks", RoisToMasks.class);
+		m.put("review", ReviewUNetSegmentation.class);
 		m.put("engine_info", UNetEngineInfo.class);
 		m.put("gpu_setup", UNetGpuSetup.class);
 		COMMANDS = Collections.unmodifiableMap(m);

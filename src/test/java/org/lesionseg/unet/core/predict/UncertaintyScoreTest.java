@@ -59,4 +59,21 @@ class UncertaintyScoreTest {
 		int[] order = table.mostUncertainFirst().stream().mapToInt(r -> r.slice).toArray();
 		assertEquals("[2, 3, 1]", Arrays.toString(order));
 	}
+
+	@Test
+	void aReviewRanksByTheEntropyOfTheProbabilityWhenTheNetworkGivesNoUncertainty() {
+		float[] entropy = UncertaintyScore.binaryEntropy(new float[] { 0f, 0.5f, 1f, 0.25f });
+		assertEquals(0f, entropy[0], 1e-7);
+		assertEquals(1f, entropy[1], 1e-7);
+		assertEquals(0f, entropy[2], 1e-7);
+		assertEquals(-(0.25 * Math.log(0.25) + 0.75 * Math.log(0.75)) / Math.log(2), entropy[3], 1e-6);
+		// one object pixel in a 1 x 4 strip: every pixel is within the margin, so the score is the strip's mean entropy
+		float[] probability = { 0.5f, 0.9f, 0.1f, 0.5f };
+		byte[] mask = { 0, 1, 0, 0 };
+		float[] h = UncertaintyScore.binaryEntropy(probability);
+		double mean = (h[0] + h[1] + h[2] + h[3]) / 4.0;
+		assertEquals(mean, UncertaintyScore.forRanking(probability, null, mask, 4, 1), 1e-6);
+		float[] given = { 0.2f, 0.2f, 0.2f, 0.2f };
+		assertEquals(0.2, UncertaintyScore.forRanking(probability, given, mask, 4, 1), 1e-6, "the network's own map wins over the entropy");
+	}
 }
