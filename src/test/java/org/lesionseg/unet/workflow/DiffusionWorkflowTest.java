@@ -178,4 +178,44 @@ class DiffusionWorkflowTest {
 		assertTrue(allForeground < 0.2, "all-foreground baseline " + allForeground);
 		assertTrue(dice > 0.6, "pooled Dice " + dice + " on unseen images: the model did not learn");
 	}
+
+	/**
+	 * A batch whose loss is not finite leaves the weights unchanged and is skipped by a diffusion training (its loss has
+	 * come out NaN for single batches now and then on a CPU without oneDNN); batch after batch of them still stops it.
+	 */
+	@Test
+	void aDiffusionTrainingSkipsASingleNonFiniteBatchButStopsWhenTheyRepeat() {
+		LabelledImages set = blobs();
+		// one image with a NaN pixel: its batch's loss is NaN in every epoch
+		Sample first = set.samples.get(0);
+		float[] image = first.imageData().clone();
+		image[100] = Float.NaN;
+		List<Sample> samples = new ArrayList<>(set.samples);
+		samples.set(0, Sample.of(first.name(), image, 32, 32, 1, first.maskData()));
+		TrainingSettings s = settings(2);
+		s.valFraction = 0;
+		List<String> messages = new ArrayList<>();
+		org.lesionseg.unet.core.train.TrainingListener listener = new org.lesionseg.unet.core.train.TrainingListener() {
+			@Override
+			public void message(String text) {
+				messages.add(text);
+			}
+		};
+		TrainingJob.Outcome o = TrainingJob.run(new LabelledImages(samples, 8, false, new ArrayList<>()), TrainingConfig.of(s), dir.resolve("one.zip"), null,
+			false, null, listener, null);
+		assertEquals(2, o.training.history.size());
+		assertTrue(Double.isFinite(o.training.history.get(1).trainLoss));
+		assertTrue(messages.stream().anyMatch(m -> m.contains("the loss was not finite; the batch is skipped")), messages.toString());
+
+		// every image NaN: three batches in a row, and the usual one line
+		List<Sample> broken = new ArrayList<>();
+		for (Sample b : set.samples) {
+			float[] nan = new float[32 * 32];
+			java.util.Arrays.fill(nan, Float.NaN);
+			broken.add(Sample.of(b.name(), nan, 32, 32, 1, b.maskData()));
+		}
+		UnetException e = assertThrows(UnetException.class, () -> TrainingJob.run(new LabelledImages(broken, 8, false, new ArrayList<>()), TrainingConfig.of(s),
+			dir.resolve("broken.zip"), null, false, null, null, null));
+		assertTrue(e.getMessage().startsWith("training stopped at epoch 1, batch 3: the loss became NaN or infinite"), e.getMessage());
+	}
 }

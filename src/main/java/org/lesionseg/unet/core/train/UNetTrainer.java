@@ -149,7 +149,13 @@ public final class UNetTrainer {
 		}
 	}
 
-	private boolean diffusion() {
+	/** Batches with a non-finite loss a diffusion training skips in a row before it stops (see the training loop). */
+	static final int MAX_NON_FINITE_IN_A_ROW = 2;
+
+	/** Non-finite losses in a row so far (diffusion only). */
+	private int nonFiniteInARow;
+
+		private boolean diffusion() {
 		return ModelInfo.DIFFUSION.equals(trainingConfig.modelKind());
 	}
 
@@ -220,7 +226,7 @@ public final class UNetTrainer {
 					// dropout's generator seeded per epoch: a resumed run draws what a straight run draws in this epoch
 					Engine.getInstance().setRandomSeed(epochSeed(settings.seed, epoch));
 					double lossSum = 0;
-					int batches = 0, images = 0;
+					int batches = 0, images = 0, skipped = 0;
 					int batchCount = Math.max(1, data.train.size() / settings.batchSize);
 					// where the epoch's time goes (EpochTimes): clock reads only, nothing that changes a result
 					long stepNanos = 0, waitNanos = 0;
@@ -240,8 +246,19 @@ public final class UNetTrainer {
 							currentRate[0] = schedule.rateAt(epoch, (double) batches / batchCount);
 							double value = step(trainer, objective, optimizer, batch, parallel, loss);
 							stepNanos += System.nanoTime() - stepStart;
-							if (!Double.isFinite(value))
-								throw nanError(epoch + 1, batches + 1, bestEpoch, modelFile);
+							if (!Double.isFinite(value)) {
+								// a non-finite loss leaves the weights as they were (step updates nothing). A diffusion model's loss
+								// has come out NaN for a single batch now and then on this VM's CPU (same seed, other runs finite):
+								// such a batch is skipped; several in a row mean the training itself diverged, and it stops
+								if (diffusion() && ++nonFiniteInARow <= MAX_NON_FINITE_IN_A_ROW) {
+									listener.message(String.format(Locale.ROOT, "warning: epoch %d, batch %d: the loss was not finite; the batch is skipped, the weights are unchanged",
+										epoch + 1, batches + skipped + 1));
+									skipped++;
+									continue;
+								}
+								throw nanError(epoch + 1, batches + skipped + 1, bestEpoch, modelFile);
+							}
+							nonFiniteInARow = 0;
 							lossSum += value;
 							batches++;
 							images += batch.size();
