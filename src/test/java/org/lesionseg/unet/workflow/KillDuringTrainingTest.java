@@ -126,8 +126,8 @@ class KillDuringTrainingTest {
 				assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child ends");
 			}
 			if (gentle) {
-				assertEquals(143, child.exitValue(), "ended by SIGTERM");
 				String output = Files.readString(log);
+				assertEquals(143, child.exitValue(), "ended by SIGTERM; its output:\n" + output);
 				assertTrue(output.contains("training was cancelled; the best model so far is kept"), output);
 			} else {
 				assertEquals(137, child.exitValue(), "killed by SIGKILL");
