@@ -77,6 +77,8 @@ public final class CommandDialog {
 
 	/** Items above which a dialog pairs its short fields. */
 	static final int COMPACT_ABOVE = 24;
+	/** Above this many items three short fields share a row. */
+	static final int WIDE_ABOVE = 36;
 
 	/** The label of the button that opens the other settings. */
 	public static final String ADVANCED = "Advanced\u2026";
@@ -87,22 +89,25 @@ public final class CommandDialog {
 	 */
 	GenericDialog build(List<MacroKeys.Key> shown) {
 		GenericDialog gd = new GenericDialog(command.commandName());
-		// a long dialog pairs any two short fields (and shortens text fields) to stay within a laptop's screen
+		// a long dialog puts two short fields on a row (three in a very long one) and shortens text fields, to stay
+		// within a laptop's screen
 		boolean compact = shown.size() > COMPACT_ABOVE;
+		int perRow = shown.size() > WIDE_ABOVE ? 3 : 2;
 		int textColumns = compact ? 12 : 30;
-		String loneKind = null; // a number or checkbox alone on its row: the next of its kind joins it
+		String rowKind = null; // the kind of field the current row takes more of, or null when the row is full
+		int inRow = 0;
 		for (MacroKeys.Key k : shown) {
 			Object value = k.value(command);
 			String kind = k.isNumber() ? "number" : k.isBoolean() ? "boolean" : null;
 			if (compact && !k.isMessage() && !k.isFile() && k.type() != ImagePlus.class)
 				kind = "short";
-			if (kind != null && kind.equals(loneKind)) {
-				gd.addToSameRow(); // two short fields per row keep long dialogs on the screen
-				loneKind = null;
-			} else {
-				// ImageJ's text field takes the rest of its row: it may join a row, never start one
-				loneKind = compact && isText(k) ? null : kind;
-			}
+			if (kind != null && kind.equals(rowKind)) {
+				gd.addToSameRow();
+				inRow++;
+			} else
+				inRow = 1;
+			// ImageJ's text field takes the rest of its row: it may join a row, never start one
+			rowKind = inRow >= perRow || compact && isText(k) ? null : kind;
 			if (k.isMessage()) {
 				gd.setInsets(10, 0, 0);
 				gd.addMessage(plainText(String.valueOf(value)));
