@@ -150,14 +150,13 @@ public final class UnetCli {
 	private int train(OptionValues options) {
 		TrainRequest request = TrainRequest.of(options);
 		boolean quiet = options.get(TrainOptions.QUIET);
-		cancellable(cancel -> printOutcome(TrainingJob.run(request, new ConsoleProgress(out, !quiet && System.console() != null), cancel)));
-		return 0;
+		return cancellable(cancel -> printOutcome(TrainingJob.run(request, new ConsoleProgress(out, !quiet && System.console() != null), cancel)));
 	}
 
 	private int crossval(OptionValues options) {
 		CrossValidation.Request request = CrossValidation.Request.of(options);
 		boolean quiet = options.get(TrainOptions.QUIET);
-		cancellable(cancel -> {
+		return cancellable(cancel -> {
 			CrossValidation.Summary s = CrossValidation.run(request, new ConsoleProgress(out, !quiet && System.console() != null), cancel);
 			for (CrossValidation.Fold f : s.folds)
 				out.printf(Locale.ROOT, "fold %d: %d test images, pooled Dice %.4f, mean per-image Dice %.4f%n", f.fold, f.test.images(), f.test.pooledDice(),
@@ -170,22 +169,81 @@ public final class UnetCli {
 					+ request.output + " --folds " + s.foldCount + ")");
 			}
 		});
-		return 0;
 	}
 
-	/** Runs a training with Ctrl-C (SIGTERM, scancel) stopping it at the next batch, keeping the best model. */
-	private static void cancellable(java.util.function.Consumer<AtomicBoolean> training) {
+	/**
+	 * Runs a training with Ctrl-C (SIGINT) or SIGTERM (scancel) stopping it at the next batch, keeping the best model;
+	 * returns the exit code: 0, or 128 + the signal's number after such a stop (130, 143), as if the signal had ended it.
+	 * The signals are caught where the JVM allows it, so that the JVM's shutdown (whose hooks run in parallel, and
+	 * onnxruntime's tears down its native library, which validation may be using: a SIGBUS) only begins once the
+	 * training has saved and said so; elsewhere a shutdown hook waits for the training instead.
+	 */
+	private static int cancellable(java.util.function.Consumer<AtomicBoolean> training) {
 		AtomicBoolean cancel = new AtomicBoolean();
+		int[] received = { 0 };
+		List<Object[]> previous = new ArrayList<>();
+		for (String name : new String[] { "TERM", "INT" }) {
+			Object[] installed = Signals.install(name, signal -> {
+				received[0] = signal;
+				cancel.set(true);
+			});
+			if (installed != null)
+				previous.add(installed);
+		}
 		CountDownLatch finished = new CountDownLatch(1);
 		Thread hook = cancelOnShutdown(cancel, finished);
 		try {
 			training.accept(cancel);
 		} finally {
 			finished.countDown();
+			for (Object[] p : previous)
+				Signals.restore(p);
 			try {
 				Runtime.getRuntime().removeShutdownHook(hook);
 			} catch (IllegalStateException shuttingDown) {
 				// the hook is running: it returns now that the training has finished
+			}
+		}
+		return received[0] == 0 ? 0 : 128 + received[0];
+	}
+
+	/** sun.misc.Signal through reflection (jdk.unsupported): present in every JDK we run on, but not part of Java SE. */
+	static final class Signals {
+		private Signals() {
+		}
+
+		/** Handles the signal (TERM, INT) with {@code handler} (given its number); returns what to restore, or null where not possible. */
+		static Object[] install(String name, java.util.function.IntConsumer handler) {
+			try {
+				Class<?> signalClass = Class.forName("sun.misc.Signal");
+				Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+				Object signal = signalClass.getConstructor(String.class).newInstance(name);
+				int number = (Integer) signalClass.getMethod("getNumber").invoke(signal);
+				Object proxy = java.lang.reflect.Proxy.newProxyInstance(UnetCli.class.getClassLoader(), new Class<?>[] { handlerType }, (self, method, args) -> {
+					if ("handle".equals(method.getName()))
+						handler.accept(number);
+					else if ("toString".equals(method.getName()))
+						return "unet cancel on SIG" + name;
+					else if ("hashCode".equals(method.getName()))
+						return System.identityHashCode(self);
+					else if ("equals".equals(method.getName()))
+						return self == args[0];
+					return null;
+				});
+				Object before = signalClass.getMethod("handle", signalClass, handlerType).invoke(null, signal, proxy);
+				return new Object[] { signal, before };
+			} catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+				return null; // e.g. the signal is taken (-Xrs) or the API is missing: the shutdown hook remains
+			}
+		}
+
+		static void restore(Object[] installed) {
+			try {
+				Class<?> signalClass = Class.forName("sun.misc.Signal");
+				Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+				signalClass.getMethod("handle", signalClass, handlerType).invoke(null, installed[0], installed[1]);
+			} catch (ReflectiveOperationException | RuntimeException | LinkageError ignored) {
+				// the handler stays: it only sets a flag nobody reads any more
 			}
 		}
 	}

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -17,8 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lesionseg.unet.core.data.MaskPolicy;
 import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.data.Pairing;
-import org.lesionseg.unet.core.data.Sample;
-import org.lesionseg.unet.core.metrics.ConfusionCounts;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.core.metrics.MetricsSummary;
 import org.lesionseg.unet.core.modelfile.ModelFile;
@@ -61,7 +56,7 @@ class DiffusionLearningOnRealDataTest {
 			assertFalse(seen.contains(m.name().substring(0, 3)), "test crop " + m.name() + " has a slice of its volume in training or validation");
 
 		MetricsSummary test = o.test.summary;
-		double allForeground = allForegroundDice(crops, o);
+		double allForeground = LearningOnRealDataTest.pooledDiceOf(crops, o, true);
 		System.out.printf("diffusion learning test: pooled test Dice %.4f, mean %.4f on %d crops (all-foreground %.4f); best val Dice %.4f at epoch %d; %s%n",
 			test.pooledDice(), test.meanDice(), test.images(), allForeground, o.training.bestValDice, o.training.bestEpoch, o.test.uncertainty.summaryLine());
 		assertTrue(test.images() >= 5, "test crops: " + test.images());
@@ -70,16 +65,5 @@ class DiffusionLearningOnRealDataTest {
 			+ allForeground + " for all-foreground)");
 		// the spread of its samples points at its mistakes more than at its right pixels
 		assertTrue(o.test.uncertainty.meanOnWrong() > o.test.uncertainty.meanOnRight(), o.test.uncertainty.summaryLine());
-	}
-
-	private static double allForegroundDice(LabelledImages set, TrainingJob.Outcome o) {
-		List<ImageMetrics> metrics = new ArrayList<>();
-		for (ImageMetrics m : o.test.images) {
-			Sample s = set.select(java.util.Collections.singletonList(m.name())).get(0);
-			byte[] all = new byte[s.width() * s.height()];
-			Arrays.fill(all, (byte) 1);
-			metrics.add(new ImageMetrics(m.name(), ConfusionCounts.of(all, s.maskData())));
-		}
-		return new MetricsSummary(metrics).pooledDice();
 	}
 }

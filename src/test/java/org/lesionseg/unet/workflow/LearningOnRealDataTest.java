@@ -77,7 +77,8 @@ class LearningOnRealDataTest {
 		assertTrue(info.finished);
 	}
 
-	private static double pooledDiceOf(LabelledImages set, TrainingJob.Outcome o, boolean foreground) {
+	/** The pooled Dice on the outcome's test images of all-empty (or all-foreground) predictions: what a network that learnt nothing scores. */
+	static double pooledDiceOf(LabelledImages set, TrainingJob.Outcome o, boolean foreground) {
 		java.util.List<ImageMetrics> metrics = new java.util.ArrayList<>();
 		for (ImageMetrics m : o.test.images) {
 			Sample s = set.select(java.util.Collections.singletonList(m.name())).get(0);

@@ -229,16 +229,6 @@ public final class DiffusionUNetBlock extends AbstractBlock {
 			image = new Shape(image.get(0), image.get(1), image.get(2) / 2, image.get(3) / 2);
 		}
 		Shape shape = new Shape(mask.get(0), mask.get(1) + image.get(1), mask.get(2), mask.get(3));
-		bottleneck.initialize(manager, dataType, shape);
-		shape = bottleneck.getOutputShapes(new Shape[] { shape })[0];
-		for (int i = 0; i < decoders.size(); i++) {
-			upsamplers.get(i).initialize(manager, dataType, shape);
-			shape = upsamplers.get(i).getOutputShapes(new Shape[] { shape })[0];
-			Shape skip = skipShapes.get(skipShapes.size() - 1 - i);
-			shape = new Shape(shape.get(0), shape.get(1) + skip.get(1), shape.get(2), shape.get(3));
-			decoders.get(i).initialize(manager, dataType, shape);
-			shape = decoders.get(i).getOutputShapes(new Shape[] { shape })[0];
-		}
-		head.initialize(manager, dataType, shape);
+		UNetBlock.initializeDecoder(manager, dataType, shape, bottleneck, upsamplers, decoders, skipShapes, head);
 	}
 }

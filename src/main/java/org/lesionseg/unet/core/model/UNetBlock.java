@@ -93,6 +93,15 @@ public final class UNetBlock extends AbstractBlock {
 			skipShapes.add(shape);
 			shape = new Shape(shape.get(0), shape.get(1), shape.get(2) / 2, shape.get(3) / 2);
 		}
+		initializeDecoder(manager, dataType, shape, bottleneck, upsamplers, decoders, skipShapes, head);
+	}
+
+	/**
+	 * Initialises the bottleneck (input {@code shape}) and the decoder: each level's up-sampling, the skip's channels
+	 * joined, its double convolution, then the head. Shared with {@link DiffusionUNetBlock}, whose decoder is this one.
+	 */
+	static void initializeDecoder(NDManager manager, DataType dataType, Shape shape, Block bottleneck, List<Block> upsamplers, List<Block> decoders,
+		List<Shape> skipShapes, Block head) {
 		bottleneck.initialize(manager, dataType, shape);
 		shape = bottleneck.getOutputShapes(new Shape[] { shape })[0];
 		for (int i = 0; i < decoders.size(); i++) {
