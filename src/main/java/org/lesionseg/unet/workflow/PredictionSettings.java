@@ -258,7 +258,7 @@ public final class PredictionSettings {
 				first = resolved == ModelFormat.UNET ? ModelFile.readInfo(models.get(0)) : null;
 			} catch (UnetException unreadable) {
 				// loading the model says what is wrong with the file, in its own line; only sampling settings need the kind now
-				if (samplingSteps != 0 || samples != 0 || eta >= 0)
+				if (DiffusionOptions.samplingGiven(samplingSteps, samples, eta))
 					throw unreadable;
 			}
 			DiffusionSettings recorded = first == null || !first.isDiffusion() ? null : first.diffusion != null ? first.diffusion : new DiffusionSettings();

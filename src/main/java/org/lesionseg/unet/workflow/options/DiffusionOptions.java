@@ -50,6 +50,11 @@ public final class DiffusionOptions {
 	/** The sampling options of every prediction registry (segment, predict, evaluate). */
 	public static final Option<?>[] SAMPLING = { PREDICT_SAMPLING_STEPS, PREDICT_ENSEMBLE_SAMPLES, PREDICT_DDIM_ETA };
 
+	/** True when any of the prediction's sampling values departs from "the model file's" (0 steps, 0 samples, negative eta). */
+	public static boolean samplingGiven(int steps, int samples, double eta) {
+		return steps != 0 || samples != 0 || eta >= 0;
+	}
+
 	/**
 	 * The model file's sampling settings with the prediction's overrides, or null when none is given (the file's apply).
 	 *
@@ -58,7 +63,7 @@ public final class DiffusionOptions {
 	 * @throws org.lesionseg.unet.core.UnetException for an override on a model that does not sample, or out of range for the model (steps above T)
 	 */
 	public static DiffusionSettings sampling(int steps, int samples, double eta, DiffusionSettings recorded, String what) {
-		if (steps == 0 && samples == 0 && eta < 0)
+		if (!samplingGiven(steps, samples, eta))
 			return null;
 		if (recorded == null) {
 			Option<?> given = steps != 0 ? PREDICT_SAMPLING_STEPS : samples != 0 ? PREDICT_ENSEMBLE_SAMPLES : PREDICT_DDIM_ETA;
