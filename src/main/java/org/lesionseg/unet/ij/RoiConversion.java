@@ -111,6 +111,18 @@ public final class RoiConversion {
 	}
 
 	/**
+	 * As {@link #toMask}, each ROI painted with its ROI group (1 for ROIs without one): a label image of classes 1..K
+	 * when ROI group k holds class k. Where ROIs overlap, the later one's value is kept.
+	 */
+	public static byte[] toLabelMask(List<Roi> rois, int width, int height) {
+		checkSize(width, height);
+		byte[] mask = new byte[width * height];
+		for (Roi roi : rois)
+			paint(roi, mask, width, height, (byte) Math.max(1, roi.getGroup()));
+		return mask;
+	}
+
+	/**
 	 * Paints ROIs into one 0/1 mask per slice of a stack. A ROI with a position (1-based,
 	 * {@code Roi.getPosition()}, or its z position on a hyperstack) goes to that slice; a ROI without a
 	 * position belongs to every slice, as in ImageJ.

@@ -2,7 +2,10 @@ package org.lesionseg.unet.plugins;
 
 import java.awt.BorderLayout;
 import java.awt.Button;
+import java.awt.Choice;
 import java.awt.Component;
+import java.awt.Container;
+import java.awt.FlowLayout;
 import java.awt.Font;
 import java.awt.Frame;
 import java.awt.GridLayout;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.ij.ClassRois;
 import org.lesionseg.unet.ij.ImageRois;
 import org.lesionseg.unet.ij.RoiConversion;
 import org.lesionseg.unet.workflow.ReviewSession;
@@ -37,6 +41,10 @@ import ij.plugin.frame.RoiManager;
  * reject (R), next (N, →) and "Fine-tune now". The slice's ROIs are in the ROI Manager (the one the user edits) and the
  * image shows the ROI Manager's ROIs as its overlay, so a deleted ROI disappears from the image too. Edits of a slice
  * left without a decision are kept while the panel is open.
+ * <p>
+ * A review of several classes adds a class chooser (keys 1..9): it sets the class of the ROIs selected in the ROI
+ * Manager ({@link ClassRois#setClass}: name, group, colour), ROIs the user adds get the class chosen, and accepting
+ * writes the label mask of the ROIs' classes.
  */
 public final class ReviewPanel extends Frame {
 
@@ -48,6 +56,8 @@ public final class ReviewPanel extends Frame {
 	private final Label where = new Label();
 	private final Label score = new Label();
 	private final Label counts = new Label();
+	/** The class of selected and new ROIs; null in a binary review. */
+	private final Choice classes;
 	/** ROIs of slices left undecided, by 0-based plane. */
 	private final transient Map<Integer, List<Roi>> working = new HashMap<>();
 	private int rank = -1;
@@ -63,12 +73,22 @@ public final class ReviewPanel extends Frame {
 		this.imp = imp;
 		this.command = command;
 		setLayout(new BorderLayout(4, 4));
-		Panel labels = new Panel(new GridLayout(4, 1));
+		classes = session.isMultiClass() ? new Choice() : null;
+		Panel labels = new Panel(new GridLayout(classes == null ? 4 : 5, 1));
 		where.setFont(new Font("SansSerif", Font.BOLD, 12));
 		labels.add(where);
 		labels.add(score);
 		labels.add(counts);
-		labels.add(new Label("Keys: A accept, R reject, N/→ next, P/← previous"));
+		labels.add(new Label("Keys: A accept, R reject, N/→ next, P/← previous" + (classes == null ? "" : ", 1.." + Math.min(9, session.classNames().size()) + " class")));
+		if (classes != null) {
+			for (String name : session.classNames())
+				classes.add(name);
+			classes.addItemListener(e -> act(() -> setClassOfSelected(classes.getSelectedIndex() + 1)));
+			Panel row = new Panel(new FlowLayout(FlowLayout.LEFT, 4, 0));
+			row.add(new Label("Class of selected and new ROIs:"));
+			row.add(classes);
+			labels.add(row);
+		}
 		add(labels, BorderLayout.CENTER);
 		Panel buttons = new Panel(new GridLayout(1, 5, 4, 0));
 		buttons.add(button("< Previous", this::previous));
@@ -117,16 +137,19 @@ public final class ReviewPanel extends Frame {
 	}
 
 	private List<Component> allComponents() {
-		List<Component> all = new ArrayList<>(Arrays.asList((Component) this));
-		for (Component c : getComponents()) {
-			all.add(c);
-			if (c instanceof java.awt.Container)
-				all.addAll(Arrays.asList(((java.awt.Container) c).getComponents()));
-		}
+		List<Component> all = new ArrayList<>();
+		addAll(this, all);
 		return all;
 	}
 
-	/** The keys of the panel: A accept, R reject, N or → next, P or ← previous. */
+	private static void addAll(Component c, List<Component> all) {
+		all.add(c);
+		if (c instanceof Container)
+			for (Component child : ((Container) c).getComponents())
+				addAll(child, all);
+	}
+
+	/** The keys of the panel: A accept, R reject, N or → next, P or ← previous; 1..9 a class of a multi-class review. */
 	void key(int code) {
 		switch (code) {
 			case KeyEvent.VK_A:
@@ -144,6 +167,9 @@ public final class ReviewPanel extends Frame {
 				act(this::previous);
 				break;
 			default:
+				int label = code - KeyEvent.VK_0;
+				if (classes != null && label >= 1 && label <= Math.min(9, session.classNames().size()))
+					act(() -> chooseClass(label));
 				break;
 		}
 	}
@@ -193,11 +219,17 @@ public final class ReviewPanel extends Frame {
 	 * updated in the ROI Manager are seen on the image at once (a timer checks every {@value #SYNC_MS} ms).
 	 */
 	void syncOverlay(RoiManager manager) {
+		syncOverlay(manager, false);
+	}
+
+	/** @param changed a ROI changed in place (its class): draw the overlay again though the manager holds the same ROIs */
+	private void syncOverlay(RoiManager manager, boolean changed) {
 		if (manager == null)
 			return;
 		List<Roi> own = ownRois(manager);
-		if (sameObjects(own, shown) && imp.getOverlay() != null)
+		if (!changed && sameObjects(own, shown) && imp.getOverlay() != null)
 			return;
+		classifyNew(manager);
 		Overlay overlay = new Overlay();
 		for (Roi r : own)
 			overlay.add((Roi) r.clone());
@@ -220,6 +252,51 @@ public final class ReviewPanel extends Frame {
 			if (ImageRois.ownerOf(r, imp) != ImageRois.Owner.OTHER_IMAGE)
 				own.add(r);
 		return own;
+	}
+
+	/** ROIs the user added without a class get the class chosen (as a prediction's: name, group, colour). */
+	private void classifyNew(RoiManager manager) {
+		if (classes == null)
+			return;
+		for (int i = 0; i < manager.getCount(); i++) {
+			Roi r = manager.getRoi(i);
+			if (!ClassRois.hasClass(r) && ImageRois.ownerOf(r, imp) != ImageRois.Owner.OTHER_IMAGE)
+				setClass(manager, i, classes.getSelectedIndex() + 1);
+		}
+	}
+
+	private void setClass(RoiManager manager, int index, int label) {
+		Roi r = manager.getRoi(index);
+		ClassRois.setClass(r, label, session.classNames(), session.classColours());
+		manager.rename(index, r.getName()); // the manager's list shows the new name
+	}
+
+	/** Chooses class {@code label} (1..K) for new ROIs and gives it to the ROIs selected in the ROI Manager. */
+	void chooseClass(int label) {
+		if (classes == null)
+			throw new IllegalStateException("a binary review has no classes");
+		classes.select(label - 1);
+		setClassOfSelected(label);
+	}
+
+	/** The class chooser's work: the selected ROIs of this image get the class, the overlay shows it at once. */
+	private void setClassOfSelected(int label) {
+		RoiManager manager = RoiManagers.get(false);
+		if (manager == null)
+			return;
+		int set = 0;
+		for (int i : manager.getSelectedIndexes())
+			if (ImageRois.ownerOf(manager.getRoi(i), imp) != ImageRois.Owner.OTHER_IMAGE) {
+				setClass(manager, i, label);
+				set++;
+			}
+		syncOverlay(manager, true);
+		IJ.showStatus(command + ": class " + session.classNames().get(label - 1) + " for " + set + " selected ROI(s) and the ROIs added next");
+	}
+
+	/** The class chosen for new ROIs (1..K), or 0 in a binary review. */
+	public int chosenClass() {
+		return classes == null ? 0 : classes.getSelectedIndex() + 1;
 	}
 
 	private void removeOwnRois(RoiManager manager) {
@@ -256,7 +333,11 @@ public final class ReviewPanel extends Frame {
 	void accept() {
 		RoiManager manager = RoiManagers.get(true);
 		// the manager holds this slice's ROIs only: every one of them marks this slice, whatever position it got
-		session.accept(plane(), RoiConversion.toMask(ownRois(manager), imp.getWidth(), imp.getHeight()));
+		if (session.isMultiClass()) {
+			classifyNew(manager); // a ROI added since the last look gets the class chosen, as it would have
+			session.acceptLabels(plane(), ClassRois.labelMask(ownRois(manager), session.classNames(), imp.getWidth(), imp.getHeight()));
+		} else
+			session.accept(plane(), RoiConversion.toMask(ownRois(manager), imp.getWidth(), imp.getHeight()));
 		working.remove(plane());
 		IJ.log(command + ": accepted slice " + (plane() + 1) + " (" + session.name(plane()) + ")");
 		advance();

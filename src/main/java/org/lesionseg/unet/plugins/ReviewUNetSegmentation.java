@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.ij.ClassRois;
 import org.lesionseg.unet.ij.ImagePlanes;
 import org.lesionseg.unet.ij.ImageRois;
 import org.lesionseg.unet.ij.Progress;
@@ -147,6 +148,11 @@ public class ReviewUNetSegmentation extends UNetCommand {
 		IJ.log(String.format(Locale.ROOT, "%s: %d slice(s) of %s ranked by uncertainty (most uncertain: slice %d, score %.4f); %d accepted, %d rejected so far; state in %s",
 			commandName(), session.slices(), imp.getTitle(), first + 1, session.score(first), session.count(ReviewSession.Decision.ACCEPTED),
 			session.count(ReviewSession.Decision.REJECTED), request.trainingSet.folder.resolve(ReviewSession.STATE_FILE)));
+		if (session.isMultiClass()) {
+			ClassRois.nameGroups(session.classNames());
+			IJ.log(commandName() + ": classes " + String.join(", ", session.classNames()) + " (ROI group k = class k); accepted slices get label masks 0.."
+				+ session.classNames().size());
+		}
 		progress.done(commandName() + ": " + session.slices() + " slice(s) ranked");
 		if (!request.scripted() && someoneSeesImageJ() && !Interpreter.isBatchMode()) {
 			panel = ReviewPanel.open(session, imp, commandName());
@@ -172,9 +178,15 @@ public class ReviewUNetSegmentation extends UNetCommand {
 			showPredictions(imp);
 			return;
 		}
-		List<byte[]> masks = MaskSources.fromRois(imp, corrections(imp));
+		List<Roi> rois = corrections(imp);
+		// several classes: each ROI painted with its class (its ROI group), a later ROI over an earlier one
+		List<byte[]> masks = session.isMultiClass() ? MaskSources.fromRois(imp, ClassRois.inClassGroups(rois, session.classNames()), true)
+			: MaskSources.fromRois(imp, rois);
 		for (int s : request.accept)
-			session.accept(s - 1, masks.get(s - 1));
+			if (session.isMultiClass())
+				session.acceptLabels(s - 1, masks.get(s - 1));
+			else
+				session.accept(s - 1, masks.get(s - 1));
 		for (int s : request.reject)
 			session.reject(s - 1);
 		IJ.log(String.format(Locale.ROOT, "%s: accepted %s, rejected %s; %d accepted, %d rejected, %d open in %s", commandName(), request.accept, request.reject,

@@ -27,6 +27,7 @@ import org.lesionseg.unet.core.predict.MaskPostprocessing;
 import org.lesionseg.unet.core.predict.UncertaintyScore;
 import org.lesionseg.unet.core.train.TrainingConfig;
 import org.lesionseg.unet.core.train.TrainingListener;
+import org.lesionseg.unet.ij.ClassRois;
 import org.lesionseg.unet.ij.RoiConversion;
 import org.lesionseg.unet.ij.RoiSets;
 
@@ -61,10 +62,26 @@ public final class ReviewJob {
 		state.width = stack.width();
 		state.height = stack.height();
 		ReviewSession.State saved = readState(request.trainingSet.folder);
-		if (saved != null)
-			checkSameReview(request, saved, state);
+		List<String> classes = new ArrayList<>(), colours = null;
+		if (request.model != null) {
+			ModelInfo info = ModelFile.readInfo(request.model);
+			if (info.isMultiClass()) {
+				classes.addAll(ClassOutputs.names(info));
+				colours = ClassOutputs.colours(info);
+			}
+			state.classes = classes.isEmpty() ? null : classes;
+			if (saved != null)
+				checkSameReview(request, saved, state);
+		}
 		List<List<Roi>> rois = new ArrayList<>();
 		double[] scores = request.model != null ? predict(request, stack, listener, rois) : readPredictions(request, stack, rois);
+		if (request.model == null) {
+			// a predictions folder names its classes only in its ROIs (Segment Folder's ROI sets of a multi-class model)
+			classes.addAll(classesOfRois(rois));
+			state.classes = classes.isEmpty() ? null : classes;
+			if (saved != null)
+				checkSameReview(request, saved, state);
+		}
 		int[] order;
 		if (saved != null) {
 			order = new int[saved.order.size()];
@@ -78,7 +95,7 @@ public final class ReviewJob {
 			state.order.add(order[r] + 1);
 			state.scores.add(scores[order[r]]);
 		}
-		ReviewSession session = new ReviewSession(request, stack, rois, scores, order, state);
+		ReviewSession session = new ReviewSession(request, stack, rois, scores, order, state, classes, colours);
 		session.save();
 		return session;
 	}
@@ -127,9 +144,40 @@ public final class ReviewJob {
 		}
 	}
 
-	/** A saved review continues only with what made its predictions and a stack of its size. */
+	/**
+	 * The classes named by the ROIs of a multi-class prediction (ROI group k with the property {@code class}): the
+	 * highest group is K, a group no ROI names is {@code classK}; empty when no ROI has a class (binary).
+	 */
+	static List<String> classesOfRois(List<List<Roi>> rois) {
+		java.util.TreeMap<Integer, String> named = new java.util.TreeMap<>();
+		for (List<Roi> plane : rois)
+			for (Roi r : plane) {
+				String name = r.getProperty(ClassRois.PROPERTY_CLASS);
+				if (name != null && r.getGroup() > 0)
+					named.putIfAbsent(r.getGroup(), name);
+			}
+		List<String> classes = new ArrayList<>();
+		if (named.isEmpty())
+			return classes;
+		for (int k = 1; k <= named.lastKey(); k++)
+			classes.add(named.getOrDefault(k, "class" + k));
+		return classes;
+	}
+
+	/** "the classes a, b" or "one class (0/1 masks)". */
+	private static String classes(List<String> classes) {
+		return classes == null || classes.isEmpty() ? "one class (0/1 masks)" : "the classes " + String.join(", ", classes);
+	}
+
+	/** A saved review continues only with its classes, what made its predictions and a stack of its size. */
 	private static void checkSameReview(ReviewRequest request, ReviewSession.State saved, ReviewSession.State now) {
 		Path folder = request.trainingSet.folder;
+		List<String> savedClasses = saved.classes == null ? Collections.<String>emptyList() : saved.classes;
+		List<String> nowClasses = now.classes == null ? Collections.<String>emptyList() : now.classes;
+		if (!savedClasses.equals(nowClasses))
+			throw new UnetException("output_folder " + folder + " holds a review of " + classes(savedClasses) + " but "
+				+ (request.model != null ? "model " + request.model + " has " : "the predictions in " + request.predictions + " have ") + classes(nowClasses)
+				+ ": give a model of " + classes(savedClasses) + " to resume it, or another output_folder for a new review");
 		if (!saved.source.equals(now.source)) {
 			String was = saved.modelFile != null ? "model " + saved.modelFile : "the predictions in " + saved.predictionsFolder;
 			String is = request.model != null ? "model " + request.model + (saved.modelFile != null && Path.of(saved.modelFile).toAbsolutePath()
@@ -240,12 +288,14 @@ public final class ReviewJob {
 			throw new UnetException(request.model + " records no training settings to continue with: fine-tune it with Train UNet's initial_model");
 		TrainingSettings s = Json.GSON.fromJson(Json.GSON.toJson(info.settings), TrainingSettings.class);
 		Normalization normalization = Normalization.fromName(s.normalization);
-		LabelledImages accepted = LabelledImages.fromFolders(request.trainingSet.imagesDir(), request.trainingSet.masksDir(), Pairing.BY_NAME,
-			MaskPolicy.STRICT, normalization);
+		// a model of several classes learns from the accepted label masks (and the original set's) as they are
+		MaskPolicy policy = MultiClassData.maskPolicy(s, MaskPolicy.STRICT);
+		LabelledImages accepted = LabelledImages.fromFolders(request.trainingSet.imagesDir(), request.trainingSet.masksDir(), Pairing.BY_NAME, policy,
+			normalization);
 		LabelledImages images = accepted;
 		if (request.trainingFolder != null) {
 			LabelledImages original = LabelledImages.fromFolders(request.trainingFolder.resolve("images"), request.trainingFolder.resolve("masks"),
-				Pairing.BY_NAME, MaskPolicy.STRICT, normalization);
+				Pairing.BY_NAME, policy, normalization);
 			if (original.bitDepth != accepted.bitDepth)
 				throw new UnetException("training_folder holds " + original.bitDepth + "-bit images but the reviewed stack is " + accepted.bitDepth
 					+ "-bit: give the training set of this kind of image");

@@ -92,6 +92,8 @@ public final class ReviewSession {
 		Map<String, String> decisions = new LinkedHashMap<>();
 		/** Rank (0-based) of the slice on show when the review stopped. */
 		int position;
+		/** The K class names of a review of several classes (its masks are label masks 1..K); absent for binary. */
+		List<String> classes;
 	}
 
 	private final ReviewRequest request;
@@ -101,10 +103,16 @@ public final class ReviewSession {
 	private final int[] order;
 	private final Decision[] decisions;
 	private final State state;
+	/** The K classes of a multi-class review (label masks), empty for binary; their colours (#rrggbb) or null. */
+	private final List<String> classNames;
+	private final List<String> classColours;
 	private int position;
 
-	ReviewSession(ReviewRequest request, Stack stack, List<List<Roi>> predicted, double[] scores, int[] order, State state) {
+	ReviewSession(ReviewRequest request, Stack stack, List<List<Roi>> predicted, double[] scores, int[] order, State state, List<String> classNames,
+		List<String> classColours) {
 		this.request = request;
+		this.classNames = Collections.unmodifiableList(new ArrayList<>(classNames));
+		this.classColours = classColours == null ? null : Collections.unmodifiableList(new ArrayList<>(classColours));
 		this.stack = stack;
 		this.predicted = predicted;
 		this.scores = scores;
@@ -127,6 +135,21 @@ public final class ReviewSession {
 
 	public int slices() {
 		return stack.size();
+	}
+
+	/** Whether the masks are label masks of several classes ({@link #acceptLabels}), not 0/1 masks ({@link #accept}). */
+	public boolean isMultiClass() {
+		return !classNames.isEmpty();
+	}
+
+	/** The K class names (labels 1..K) of a multi-class review; empty for binary. */
+	public List<String> classNames() {
+		return classNames;
+	}
+
+	/** The K class colours (#rrggbb) of a multi-class review, or null for the palette. */
+	public List<String> classColours() {
+		return classColours;
 	}
 
 	/** The 0-based planes, most uncertain first. */
@@ -197,8 +220,27 @@ public final class ReviewSession {
 	 * @param mask01 the plane's mask (non-zero = lesion), drawn from the ROIs the user kept
 	 */
 	public void accept(int plane, byte[] mask01) {
+		if (isMultiClass())
+			throw new IllegalStateException("a review of " + classNames.size() + " classes accepts label masks: acceptLabels");
 		checkPlane(plane);
-		TrainingSetJob.Plane p = new TrainingSetJob.Plane(stack.names.get(plane), stack.planes.get(plane), mask01);
+		write(plane, new TrainingSetJob.Plane(stack.names.get(plane), stack.planes.get(plane), mask01));
+	}
+
+	/**
+	 * Accepts a plane of a multi-class review with its corrected label mask (0 background, 1..K by each ROI's class):
+	 * written as it is, so that a fine-tuning reads the classes back.
+	 *
+	 * @throws UnetException for a label beyond the review's classes
+	 */
+	public void acceptLabels(int plane, byte[] labels) {
+		if (!isMultiClass())
+			throw new IllegalStateException("a binary review accepts 0/1 masks: accept");
+		checkPlane(plane);
+		org.lesionseg.unet.core.data.LabelClasses.of(classNames.size(), classNames, classColours).checkLabels(labels, "of slice " + (plane + 1));
+		write(plane, TrainingSetJob.Plane.withLabels(stack.names.get(plane), stack.planes.get(plane), labels));
+	}
+
+	private void write(int plane, TrainingSetJob.Plane p) {
 		TrainingSetJob.run(request.trainingSet, new TrainingSetJob.Image(stack.title, Collections.singletonList(p), 1, stack.bitDepth, stack.rgb, stack.calibration));
 		decisions[plane] = Decision.ACCEPTED;
 		save();

@@ -27,28 +27,41 @@ import ij.process.ImageProcessor;
  * grey, all RGB, ...).
  * <p>
  * Image values are written unchanged: 8-bit grey and RGB as PNG (or TIFF), 16-bit and 32-bit always as TIFF, which
- * holds them exactly. Masks are 8-bit with 255 for lesion. Every file is written atomically.
+ * holds them exactly. Masks are 8-bit with 255 for lesion (label masks of several classes keep their values 0..K).
+ * Every file is written atomically.
  */
 public final class TrainingSetJob {
 
 	private TrainingSetJob() {
 	}
 
-	/** One plane of an image, with its 0/1 mask. */
+	/** One plane of an image, with its 0/1 mask (or its label mask of several classes). */
 	public static final class Plane {
 		final String name;
 		final ImageProcessor pixels;
 		final byte[] mask;
+		/** The mask holds class labels 0..K, written as they are (a 0/1 mask is written 0/255). */
+		final boolean labels;
 
 		/**
 		 * @param sampleName the slice's name (e.g. {@code brain_s012}); characters no file system takes are replaced
 		 */
 		public Plane(String sampleName, ImageProcessor pixels, byte[] mask01) {
-			if (pixels.getWidth() * pixels.getHeight() != mask01.length)
+			this(sampleName, pixels, mask01, false);
+		}
+
+		private Plane(String sampleName, ImageProcessor pixels, byte[] mask, boolean labels) {
+			if (pixels.getWidth() * pixels.getHeight() != mask.length)
 				throw new IllegalArgumentException("the mask of " + sampleName + " does not fit its image");
 			this.name = fileName(sampleName);
 			this.pixels = pixels;
-			this.mask = mask01;
+			this.mask = mask;
+			this.labels = labels;
+		}
+
+		/** A plane with a label mask (0 background, 1..K), for a training of several classes. */
+		public static Plane withLabels(String sampleName, ImageProcessor pixels, byte[] labels) {
+			return new Plane(sampleName, pixels, labels, true);
 		}
 	}
 
@@ -233,7 +246,7 @@ public final class TrainingSetJob {
 		int w = p.pixels.getWidth(), h = p.pixels.getHeight();
 		byte[] pixels = new byte[p.mask.length];
 		for (int i = 0; i < pixels.length; i++)
-			pixels[i] = p.mask[i] != 0 ? (byte) 255 : 0;
+			pixels[i] = p.labels ? p.mask[i] : p.mask[i] != 0 ? (byte) 255 : 0;
 		if (!tiff)
 			ImageFiles.writePng8(dir.resolve(p.name + ".png"), pixels, w, h);
 		else
