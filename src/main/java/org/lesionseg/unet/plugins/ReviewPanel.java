@@ -285,13 +285,25 @@ public final class ReviewPanel extends Frame {
 		if (manager == null)
 			return;
 		int set = 0;
-		for (int i : manager.getSelectedIndexes())
+		int[] selected = manager.getSelectedIndexes();
+		for (int i : selected)
 			if (ImageRois.ownerOf(manager.getRoi(i), imp) != ImageRois.Owner.OTHER_IMAGE) {
 				setClass(manager, i, label);
 				set++;
 			}
+		// the image's selection is a copy of the one ROI selected: it shows the new class too
+		Roi selection = imp.getRoi();
+		if (set == 1 && selected.length == 1 && selection != null) {
+			ClassRois.setClass(selection, label, session.classNames(), session.classColours());
+			imp.draw();
+		}
 		syncOverlay(manager, true);
 		IJ.showStatus(command + ": class " + session.classNames().get(label - 1) + " for " + set + " selected ROI(s) and the ROIs added next");
+	}
+
+	/** The class chooser, or null in a binary review. */
+	Choice classChooser() {
+		return classes;
 	}
 
 	/** The class chosen for new ROIs (1..K), or 0 in a binary review. */

@@ -26,8 +26,9 @@ import java.awt.image.BufferedImage;
 /**
  * The review panel in real ImageJ under Xvfb ({@link ReviewPanelProbe}): it opens on the most uncertain slice with its
  * ROIs in the ROI Manager and the overlay, its keys accept, reject and move, a ROI deleted in the ROI Manager leaves
- * the overlay too, and the accepted masks are those of the ROIs left. Saves the screenshot docs/review.md shows
- * (target/review-panel.png; copy it to docs/screenshots when the panel changes).
+ * the overlay too, and the accepted masks are those of the ROIs left. With a two-class model the class chooser sets
+ * the class of selected and new ROIs ({@link ReviewClassesPanelProbe}). Saves the screenshots docs/review.md shows
+ * (target/review-panel.png and review-panel-classes.png; copy them to docs/screenshots when the panel changes).
  */
 class ReviewPanelTest {
 
@@ -38,15 +39,12 @@ class ReviewPanelTest {
 		return false;
 	}
 
-	@Test
-	void thePanelsKeysDecideSlicesWithTheRoiManagersRois(@TempDir Path tmp) throws Exception {
-		assumeTrue(xvfbAvailable(), "xvfb-run is not installed");
-		Path model = PluginTests.blobModel();
-		Path set = tmp.resolve("set"), shot = Paths.get("target", "review-panel.png").toAbsolutePath();
+	/** Runs a probe class under Xvfb with these arguments; its output, after checking that it ended. */
+	private static String probe(Class<?> probe, Path log, String... args) throws Exception {
 		List<String> command = new ArrayList<>(Arrays.asList("xvfb-run", "-a", "-s", "-screen 0 1400x1050x24",
 			Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.awt.headless=false", "-Dai.djl.offline=true", "-cp",
-			System.getProperty("java.class.path"), ReviewPanelProbe.class.getName(), model.toString(), set.toString(), shot.toString()));
-		Path log = tmp.resolve("probe.log");
+			System.getProperty("java.class.path"), probe.getName()));
+		command.addAll(Arrays.asList(args));
 		Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		boolean ended = p.waitFor(120, TimeUnit.SECONDS);
 		if (!ended) {
@@ -55,6 +53,72 @@ class ReviewPanelTest {
 		}
 		String text = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
 		assertTrue(ended, "the probe did not end (a modal dialog?):\n" + text);
+		return text;
+	}
+
+	/**
+	 * The class chooser of a two-class review ({@link ReviewClassesPanelProbe}): a ROI the user adds gets the class
+	 * chosen, key 2 and the chooser set the class of the selected ROI (name, group and colour as Segment gives them), and
+	 * the accepted mask holds each ROI's class. Saves target/review-panel-classes.png.
+	 */
+	@Test
+	void theClassChooserSetsTheClassOfSelectedAndNewRois(@TempDir Path tmp) throws Exception {
+		assumeTrue(xvfbAvailable(), "xvfb-run is not installed");
+		Path model = org.lesionseg.unet.workflow.FixedModels.classes(tmp.resolve("classes.zip"), 5, Arrays.asList("core", "penumbra"));
+		Path set = tmp.resolve("set"), shot = Paths.get("target", "review-panel-classes.png").toAbsolutePath();
+		String text = probe(ReviewClassesPanelProbe.class, tmp.resolve("probe.log"), model.toString(), set.toString(), shot.toString());
+		assertTrue(text.contains("panel\ttrue") && text.contains("done"), text);
+		Map<String, String[]> steps = new LinkedHashMap<>();
+		String[] pixels = null, accepted = null;
+		for (String line : text.split("\n")) {
+			String[] f = line.split("\t");
+			if (f[0].equals("step"))
+				steps.put(f[1], f);
+			else if (f[0].equals("pixels"))
+				pixels = f;
+			else if (f[0].equals("accepted"))
+				accepted = f;
+		}
+		// step, name, chosen class, then name|group|colour of each ROI in the manager; the model has the palette's colours
+		String core1 = "|1|" + String.format("#%06x", org.lesionseg.unet.core.data.LabelClasses.rgb(null, 1)),
+			penumbra2 = "|2|" + String.format("#%06x", org.lesionseg.unet.core.data.LabelClasses.rgb(null, 2));
+		String[] added = steps.get("added");
+		assertEquals("1", added[2], text);
+		assertEquals(4, added.length, "the manager holds the square alone: " + text);
+		assertTrue(added[3].startsWith("core: ") && added[3].endsWith(core1), "a ROI added gets the class chosen: " + text);
+		String[] key2 = steps.get("key2");
+		assertEquals("2", key2[2]);
+		assertTrue(key2[3].startsWith("penumbra: ") && key2[3].endsWith(penumbra2), "key 2 sets the selected ROI's class: " + text);
+		String[] added2 = steps.get("added2");
+		assertTrue(added2[4].startsWith("penumbra: ") && added2[4].endsWith(penumbra2), text);
+		String[] chooser = steps.get("chooser");
+		assertEquals("1", chooser[2]);
+		assertTrue(chooser[3].startsWith("penumbra: "), "the square keeps its class: " + text);
+		assertTrue(chooser[4].startsWith("core: ") && chooser[4].endsWith(core1) && !chooser[4].contains("penumbra"),
+			"the chooser sets the selected oval's class: " + text);
+		assertTrue(text.contains("selection\tcore: "), "the image's selection shows the class set: " + text);
+		assertEquals("ACCEPTED", accepted[1], text);
+		float[] labels = org.lesionseg.unet.core.data.ImageFiles.read(set.resolve("masks").resolve(accepted[2] + ".png")).plane(0);
+		int core = 0, penumbra = 0, other = 0;
+		for (float v : labels)
+			if (v == 1)
+				core++;
+			else if (v == 2)
+				penumbra++;
+			else if (v != 0)
+				other++;
+		assertEquals(Integer.parseInt(pixels[1]), penumbra, "the square is penumbra: " + text);
+		assertEquals(Integer.parseInt(pixels[2]), core, "the oval is core: " + text);
+		assertEquals(0, other);
+		assertTrue(ImageIO.read(shot.toFile()).getWidth() > 300);
+	}
+
+	@Test
+	void thePanelsKeysDecideSlicesWithTheRoiManagersRois(@TempDir Path tmp) throws Exception {
+		assumeTrue(xvfbAvailable(), "xvfb-run is not installed");
+		Path model = PluginTests.blobModel();
+		Path set = tmp.resolve("set"), shot = Paths.get("target", "review-panel.png").toAbsolutePath();
+		String text = probe(ReviewPanelProbe.class, tmp.resolve("probe.log"), model.toString(), set.toString(), shot.toString());
 		assertTrue(text.contains("panel\ttrue") && text.contains("done"), text);
 		Map<String, String[]> steps = new LinkedHashMap<>();
 		for (String line : text.split("\n"))
