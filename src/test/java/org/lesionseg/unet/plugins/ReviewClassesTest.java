@@ -210,4 +210,27 @@ class ReviewClassesTest {
 			bad.toFile(), "tuned_model", tmp.resolve("tuned2.zip").toFile());
 		assertTrue(refused.contains("has label value 3 but there are only 2 class(es) (core,penumbra)"), refused);
 	}
+
+	/** Predictions of a two-class model read from a folder: the classes are those its ROI sets name (ROI group k). */
+	@Test
+	void aPredictionsFolderOfTwoClassesReviewsByClass(@TempDir Path tmp) throws Exception {
+		ImagePlus imp = Blobs.stacks("folder", Blobs.randomPictures(2, 32, 4))[0];
+		Path predictions = Files.createDirectories(tmp.resolve("predictions"));
+		float[] p = new float[32 * 32];
+		Arrays.fill(p, 0.2f);
+		Roi penumbra = new Roi(3, 3, 6, 5), core = new OvalRoi(12, 12, 9, 9);
+		ClassRois.setClass(penumbra, 2, CLASSES, null);
+		ClassRois.setClass(core, 1, CLASSES, null);
+		for (int s = 1; s <= 2; s++) {
+			ImageFiles.writeTiffFloat(predictions.resolve(String.format(Locale.ROOT, "folder_s%03d_prob.tif", s)), p, 32, 32);
+			org.lesionseg.unet.ij.RoiSets.write(predictions.resolve(String.format(Locale.ROOT, "folder_s%03d_rois.zip", s)),
+				s == 1 ? Arrays.asList(penumbra, core) : Arrays.asList((Roi) penumbra.clone()));
+		}
+		Path set = tmp.resolve("set");
+		ReviewSession session = review("image", imp, "predictions_folder", predictions.toFile(), "output_folder", set.toFile(), "accept", "1").session();
+		assertEquals(CLASSES, session.classNames());
+		byte[] labels = labels(set.resolve("masks/folder_s001.png"));
+		assertEquals(30, count(labels, 2));
+		assertEquals(pixels(core, 32).size(), count(labels, 1));
+	}
 }
