@@ -2,8 +2,6 @@ package org.lesionseg.unet.plugins;
 
 import java.awt.Choice;
 import java.awt.EventQueue;
-import java.awt.Rectangle;
-import java.awt.Robot;
 import java.awt.event.ItemEvent;
 import java.awt.event.KeyEvent;
 import java.io.File;
@@ -11,12 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-
-import javax.imageio.ImageIO;
-
-import org.scijava.Context;
-import org.scijava.command.CommandModule;
-import org.scijava.command.CommandService;
 
 import ij.IJ;
 import ij.ImageJ;
@@ -48,25 +40,8 @@ public final class ReviewClassesPanelProbe {
 		for (int z = 0; z < 2; z++)
 			pictures.add(Blobs.draw(64, 64, Arrays.asList(new Blobs.Disk(16, 18, 6), new Blobs.Disk(44, 40, 8)), random));
 		ImagePlus imp = Blobs.stacks("classes", pictures)[0];
-		imp.show();
-		IJ.wait(500);
-		imp.getWindow().setLocation(0, 120);
-		IJ.run(imp, "Set... ", "zoom=400 x=32 y=32");
-		IJ.redirectErrorMessages(true); // an error must not wait in a modal dialog nobody closes
-		Context context = new Context(CommandService.class);
-		CommandModule m = context.service(CommandService.class)
-			.run(ReviewUNetSegmentation.class, true, "image", imp, "model_file", new File(args[0]), "output_folder", new File(args[1]), "threshold", 0.3).get();
-		System.out.println("cancel\t" + m.getCancelReason());
-		if (m.isCanceled()) {
-			System.out.println(IJ.getLog());
-			System.exit(1);
-		}
-		ReviewPanel panel = ((ReviewUNetSegmentation) m.getCommand()).panel();
-		System.out.println("panel\t" + (panel != null && panel.isShowing()));
-		IJ.wait(500);
+		ReviewPanel panel = ReviewPanelProbe.open(imp, 400, "model_file", new File(args[0]), "output_folder", new File(args[1]), "threshold", 0.3);
 		RoiManager manager = RoiManager.getInstance2();
-		panel.setLocation(imp.getWindow().getX() + imp.getWindow().getWidth() + 10, 120);
-		manager.setLocation(panel.getX(), panel.getY() + panel.getHeight() + 10);
 		System.out.println("plane\t" + panel.plane() + "\t" + panel.session().name(panel.plane()));
 		EventQueue.invokeAndWait(manager::reset);
 		// the user draws a square and adds it [t]: it gets the class chosen (the first)
@@ -76,7 +51,7 @@ public final class ReviewClassesPanelProbe {
 		report("added", panel, manager);
 		// selected and key 2: penumbra
 		EventQueue.invokeAndWait(() -> manager.select(0));
-		press(panel, KeyEvent.VK_2);
+		ReviewPanelProbe.press(panel, KeyEvent.VK_2);
 		report("key2", panel, manager);
 		// an oval added now is penumbra too; selected and set to core with the chooser
 		Roi oval = new OvalRoi(30, 28, 20, 16);
@@ -93,35 +68,25 @@ public final class ReviewClassesPanelProbe {
 		report("chooser", panel, manager);
 		System.out.println("selection\t" + (imp.getRoi() == null ? "none" : imp.getRoi().getName() + "|" + imp.getRoi().getGroup()));
 		System.out.println("pixels\t" + square.getContainedPoints().length + "\t" + oval.getContainedPoints().length);
-		java.awt.Window log = ij.WindowManager.getWindow("Log");
-		if (log != null)
-			log.setVisible(false); // not part of the review
 		EventQueue.invokeAndWait(() -> {
 			manager.deselect();
 			imp.deleteRoi(); // the user clicks beside the outlines
 		});
-		IJ.wait(800);
-		Rectangle all = imp.getWindow().getBounds().union(panel.getBounds()).union(manager.getBounds());
-		ImageIO.write(new Robot().createScreenCapture(all), "png", new File(args[2]));
+		ReviewPanelProbe.screenshot(imp, panel, manager, new File(args[2]));
 		int plane = panel.plane();
-		press(panel, KeyEvent.VK_A);
+		ReviewPanelProbe.press(panel, KeyEvent.VK_A);
 		System.out.println("accepted\t" + panel.session().decision(plane) + "\t" + panel.session().name(plane));
 		System.out.println("done");
 		System.exit(0);
 	}
 
-	private static void press(ReviewPanel panel, int key) throws Exception {
-		EventQueue.invokeAndWait(() -> panel.dispatchEvent(new KeyEvent(panel, KeyEvent.KEY_PRESSED, System.currentTimeMillis(), 0, key, KeyEvent.CHAR_UNDEFINED)));
-		IJ.wait(300);
-	}
-
-	/** step, chosen class, then each manager ROI as name|group|colour as the list shows it, and the overlay's size. */
+	/** step, chosen class, then each manager ROI as name|group|colour, its name as the manager's list shows it. */
 	private static void report(String step, ReviewPanel panel, RoiManager manager) {
 		StringBuilder sb = new StringBuilder("step\t" + step + "\t" + panel.chosenClass());
 		for (int i = 0; i < manager.getCount(); i++) {
 			Roi r = manager.getRoi(i);
 			sb.append('\t').append(manager.getName(i)).append('|').append(r.getGroup()).append('|')
-				.append(r.getStrokeColor() == null ? "none" : String.format("#%06x", r.getStrokeColor().getRGB() & 0xffffff));
+				.append(r.getStrokeColor() == null ? "none" : String.format(java.util.Locale.ROOT, "#%06x", r.getStrokeColor().getRGB() & 0xffffff));
 		}
 		System.out.println(sb);
 	}

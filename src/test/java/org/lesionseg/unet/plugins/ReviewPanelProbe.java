@@ -43,25 +43,8 @@ public final class ReviewPanelProbe {
 			pictures.add(Blobs.draw(96, 96, Arrays.asList(new Blobs.Disk(20 + 10 * z, 25, 6 + z % 3), new Blobs.Disk(60, 65 - 5 * z, 8), new Blobs.Disk(25, 70, 5)),
 				random));
 		ImagePlus imp = Blobs.stacks("brain", pictures)[0];
-		imp.show();
-		IJ.wait(500);
-		imp.getWindow().setLocation(0, 120);
-		IJ.run(imp, "Set... ", "zoom=300 x=48 y=48");
-		IJ.redirectErrorMessages(true); // an error must not wait in a modal dialog nobody closes
-		Context context = new Context(CommandService.class);
-		CommandModule m = context.service(CommandService.class)
-			.run(ReviewUNetSegmentation.class, true, "image", imp, "model_file", new File(args[0]), "output_folder", new File(args[1])).get();
-		System.out.println("cancel\t" + m.getCancelReason());
-		if (m.isCanceled()) {
-			System.out.println(IJ.getLog());
-			System.exit(1);
-		}
-		ReviewPanel panel = ((ReviewUNetSegmentation) m.getCommand()).panel();
-		System.out.println("panel\t" + (panel != null && panel.isShowing()));
-		IJ.wait(500);
+		ReviewPanel panel = open(imp, 300, "model_file", new File(args[0]), "output_folder", new File(args[1]));
 		RoiManager manager = RoiManager.getInstance2();
-		panel.setLocation(imp.getWindow().getX() + imp.getWindow().getWidth() + 10, 120);
-		manager.setLocation(panel.getX(), panel.getY() + panel.getHeight() + 10);
 		report("start", panel, imp, manager);
 		press(panel, KeyEvent.VK_A);
 		report("accepted", panel, imp, manager);
@@ -79,17 +62,53 @@ public final class ReviewPanelProbe {
 		report("accepted2", panel, imp, manager);
 		press(panel, KeyEvent.VK_R);
 		report("rejected", panel, imp, manager);
-		java.awt.Window log = ij.WindowManager.getWindow("Log");
-		if (log != null)
-			log.setVisible(false); // not part of the review
-		IJ.wait(800);
-		Rectangle all = imp.getWindow().getBounds().union(panel.getBounds()).union(manager.getBounds());
-		ImageIO.write(new Robot().createScreenCapture(all), "png", new File(args[2]));
+		screenshot(imp, panel, manager, new File(args[2]));
 		System.out.println("done");
 		System.exit(0);
 	}
 
-	private static void press(ReviewPanel panel, int key) throws Exception {
+	/**
+	 * Shows the image zoomed, runs Review UNet Segmentation on it with these keys as Fiji runs it (not from a macro) and
+	 * places its panel and the ROI Manager beside it; prints {@code cancel} and {@code panel} lines, and ends the JVM when
+	 * the command stopped.
+	 */
+	static ReviewPanel open(ImagePlus imp, int zoom, Object... keysAndValues) throws Exception {
+		imp.show();
+		IJ.wait(500);
+		imp.getWindow().setLocation(0, 120);
+		IJ.run(imp, "Set... ", "zoom=" + zoom + " x=" + imp.getWidth() / 2 + " y=" + imp.getHeight() / 2);
+		IJ.redirectErrorMessages(true); // an error must not wait in a modal dialog nobody closes
+		java.util.Map<String, Object> inputs = new java.util.LinkedHashMap<>();
+		inputs.put("image", imp);
+		for (int i = 0; i < keysAndValues.length; i += 2)
+			inputs.put((String) keysAndValues[i], keysAndValues[i + 1]);
+		Context context = new Context(CommandService.class);
+		CommandModule m = context.service(CommandService.class).run(ReviewUNetSegmentation.class, true, inputs).get();
+		System.out.println("cancel\t" + m.getCancelReason());
+		if (m.isCanceled()) {
+			System.out.println(IJ.getLog());
+			System.exit(1);
+		}
+		ReviewPanel panel = ((ReviewUNetSegmentation) m.getCommand()).panel();
+		System.out.println("panel\t" + (panel != null && panel.isShowing()));
+		IJ.wait(500);
+		RoiManager manager = RoiManager.getInstance2();
+		panel.setLocation(imp.getWindow().getX() + imp.getWindow().getWidth() + 10, 120);
+		manager.setLocation(panel.getX(), panel.getY() + panel.getHeight() + 10);
+		return panel;
+	}
+
+	/** Saves a screenshot of the image, the panel and the ROI Manager (the Log window hidden: it is not part of the review). */
+	static void screenshot(ImagePlus imp, ReviewPanel panel, RoiManager manager, File file) throws Exception {
+		java.awt.Window log = ij.WindowManager.getWindow("Log");
+		if (log != null)
+			log.setVisible(false);
+		IJ.wait(800);
+		Rectangle all = imp.getWindow().getBounds().union(panel.getBounds()).union(manager.getBounds());
+		ImageIO.write(new Robot().createScreenCapture(all), "png", file);
+	}
+
+	static void press(ReviewPanel panel, int key) throws Exception {
 		EventQueue.invokeAndWait(() -> panel.dispatchEvent(new KeyEvent(panel, KeyEvent.KEY_PRESSED, System.currentTimeMillis(), 0, key, KeyEvent.CHAR_UNDEFINED)));
 		IJ.wait(300);
 	}
