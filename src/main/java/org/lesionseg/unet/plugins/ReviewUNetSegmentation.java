@@ -72,7 +72,7 @@ public class ReviewUNetSegmentation extends UNetCommand {
 	@Parameter(label = "Ranking CSV", style = FileWidget.SAVE_STYLE, required = false, persist = false, description = "CSV file to write the slices to, most uncertain first, with their scores and decisions; empty for none")
 	private File ranking_file;
 
-	@Parameter(label = "Accept slices", required = false, persist = false, description = "Slices to accept without the panel, e.g. 3,5,7 (1-based): their ROIs in the ROI Manager (else in the image's overlay, else as predicted) become their masks")
+	@Parameter(label = "Accept slices", required = false, persist = false, description = "Slices to accept without the panel, e.g. 3,5,7 (1-based): their ROIs in the ROI Manager (else in the image's overlay, else as predicted) become their masks; label masks by the ROIs' classes (ROI group k = class k) for a model of several classes")
 	private String accept = "";
 
 	@Parameter(label = "Reject slices", required = false, persist = false, description = "Slices to reject without the panel, e.g. 2 (1-based); a slice accepted before is taken out of the set")

@@ -268,6 +268,19 @@ public final class ReviewJob {
 		return map.plane(0);
 	}
 
+	/** The original set's label masks hold the model's classes only: one line naming the first mask that does not. */
+	private static void checkLabels(LabelledImages original, TrainingSettings s, ReviewRequest request) {
+		for (Sample sample : original.samples) {
+			int max = 0;
+			for (byte b : sample.maskData())
+				max = Math.max(max, b & 0xff);
+			if (max > s.classes)
+				throw new UnetException("training_folder " + request.trainingFolder + " has the mask " + sample.name() + " with label " + max + " but model "
+					+ request.model.getFileName() + " has " + s.classes + " classes (" + String.join(", ", s.classNames)
+					+ "): give the training set of this model (label masks 0.." + s.classes + ")");
+		}
+	}
+
 	/**
 	 * Continues training the reviewed model on the training set folder's pairs (the accepted slices) and, when given,
 	 * the original training set, with the model's own settings for the request's epochs; nothing is held back (the
@@ -296,6 +309,8 @@ public final class ReviewJob {
 		if (request.trainingFolder != null) {
 			LabelledImages original = LabelledImages.fromFolders(request.trainingFolder.resolve("images"), request.trainingFolder.resolve("masks"),
 				Pairing.BY_NAME, policy, normalization);
+			if (policy == MaskPolicy.LABELS)
+				checkLabels(original, s, request);
 			if (original.bitDepth != accepted.bitDepth)
 				throw new UnetException("training_folder holds " + original.bitDepth + "-bit images but the reviewed stack is " + accepted.bitDepth
 					+ "-bit: give the training set of this kind of image");

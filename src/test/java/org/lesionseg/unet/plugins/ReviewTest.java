@@ -449,7 +449,8 @@ class ReviewTest {
 		ImageFiles.writePng8(bad.resolve("masks/pair01.png"), three, 32, 32);
 		String refused = failure("image", imp, "model_file", model.toFile(), "output_folder", set.toFile(), "fine_tune", true, "epochs", 1, "training_folder",
 			bad.toFile(), "tuned_model", tmp.resolve("tuned2.zip").toFile());
-		assertTrue(refused.contains("has label value 3 but there are only 2 class(es) (core,penumbra)"), refused);
+		assertEquals("training_folder " + bad + " has the mask pair01 with label 3 but model two-classes.zip has 2 classes (core, penumbra): "
+			+ "give the training set of this model (label masks 0..2)", refused);
 	}
 
 	/** Predictions of a two-class model read from a folder: the classes are those its ROI sets name (ROI group k). */

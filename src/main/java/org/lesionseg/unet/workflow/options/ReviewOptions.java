@@ -28,7 +28,7 @@ public final class ReviewOptions {
 		.file("ranking_file", "CSV file to write the slices to, most uncertain first, with their scores and decisions; empty for none").only(Option.Where.FIJI);
 	public static final Option<String> ACCEPT = Option
 		.text("accept", "",
-			"Slices to accept without the panel, e.g. 3,5,7 (1-based): their ROIs in the ROI Manager (else in the image's overlay, else as predicted) become their masks")
+			"Slices to accept without the panel, e.g. 3,5,7 (1-based): their ROIs in the ROI Manager (else in the image's overlay, else as predicted) become their masks; label masks by the ROIs' classes (ROI group k = class k) for a model of several classes")
 		.check(ReviewOptions::isSliceList, t -> "accept '" + t + "' is not a list of slice numbers such as 3,5,7").only(Option.Where.FIJI);
 	public static final Option<String> REJECT = Option.text("reject", "", "Slices to reject without the panel, e.g. 2 (1-based); a slice accepted before is taken out of the set")
 		.check(ReviewOptions::isSliceList, t -> "reject '" + t + "' is not a list of slice numbers such as 2,4").only(Option.Where.FIJI);
