@@ -16,7 +16,6 @@ import java.awt.event.KeyEvent;
 import java.awt.event.WindowAdapter;
 import java.awt.event.WindowEvent;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,7 +78,8 @@ public final class ReviewPanel extends Frame {
 		labels.add(where);
 		labels.add(score);
 		labels.add(counts);
-		labels.add(new Label("Keys: A accept, R reject, N/→ next, P/← previous" + (classes == null ? "" : ", 1.." + Math.min(9, session.classNames().size()) + " class")));
+		String classKeys = classes == null ? "" : ", 1.." + Math.min(9, session.classNames().size()) + " class";
+		labels.add(new Label("Keys: A accept, R reject, N/→ next, P/← previous" + classKeys));
 		if (classes != null) {
 			for (String name : session.classNames())
 				classes.add(name);
@@ -167,7 +167,7 @@ public final class ReviewPanel extends Frame {
 				act(this::previous);
 				break;
 			default:
-				int label = code - KeyEvent.VK_0;
+				int label = code >= KeyEvent.VK_NUMPAD0 && code <= KeyEvent.VK_NUMPAD9 ? code - KeyEvent.VK_NUMPAD0 : code - KeyEvent.VK_0;
 				if (classes != null && label >= 1 && label <= Math.min(9, session.classNames().size()))
 					act(() -> chooseClass(label));
 				break;

@@ -71,8 +71,10 @@ public final class ReviewJob {
 			}
 			state.classes = classes.isEmpty() ? null : classes;
 			if (saved != null)
-				checkSameReview(request, saved, state);
+				checkSameClasses(request, saved, state);
 		}
+		if (saved != null)
+			checkSameReview(request, saved, state);
 		List<List<Roi>> rois = new ArrayList<>();
 		double[] scores = request.model != null ? predict(request, stack, listener, rois) : readPredictions(request, stack, rois);
 		if (request.model == null) {
@@ -80,7 +82,7 @@ public final class ReviewJob {
 			classes.addAll(classesOfRois(rois));
 			state.classes = classes.isEmpty() ? null : classes;
 			if (saved != null)
-				checkSameReview(request, saved, state);
+				checkSameClasses(request, saved, state);
 		}
 		int[] order;
 		if (saved != null) {
@@ -169,8 +171,8 @@ public final class ReviewJob {
 		return classes == null || classes.isEmpty() ? "one class (0/1 masks)" : "the classes " + String.join(", ", classes);
 	}
 
-	/** A saved review continues only with its classes, what made its predictions and a stack of its size. */
-	private static void checkSameReview(ReviewRequest request, ReviewSession.State saved, ReviewSession.State now) {
+	/** A saved review continues only with its classes: its masks hold them. */
+	private static void checkSameClasses(ReviewRequest request, ReviewSession.State saved, ReviewSession.State now) {
 		Path folder = request.trainingSet.folder;
 		List<String> savedClasses = saved.classes == null ? Collections.<String>emptyList() : saved.classes;
 		List<String> nowClasses = now.classes == null ? Collections.<String>emptyList() : now.classes;
@@ -178,6 +180,11 @@ public final class ReviewJob {
 			throw new UnetException("output_folder " + folder + " holds a review of " + classes(savedClasses) + " but "
 				+ (request.model != null ? "model " + request.model + " has " : "the predictions in " + request.predictions + " have ") + classes(nowClasses)
 				+ ": give a model of " + classes(savedClasses) + " to resume it, or another output_folder for a new review");
+	}
+
+	/** A saved review continues only with what made its predictions and a stack of its size. */
+	private static void checkSameReview(ReviewRequest request, ReviewSession.State saved, ReviewSession.State now) {
+		Path folder = request.trainingSet.folder;
 		if (!saved.source.equals(now.source)) {
 			String was = saved.modelFile != null ? "model " + saved.modelFile : "the predictions in " + saved.predictionsFolder;
 			String is = request.model != null ? "model " + request.model + (saved.modelFile != null && Path.of(saved.modelFile).toAbsolutePath()
