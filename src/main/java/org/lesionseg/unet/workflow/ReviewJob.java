@@ -64,8 +64,8 @@ public final class ReviewJob {
 		ReviewSession.State saved = readState(request.trainingSet.folder);
 		List<String> classes = new ArrayList<>(), colours = null;
 		if (request.model != null) {
-			ModelInfo info = ModelFile.readInfo(request.model);
-			if (info.isMultiClass()) {
+			ModelInfo info = infoOrNull(request.model);
+			if (info != null && info.isMultiClass()) {
 				classes.addAll(ClassOutputs.names(info));
 				colours = ClassOutputs.colours(info);
 			}
@@ -100,6 +100,15 @@ public final class ReviewJob {
 		ReviewSession session = new ReviewSession(request, stack, rois, scores, order, state, classes, colours);
 		session.save();
 		return session;
+	}
+
+	/** The model's description, or null for a file it cannot be read from: the segmentation's loading says what is wrong. */
+	private static ModelInfo infoOrNull(Path model) {
+		try {
+			return ModelFile.readInfo(model);
+		} catch (RuntimeException notOurs) {
+			return null;
+		}
 	}
 
 	/** The planes, highest score first; equal scores keep the stack's order. */
