@@ -286,7 +286,7 @@ class ReviewTest {
 	}
 
 	/** A disk as the polygon of its pixel outline (what a user would draw around it). */
-	private static java.awt.Polygon circle(Blobs.Disk d) {
+	static java.awt.Polygon circle(Blobs.Disk d) {
 		java.awt.Polygon p = new java.awt.Polygon();
 		for (int a = 0; a < 32; a++) {
 			double t = 2 * Math.PI * a / 32;
@@ -316,30 +316,45 @@ class ReviewTest {
 
 	// several classes: a model of core and penumbra, reviewed by class
 
-	private static final List<String> CLASSES = Arrays.asList("core", "penumbra");
+	static final List<String> CLASSES = Arrays.asList("core", "penumbra");
 
-	/** Images of two disks each, the first class 1 (core), the second class 2 (penumbra), as label masks 0/1/2. */
-	private static void writeLabelledSet(Path dir, int count, long seed) throws Exception {
+	/** A 32×32 picture of two disks, the first class 1 (core), the second class 2 (penumbra), with its label mask. */
+	static final class TwoClasses {
+		final Blobs.Picture picture;
+		final Blobs.Disk core, penumbra;
+		final byte[] labels = new byte[32 * 32];
+
+		TwoClasses(Random random) {
+			core = new Blobs.Disk(8 + random.nextInt(6), 8 + random.nextInt(6), 4);
+			penumbra = new Blobs.Disk(20 + random.nextInt(5), 20 + random.nextInt(5), 5);
+			picture = Blobs.draw(32, 32, Arrays.asList(core, penumbra), random);
+			for (int y = 0; y < 32; y++)
+				for (int x = 0; x < 32; x++)
+					labels[y * 32 + x] = (byte) (core.contains(x, y) ? 1 : penumbra.contains(x, y) ? 2 : 0);
+		}
+	}
+
+	/** Pictures of {@link TwoClasses} as a training set of label masks 0/1/2. */
+	static void writeLabelledSet(Path dir, int count, long seed) throws Exception {
 		Files.createDirectories(dir.resolve("images"));
 		Files.createDirectories(dir.resolve("masks"));
 		Random random = new Random(seed);
 		for (int i = 0; i < count; i++) {
-			Blobs.Disk a = new Blobs.Disk(8 + random.nextInt(6), 8 + random.nextInt(6), 4), b = new Blobs.Disk(20 + random.nextInt(5), 20 + random.nextInt(5), 5);
-			Blobs.Picture p = Blobs.draw(32, 32, Arrays.asList(a, b), random);
-			byte[] labels = new byte[32 * 32];
-			for (int y = 0; y < 32; y++)
-				for (int x = 0; x < 32; x++)
-					labels[y * 32 + x] = (byte) (a.contains(x, y) ? 1 : b.contains(x, y) ? 2 : 0);
+			TwoClasses p = new TwoClasses(random);
 			String name = String.format(Locale.ROOT, "pair%02d.png", i);
-			ImageFiles.writePng8(dir.resolve("images").resolve(name), p.image, 32, 32);
-			ImageFiles.writePng8(dir.resolve("masks").resolve(name), labels, 32, 32);
+			ImageFiles.writePng8(dir.resolve("images").resolve(name), p.picture.image, 32, 32);
+			ImageFiles.writePng8(dir.resolve("masks").resolve(name), p.labels, 32, 32);
 		}
 	}
 
 	/** A two-class U-Net trained for two epochs: what the review needs is a model file of two classes with its settings. */
 	private static Path twoClassModel(Path tmp, Path data) throws Exception {
+		return twoClassModel(tmp, data, 2);
+	}
+
+	static Path twoClassModel(Path tmp, Path data, int epochs) throws Exception {
 		TrainingSettings s = PluginTests.blobSettings();
-		s.epochs = 2;
+		s.epochs = epochs;
 		s.classes = 2;
 		s.classNames = CLASSES;
 		s.valFraction = 0.25;
