@@ -180,13 +180,14 @@ public final class ClassMetricsSummary {
 					+ " (evaluate again to write it)");
 		TreeMap<Integer, String> names = new TreeMap<>();
 		Map<String, Map<Integer, ConfusionCounts>> byImage = new LinkedHashMap<>();
-		for (List<String> row : rows.subList(1, rows.size())) {
+		for (List<String> row : rows.subList(1, rows.size())) { // image, class, label, ..., tp, fp, fn, tn
 			int label;
 			ConfusionCounts counts;
 			try {
 				label = Integer.parseInt(row.get(column[2]));
-				counts = new ConfusionCounts(Long.parseLong(row.get(column[9])), Long.parseLong(row.get(column[10])), Long.parseLong(row.get(column[11])),
-					Long.parseLong(row.get(column[12])));
+				int tp = IMAGE_COLUMNS.indexOf("tp"); // tp, fp, fn, tn follow each other
+				counts = new ConfusionCounts(Long.parseLong(row.get(column[tp])), Long.parseLong(row.get(column[tp + 1])),
+					Long.parseLong(row.get(column[tp + 2])), Long.parseLong(row.get(column[tp + 3])));
 			} catch (NumberFormatException | IndexOutOfBoundsException e) {
 				throw new UnetException(csv + " has a row whose label or counts are not whole numbers: " + String.join(",", row));
 			}
