@@ -159,10 +159,12 @@ public final class UnetCli {
 		return cancellable(cancel -> {
 			CrossValidation.Summary s = CrossValidation.run(request, new ConsoleProgress(out, !quiet && System.console() != null), cancel);
 			for (CrossValidation.Fold f : s.folds)
-				out.printf(Locale.ROOT, "fold %d: %d test images, pooled Dice %.4f, mean per-image Dice %.4f%n", f.fold, f.test.images(), f.test.pooledDice(),
-					f.test.meanDice());
+				out.printf(Locale.ROOT, "fold %d: %d test images, pooled Dice %.4f, mean per-image Dice %.4f%s%n", f.fold, f.test.images(), f.test.pooledDice(),
+					f.test.meanDice(), f.classes == null ? "" : "; " + f.classLine());
 			if (s.complete()) {
 				out.println("cross-validation: " + s.line());
+				if (s.classNames() != null)
+					out.println("cross-validation " + s.classLine() + " (" + request.output.resolve(CrossValidation.CLASS_SUMMARY) + ")");
 				out.println("summary: " + s.csv + "; predict with the ensemble of the folds: unet predict --model " + request.output + " --input DIR --output DIR");
 			} else {
 				out.println(s.folds.size() + " of " + s.foldCount + " folds done; the summary is written when the last one finishes (or: unet crossval --summary-only --output "

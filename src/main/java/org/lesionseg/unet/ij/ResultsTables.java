@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.lesionseg.unet.core.UnetException;
+import org.lesionseg.unet.core.metrics.ClassMetricsSummary;
 import org.lesionseg.unet.core.metrics.ConfusionCounts;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.core.metrics.MetricsSummary;
@@ -34,6 +35,10 @@ public final class ResultsTables {
 	public static final String HISTORY_TITLE = "UNet training history";
 	/** Title of the objects table. */
 	public static final String OBJECTS_TITLE = "UNet objects";
+	/** Title of a multi-class evaluation's per-image, per-class table. */
+	public static final String CLASS_METRICS_TITLE = "UNet class metrics";
+	/** Title of a multi-class evaluation's per-class table. */
+	public static final String CLASS_SUMMARY_TITLE = "UNet class summary";
 	/** The per-slice uncertainty scores of a segmentation with uncertainty maps. */
 	public static final String UNCERTAINTY_TITLE = "UNet slice uncertainty";
 
@@ -146,6 +151,38 @@ public final class ResultsTables {
 		decimals(rt, 0, "slice", "objects", "lesion_px", "region_px");
 		decimals(rt, METRIC_DECIMALS, "uncertainty_score");
 		return rt;
+	}
+
+	/**
+	 * One row per image and class, the columns of {@code class_metrics.csv} up to the pixel counts: image, class, label,
+	 * dice, iou, precision, recall, truth_pixels, predicted_pixels.
+	 */
+	public static ResultsTable fromClassMetrics(ClassMetricsSummary classes) {
+		ResultsTable rt = rows(ClassMetricsSummary.IMAGE_COLUMNS.subList(0, ClassMetricsSummary.IMAGE_COLUMNS.indexOf("predicted_pixels") + 1),
+			numbers(classes.imageRows(), 2));
+		decimals(rt, 0, "label", "truth_pixels", "predicted_pixels");
+		decimals(rt, METRIC_DECIMALS, "dice", "iou", "precision", "recall");
+		return rt;
+	}
+
+	/** One row per class and the macro mean, the columns of {@code class_summary.csv}. */
+	public static ResultsTable fromClassSummary(ClassMetricsSummary classes) {
+		ResultsTable rt = rows(ClassMetricsSummary.SUMMARY_COLUMNS, numbers(classes.summaryRows(), 1));
+		decimals(rt, 0, "label", "images_with_class", "truth_pixels", "predicted_pixels");
+		decimals(rt, METRIC_DECIMALS, "pooled_dice", "pooled_iou", "pooled_precision", "pooled_recall", "mean_dice");
+		return rt;
+	}
+
+	/** CSV cells as table cells: the first {@code textColumns} as text (names), the others as numbers ({@code nan} and empty as NaN). */
+	private static List<List<Object>> numbers(List<List<String>> rows, int textColumns) {
+		List<List<Object>> typed = new ArrayList<>(rows.size());
+		for (List<String> row : rows) {
+			List<Object> cells = new ArrayList<>(row.size());
+			for (int c = 0; c < row.size(); c++)
+				cells.add(c < textColumns ? row.get(c) : row.get(c).isEmpty() || row.get(c).equals("nan") ? null : (Object) Double.valueOf(row.get(c)));
+			typed.add(cells);
+		}
+		return typed;
 	}
 
 	/** A table of these cells: numbers as numbers, text as text, null as NaN (or empty in the unit column). */

@@ -6,7 +6,6 @@ import java.util.List;
 
 import org.lesionseg.unet.core.predict.Segmenter;
 import org.lesionseg.unet.core.report.Panel;
-import org.lesionseg.unet.ij.ImagePlusConversion;
 import org.lesionseg.unet.ij.Progress;
 import org.lesionseg.unet.ij.ResultsTables;
 import org.lesionseg.unet.workflow.EvaluateRequest;
@@ -32,7 +31,8 @@ import ij.process.ColorProcessor;
  * Plugins › Segmentation › Evaluate UNet: compares a model's segmentation with known masks, for an open image with its
  * mask image (or ROIs) or for two folders. Gives the per-image metrics (Dice, IoU, accuracy, precision, recall) in the
  * "UNet metrics" table, their summary in "UNet summary", and image | truth | prediction panels, saved to the report
- * folder and/or opened as a stack.
+ * folder and/or opened as a stack. A multi-class model reads the masks as label images and adds its per-class metrics
+ * ("UNet class metrics", "UNet class summary", class_metrics.csv and class_summary.csv).
  */
 @Plugin(type = Command.class, headless = true, description = "Measure a trained U-Net against known masks", menu = {
 	@Menu(label = "Plugins"), @Menu(label = "Segmentation"), @Menu(label = "Evaluate UNet", weight = 4) })
@@ -44,7 +44,7 @@ public class EvaluateUNet extends UNetCommand {
 	@Parameter(label = "Image", required = false, persist = false, description = "The open image (stack) to evaluate on, by title; not used when images_folder is given")
 	private ImagePlus image;
 
-	@Parameter(label = "Mask", required = false, persist = false, description = "The open mask image (truth) by title: 0 = background, non-zero = lesion")
+	@Parameter(label = "Mask", required = false, persist = false, description = "The open mask image (truth) by title: 0 = background, non-zero = lesion; for a multi-class model a label image (0..K)")
 	private ImagePlus mask;
 
 	@Parameter(label = "Lesions from the ROI Manager", persist = false, description = "Draw the true masks from the ROIs in the ROI Manager instead of a mask image")
@@ -125,6 +125,8 @@ public class EvaluateUNet extends UNetCommand {
 	private Evaluation.Outcome outcome;
 	private ResultsTable metricsTable;
 	private ResultsTable summaryTable;
+	private ResultsTable classMetricsTable;
+	private ResultsTable classSummaryTable;
 
 	@Override
 	protected void execute() {
@@ -159,19 +161,24 @@ public class EvaluateUNet extends UNetCommand {
 		IJ.log(name + ": " + outcome.summary.summaryLine() + (report == null ? "" : "; metrics.csv and panels in " + report));
 		if (outcome.uncertainty != null)
 			IJ.log(name + ": " + outcome.uncertainty.summaryLine());
-		if (outcome.classes != null)
+		if (outcome.classes != null) {
+			classMetricsTable = ResultsTables.fromClassMetrics(outcome.classes);
+			classSummaryTable = ResultsTables.fromClassSummary(outcome.classes);
+			ResultsTables.show(classMetricsTable, ResultsTables.CLASS_METRICS_TITLE);
+			ResultsTables.show(classSummaryTable, ResultsTables.CLASS_SUMMARY_TITLE);
 			IJ.log(name + ": " + outcome.classes.summaryLine() + (report == null ? "" : "; class_metrics.csv and class_summary.csv in " + report));
+		}
 	}
 
 	/**
-	 * The fields as the registry reads them, and the request they make (two folders, or the open image with its mask
-	 * image or ROIs): the same path as {@code unet evaluate}.
+	 * The fields as the registry reads them, and the request they make (two folders, or the open image with the raw
+	 * values of its mask image or ROIs, read by the mask rule of files: label images for a multi-class model): the same
+	 * path as {@code unet evaluate}.
 	 */
 	EvaluateRequest request() {
 		OptionValues values = EvaluateOptions.SET.parse(MacroKeys.values(this, EvaluateOptions.SET), Option.Where.FIJI);
-		return EvaluateRequest.of(values, () -> image == null ? null
-			: EvaluateRequest.samples(MaskSources.labelledSamples(image, MaskSources.masks(image, mask, values.get(EvaluateOptions.USE_ROI_MANAGER))),
-				ImagePlusConversion.bitDepth(image)), Spelling.MACRO);
+		return EvaluateRequest.of(values, () -> image == null ? null : MaskSources.labelledSource(image, mask, values.get(EvaluateOptions.USE_ROI_MANAGER)),
+			Spelling.MACRO);
 	}
 
 	/** The panels as one RGB stack, one slice per image, labelled with the image's name; panels of another size are left out. */
@@ -199,5 +206,15 @@ public class EvaluateUNet extends UNetCommand {
 
 	public ResultsTable summaryTable() {
 		return summaryTable;
+	}
+
+	/** A multi-class model's per-image, per-class table ("UNet class metrics"); null for binary. */
+	public ResultsTable classMetricsTable() {
+		return classMetricsTable;
+	}
+
+	/** A multi-class model's per-class table ("UNet class summary"); null for binary. */
+	public ResultsTable classSummaryTable() {
+		return classSummaryTable;
 	}
 }

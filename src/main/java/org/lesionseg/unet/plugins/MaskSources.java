@@ -103,15 +103,4 @@ public final class MaskSources {
 			throw new UnetException("the image and the mask are the same image (" + image.getTitle() + "): choose the mask image");
 		ImagePlusConversion.checkPair(image, mask);
 	}
-
-	/** The image's planes as raw samples, each with its mask. */
-	public static List<Sample> labelledSamples(ImagePlus image, List<byte[]> masks) {
-		List<Sample> samples = ImagePlusConversion.toSamples(image);
-		List<Sample> labelled = new ArrayList<>(samples.size());
-		for (int i = 0; i < samples.size(); i++) {
-			Sample s = samples.get(i);
-			labelled.add(Sample.of(s.name(), s.imageData(), s.width(), s.height(), s.channels(), masks.get(i)));
-		}
-		return labelled;
-	}
 }

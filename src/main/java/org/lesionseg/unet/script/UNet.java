@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.lesionseg.unet.core.UnetException;
-import org.lesionseg.unet.ij.ImagePlusConversion;
 import org.lesionseg.unet.ij.StatusProgress;
 import org.lesionseg.unet.plugins.MaskSources;
 import org.lesionseg.unet.workflow.EvaluateRequest;
@@ -88,7 +87,8 @@ public final class UNet {
 
 	/**
 	 * Evaluates a model on folders of images and true masks, as Evaluate UNet does (keys: images_folder, masks_folder,
-	 * report_folder, metrics_file, threshold, ...); the outcome's summary has the Dice.
+	 * report_folder, metrics_file, threshold, ...); the outcome's summary has the Dice, its classes a multi-class model's
+	 * metrics per class.
 	 */
 	public static Evaluation.Outcome evaluate(Object model, Object settings) {
 		Map<String, String> values = Settings.with(settings, "model_file", Model.text(model));
@@ -97,12 +97,17 @@ public final class UNet {
 		});
 	}
 
-	/** Evaluates a model on an open image or stack against its mask. */
+	/**
+	 * Evaluates a model on an open image or stack against its mask image (or, with {@code mask} null and
+	 * {@code use_roi_manager} true, the image's ROIs in the ROI Manager), as Evaluate UNet does. A multi-class model reads
+	 * the mask as a label image (0 = background, 1..K) and the outcome's {@code classes} has the per-class metrics
+	 * ({@code classes.pooledDice("subdural")}, {@code classes.summaryLine()}); null for a binary model.
+	 */
 	public static Evaluation.Outcome evaluate(Object model, ImagePlus image, ImagePlus mask, Object settings) {
 		Map<String, String> values = Settings.with(settings, "model_file", Model.text(model));
 		OptionValues parsed = EvaluateOptions.SET.parse(values, Option.Where.FIJI);
 		return Evaluation.run(EvaluateRequest.of(parsed,
-			() -> EvaluateRequest.samples(MaskSources.labelledSamples(image, ImagePlusConversion.toMasks(mask)), ImagePlusConversion.bitDepth(image)),
+			() -> image == null ? null : MaskSources.labelledSource(image, mask, parsed.get(EvaluateOptions.USE_ROI_MANAGER)),
 			Spelling.MACRO), new Evaluation.Listener() {
 			});
 	}

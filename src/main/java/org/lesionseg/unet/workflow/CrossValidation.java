@@ -15,6 +15,9 @@ import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.DataSplit;
 import org.lesionseg.unet.core.io.AtomicFiles;
 import org.lesionseg.unet.core.io.CsvWriter;
+import org.lesionseg.unet.core.metrics.ClassMetrics;
+import org.lesionseg.unet.core.metrics.ClassMetricsSummary;
+import org.lesionseg.unet.core.metrics.ConfusionCounts;
 import org.lesionseg.unet.core.metrics.ImageMetrics;
 import org.lesionseg.unet.core.metrics.MetricsCsv;
 import org.lesionseg.unet.core.metrics.MetricsSummary;
@@ -31,7 +34,7 @@ import org.lesionseg.unet.workflow.options.TrainOptions;
  * Each fold is a {@link TrainingJob} writing {@code OUTPUT/fold-i/model.zip} and {@code OUTPUT/fold-i/report/}; folds
  * run one after another here, or one per SLURM array task ({@code fold=i}); a fold whose report is complete is not
  * trained again. When every fold is done, {@code summary.csv} gives per fold and as mean and sd over the folds the
- * pooled and the mean per-image test Dice. The output folder is an ensemble for prediction (the fold models'
+ * pooled and the mean per-image test Dice, and for several classes {@code class_summary.csv} the same per class. The output folder is an ensemble for prediction (the fold models'
  * probabilities averaged).
  */
 public final class CrossValidation {
@@ -80,10 +83,21 @@ public final class CrossValidation {
 	public static final class Fold {
 		public final int fold;
 		public final MetricsSummary test;
+		/** A multi-class training's test metrics per class ({@code fold-i/report/class_metrics.csv}); null for binary. */
+		public final ClassMetricsSummary classes;
 
-		Fold(int fold, MetricsSummary test) {
+		Fold(int fold, MetricsSummary test, ClassMetricsSummary classes) {
 			this.fold = fold;
 			this.test = test;
+			this.classes = classes;
+		}
+
+		/** "per class pooled Dice: epidural 0.4123, subdural 0.2000". */
+		public String classLine() {
+			StringBuilder b = new StringBuilder("per class pooled Dice:");
+			for (int k = 1; k <= classes.classes(); k++)
+				b.append(k == 1 ? " " : ", ").append(classes.names().get(k - 1)).append(' ').append(f4(classes.pooledDice(k)));
+			return b.toString();
 		}
 	}
 
@@ -123,6 +137,55 @@ public final class CrossValidation {
 			for (Fold f : folds)
 				all.addAll(f.test.imageMetrics());
 			return new MetricsSummary(all);
+		}
+
+		/** The class names of a multi-class cross-validation (labels 1..K), or null for binary. */
+		public List<String> classNames() {
+			return folds.isEmpty() || folds.get(0).classes == null ? null : folds.get(0).classes.names();
+		}
+
+		/** Each fold's value of a multi-class measure, in fold order. */
+		public double[] perFold(java.util.function.ToDoubleFunction<ClassMetricsSummary> measure) {
+			double[] d = new double[folds.size()];
+			for (int i = 0; i < d.length; i++)
+				d[i] = measure.applyAsDouble(folds.get(i).classes);
+			return d;
+		}
+
+		/** All test images of all folds as one multi-class set (null for binary). */
+		public ClassMetricsSummary allClasses() {
+			if (classNames() == null)
+				return null;
+			List<ClassMetrics> all = new ArrayList<>();
+			for (Fold f : folds)
+				all.addAll(f.classes.imageMetrics());
+			return new ClassMetricsSummary(all, classNames());
+		}
+
+		/**
+		 * "per class: epidural pooled Dice 0.4123 ± 0.0500, ...; macro 0.3000 ± 0.0400 (mean ± sd over 3 folds); all 36
+		 * test images pooled: epidural 0.4000, ..., macro 0.2900"; null for binary.
+		 */
+		public String classLine() {
+			List<String> names = classNames();
+			if (names == null)
+				return null;
+			StringBuilder b = new StringBuilder("per class:");
+			for (int k = 1; k <= names.size(); k++) {
+				int label = k;
+				double[] d = perFold(c -> c.pooledDice(label));
+				b.append(k == 1 ? " " : ", ").append(names.get(k - 1)).append(k == 1 ? " pooled Dice " : " ").append(meanSd(d));
+			}
+			b.append("; macro ").append(meanSd(perFold(ClassMetricsSummary::macroPooledDice))).append(" (mean ± sd over ").append(folds.size())
+				.append(" folds); all ").append(allImages().images()).append(" test images pooled:");
+			ClassMetricsSummary all = allClasses();
+			for (int k = 1; k <= names.size(); k++)
+				b.append(k == 1 ? " " : ", ").append(names.get(k - 1)).append(' ').append(f4(all.pooledDice(k)));
+			return b.append(", macro ").append(f4(all.macroPooledDice())).toString();
+		}
+
+		private static String meanSd(double[] v) {
+			return f4(mean(v)) + " ± " + f4(sd(v));
 		}
 
 		/** "pooled Dice 0.612 ± 0.041, per-image Dice 0.55 ± 0.06 (mean ± sd over 3 folds)". */
@@ -181,7 +244,8 @@ public final class CrossValidation {
 				}
 				if (o.test == null)
 					throw new UnetException("fold " + f + " has no test images: use fewer folds");
-				String line = String.format(Locale.ROOT, "fold %d of %d: test %s", f, request.folds, o.test.summary.summaryLine());
+				String line = String.format(Locale.ROOT, "fold %d of %d: test %s", f, request.folds, o.test.summary.summaryLine())
+					+ (o.test.classes == null ? "" : "; " + o.test.classes.summaryLine());
 				AtomicFiles.write(doneMark(request.output, f), out -> out.write((line + "\n").getBytes(StandardCharsets.UTF_8)));
 				message(listener, line);
 			}
@@ -219,19 +283,40 @@ public final class CrossValidation {
 
 	/**
 	 * The summary of the folds done so far; when all {@code folds} are done it is also written to
-	 * {@code summary.csv}.
+	 * {@code summary.csv}, and for a multi-class training the per-class summary to {@code class_summary.csv}.
 	 */
 	public static Summary summarise(Path output, int folds) {
 		List<Fold> done = new ArrayList<>();
 		for (int f = 1; f <= folds; f++)
-			if (isDone(output, f))
-				done.add(new Fold(f, new MetricsSummary(MetricsCsv.read(foldFolder(output, f).resolve("report").resolve("metrics.csv")))));
+			if (isDone(output, f)) {
+				Path report = foldFolder(output, f).resolve("report"), classes = report.resolve("class_metrics.csv");
+				done.add(new Fold(f, new MetricsSummary(MetricsCsv.read(report.resolve("metrics.csv"))),
+					Files.isRegularFile(classes) ? ClassMetricsSummary.read(classes) : null));
+			}
+		checkSameClasses(done);
 		Path csv = null;
 		if (done.size() == folds) {
 			csv = output.resolve("summary.csv");
-			writeSummary(csv, new Summary(done, folds, csv));
+			Summary s = new Summary(done, folds, csv);
+			writeSummary(csv, s);
+			if (s.classNames() != null)
+				writeClassSummary(output.resolve(CLASS_SUMMARY), s);
 		}
 		return new Summary(done, folds, csv);
+	}
+
+	/** The per-class summary's file name, next to {@code summary.csv}. */
+	public static final String CLASS_SUMMARY = "class_summary.csv";
+
+	/** Folds of one cross-validation have the same classes: a fold of another training in the folder is one line. */
+	private static void checkSameClasses(List<Fold> folds) {
+		for (Fold f : folds) {
+			List<String> first = folds.get(0).classes == null ? null : folds.get(0).classes.names(), these = f.classes == null ? null : f.classes.names();
+			if (!java.util.Objects.equals(first, these))
+				throw new UnetException("fold " + f.fold + " was tested on " + (these == null ? "binary masks" : "the classes " + these) + " but fold "
+					+ folds.get(0).fold + " on " + (first == null ? "binary masks" : "the classes " + first)
+					+ ": the output folder holds folds of different trainings; give a new --output");
+		}
 	}
 
 	private static void writeSummary(Path csv, Summary s) {
@@ -245,6 +330,41 @@ public final class CrossValidation {
 		byte[] text = CsvWriter.text(Arrays.asList("fold", "test_images", "pooled_dice", "mean_dice", "mean_dice_nonempty"), rows)
 			.getBytes(StandardCharsets.UTF_8);
 		AtomicFiles.write(csv, out -> out.write(text));
+	}
+
+	/**
+	 * {@code class_summary.csv}: per fold and class the test images, the images holding the class, pooled Dice, mean
+	 * per-image Dice, pooled IoU, precision, recall and pixel counts, then the macro mean over the classes; then per class
+	 * the mean and sd over the folds of the pooled and mean Dice, and all test images pooled.
+	 */
+	private static void writeClassSummary(Path csv, Summary s) {
+		List<String> names = s.classNames();
+		List<List<Object>> rows = new ArrayList<>();
+		for (Fold f : s.folds)
+			classRows(rows, "fold-" + f.fold, f.classes);
+		for (String stat : new String[] { "mean", "sd" }) {
+			java.util.function.Function<double[], Double> of = stat.equals("mean") ? CrossValidation::mean : CrossValidation::sd;
+			for (int k = 1; k <= names.size(); k++) {
+				int label = k;
+				rows.add(Arrays.asList(stat, names.get(k - 1), k, null, null, of.apply(s.perFold(c -> c.pooledDice(label))),
+					of.apply(s.perFold(c -> c.meanDice(label))), null, null, null, null, null));
+			}
+			rows.add(Arrays.asList(stat, "macro_mean", null, null, null, of.apply(s.perFold(ClassMetricsSummary::macroPooledDice)),
+				of.apply(s.perFold(ClassMetricsSummary::macroMeanDice)), null, null, null, null, null));
+		}
+		classRows(rows, "all", s.allClasses());
+		CsvWriter.write(csv, Arrays.asList("fold", "class", "label", "test_images", "images_with_class", "pooled_dice", "mean_dice", "pooled_iou",
+			"pooled_precision", "pooled_recall", "truth_pixels", "predicted_pixels"), rows);
+	}
+
+	private static void classRows(List<List<Object>> rows, String fold, ClassMetricsSummary c) {
+		int images = c.imageMetrics().size();
+		for (int k = 1; k <= c.classes(); k++) {
+			ConfusionCounts p = c.pooled(k);
+			rows.add(Arrays.asList(fold, c.names().get(k - 1), k, images, c.imagesWithClass(k), c.pooledDice(k), c.meanDice(k), p.iou(), p.precision(),
+				p.recall(), p.truthPixels(), p.predictedPixels()));
+		}
+		rows.add(Arrays.asList(fold, "macro_mean", null, images, null, c.macroPooledDice(), c.macroMeanDice(), c.macroPooledIou(), null, null, null, null));
 	}
 
 	static double mean(double[] v) {
@@ -262,6 +382,10 @@ public final class CrossValidation {
 		for (double x : v)
 			sum += (x - m) * (x - m);
 		return Math.sqrt(sum / (v.length - 1));
+	}
+
+	static String f4(double v) {
+		return String.format(Locale.ROOT, "%.4f", v);
 	}
 
 	private static void message(TrainingListener listener, String text) {

@@ -2,15 +2,12 @@ package org.lesionseg.unet.workflow;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Supplier;
 
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.MaskPolicy;
 import org.lesionseg.unet.core.data.Normalization;
 import org.lesionseg.unet.core.data.Pairing;
-import org.lesionseg.unet.core.data.Sample;
 import org.lesionseg.unet.core.io.AtomicFiles;
 import org.lesionseg.unet.workflow.options.CommonOptions;
 import org.lesionseg.unet.workflow.options.EvaluateOptions;
@@ -24,9 +21,12 @@ import org.lesionseg.unet.workflow.options.OptionValues;
  */
 public final class EvaluateRequest {
 
-	/** Labelled images, read once the model says how to normalise them. */
+	/**
+	 * Labelled images, read once the model says how to normalise them and how to read the masks (label images for a
+	 * multi-class model, {@link #maskPolicy()} otherwise: {@link MultiClassData#evaluationPolicy}).
+	 */
 	public interface Data {
-		LabelledImages load(Normalization normalization);
+		LabelledImages load(Normalization normalization, MaskPolicy policy);
 	}
 
 	private final PredictionSettings prediction;
@@ -34,6 +34,7 @@ public final class EvaluateRequest {
 	private final Path report;
 	private final Path metricsCsv;
 	private final int panels;
+	private final MaskPolicy maskPolicy;
 
 	private EvaluateRequest(Builder b, PredictionSettings prediction) {
 		this.prediction = prediction;
@@ -41,17 +42,20 @@ public final class EvaluateRequest {
 		this.report = b.report;
 		this.metricsCsv = b.metricsCsv;
 		this.panels = b.panels;
+		this.maskPolicy = b.maskPolicy;
 	}
 
-	/** The image and mask files of two folders. */
-	public static Data folders(Path images, Path masks, Pairing pairing, MaskPolicy policy) {
-		return normalization -> LabelledImages.fromFolders(images, masks, pairing, policy, normalization);
+	/** The image and mask files of two folders, paired when the images are read. */
+	public static Data folders(Path images, Path masks, Pairing pairing) {
+		return (normalization, policy) -> LabelledSource.folders(images, masks, pairing).read(normalization, policy);
 	}
 
-	/** Images in memory with their masks (e.g. open ImageJ images), raw values as stored. */
-	public static Data samples(List<Sample> raw, int bitDepth) {
-		List<Sample> copy = new ArrayList<>(raw);
-		return normalization -> LabelledImages.fromSamples(copy, bitDepth, normalization);
+	/**
+	 * Labelled images from any source, such as open ImageJ images with the raw values of their mask image or ROIs
+	 * ({@code MaskSources.labelledSource}): their masks are read by the same rule and policy as mask files.
+	 */
+	public static Data of(LabelledSource source) {
+		return source::read;
 	}
 
 	public static Builder builder(Path model, Data data, Spelling spelling) {
@@ -61,27 +65,30 @@ public final class EvaluateRequest {
 	/**
 	 * The evaluation the values give: on the two folders they name or, without folders, on the open images.
 	 *
-	 * @param openImages the open images with their masks (made by the Fiji command from the ImageJ layer), or null for
-	 *            none; asked only when no folder is given
+	 * @param openImages the open images with the raw values of their masks (made by the Fiji command from the ImageJ
+	 *            layer), or null for none; asked only when no folder is given
 	 */
-	public static EvaluateRequest of(OptionValues values, Supplier<Data> openImages, Spelling spelling) {
+	public static EvaluateRequest of(OptionValues values, Supplier<LabelledSource> openImages, Spelling spelling) {
 		Path images = values.get(EvaluateOptions.IMAGES_FOLDER), masks = values.get(EvaluateOptions.MASKS_FOLDER);
 		Data data;
 		if (images != null || masks != null) {
 			if (images == null || masks == null)
 				throw new UnetException("evaluate needs " + spelling.of(images == null ? EvaluateOptions.IMAGES_FOLDER : EvaluateOptions.MASKS_FOLDER)
 					+ ": the folder of the " + (images == null ? "images whose true masks are in " + masks : "true masks of the images in " + images));
-			data = folders(images, masks, values.get(CommonOptions.PAIRING),
-				MultiClassData.evaluationPolicy(PredictionSettings.modelOf(values), values.get(CommonOptions.MASK_POLICY)));
-		} else if ((data = openImages.get()) == null) {
-			throw new UnetException("nothing to evaluate on: " + (spelling == Spelling.COMMAND_LINE ? "give --images and --masks"
-				: "choose an open image and its mask (image=[title] mask=[title], or use_roi_manager=true), or give images_folder and masks_folder"));
+			data = folders(images, masks, values.get(CommonOptions.PAIRING));
+		} else {
+			LabelledSource open = openImages.get();
+			if (open == null)
+				throw new UnetException("nothing to evaluate on: " + (spelling == Spelling.COMMAND_LINE ? "give --images and --masks"
+					: "choose an open image and its mask (image=[title] mask=[title], or use_roi_manager=true), or give images_folder and masks_folder"));
+			data = of(open);
 		}
 		Path report = values.get(EvaluateOptions.REPORT_FOLDER);
 		// the command line shows no panels: they are made only for a report there; Fiji also opens them as a stack
 		int panels = report == null && spelling == Spelling.COMMAND_LINE ? 0 : values.get(EvaluateOptions.PANEL_COUNT);
 		Path metricsCsv = values.set().options().contains(EvaluateOptions.METRICS_FILE) ? values.get(EvaluateOptions.METRICS_FILE) : null;
-		return builder(PredictionSettings.modelOf(values), data, spelling).prediction(values).report(report).metricsCsv(metricsCsv).panels(panels).build();
+		return builder(PredictionSettings.modelOf(values), data, spelling).prediction(values).report(report).metricsCsv(metricsCsv).panels(panels)
+			.maskPolicy(values.get(CommonOptions.MASK_POLICY)).build();
 	}
 
 	/** The model file, post-processing, tiling and device. */
@@ -108,6 +115,14 @@ public final class EvaluateRequest {
 		return panels;
 	}
 
+	/**
+	 * How masks are read for a binary model (strict, threshold_half or labels), as for mask files; a multi-class model
+	 * reads them as label images whatever is asked.
+	 */
+	public MaskPolicy maskPolicy() {
+		return maskPolicy;
+	}
+
 	/** Creates the report folder and the metrics file's folder, or says why they cannot be used; before the model loads. */
 	void prepareOutput() {
 		if (report != null)
@@ -122,6 +137,7 @@ public final class EvaluateRequest {
 		private Path report;
 		private Path metricsCsv;
 		private int panels = EvaluateOptions.PANEL_COUNT.defaultValue();
+		private MaskPolicy maskPolicy = CommonOptions.MASK_POLICY.defaultValue();
 
 		private Builder(Path model, Data data, Spelling spelling) {
 			super(model, spelling);
@@ -145,6 +161,12 @@ public final class EvaluateRequest {
 
 		public Builder panels(int count) {
 			this.panels = count;
+			return this;
+		}
+
+		/** How a binary model's masks are read (label images for a multi-class model whatever is asked). */
+		public Builder maskPolicy(MaskPolicy policy) {
+			this.maskPolicy = policy;
 			return this;
 		}
 

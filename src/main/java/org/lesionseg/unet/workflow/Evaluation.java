@@ -80,19 +80,23 @@ public final class Evaluation {
 
 	/**
 	 * Prepares the report folder (before the model loads), loads the model, reads the labelled images normalised as the
-	 * model's training data, evaluates, and writes the report and metrics file the request names.
+	 * model's training data (the masks as label images for a multi-class model, else by the request's mask policy), evaluates, and writes the report and metrics file the request names.
 	 */
 	public static Outcome run(EvaluateRequest request, Listener listener) {
 		request.prepareOutput();
 		Outcome outcome;
 		try (Segmenter segmenter = request.prediction().segmenter()) {
 			listener.started(segmenter);
-			LabelledImages data = request.data().load(Normalization.fromName(segmenter.info().normalization));
+			ModelInfo info = segmenter.info();
+			LabelledImages data = request.data().load(Normalization.fromName(info.normalization), MultiClassData.evaluationPolicy(info, request.maskPolicy()));
 			for (String w : data.warnings)
 				listener.warning(w);
-			String shift = IntensityStats.warning(segmenter.info().trainingIntensity, "the evaluation images", data.rawStats, segmenter.info().normalization);
+			String shift = IntensityStats.warning(info.trainingIntensity, "the evaluation images", data.rawStats, info.normalization);
 			if (shift != null)
 				listener.warning(shift);
+			if (info.isMultiClass()) // every label image before the first prediction, naming the mask (an open image's mask title and slice)
+				for (Sample s : data.samples)
+					ClassOutputs.checkTruth(s.maskData(), info, data.maskName(s.name()));
 			outcome = evaluate(segmenter, data.samples, request.prediction().postprocessing(), request.panels(), listener);
 		}
 		if (request.report() != null)

@@ -158,6 +158,8 @@ public abstract class LabelledSource {
 			}
 			LabelledImages set = new LabelledImages(samples, bitDepth, false, new ArrayList<>());
 			set.rawStats = raw.result();
+			for (Plane p : planes)
+				set.maskNames.put(p.name, p.maskName);
 			return set;
 		}
 	}

@@ -2,9 +2,10 @@ package org.lesionseg.unet.workflow;
 
 import org.lesionseg.unet.core.UnetException;
 import org.lesionseg.unet.core.data.MaskPolicy;
+import org.lesionseg.unet.core.modelfile.ModelInfo;
 import org.lesionseg.unet.core.modelfile.TrainingSettings;
 
-/** How a training's class count decides the reading of its masks: label images for K &gt; 1, 0/1 masks for binary. */
+/** How a training's class count decides the reading of its masks: label images for K &gt; 1, 0/1 masks for binary; an evaluation reads them as its model's classes. */
 final class MultiClassData {
 
 	private MultiClassData() {
@@ -24,16 +25,10 @@ final class MultiClassData {
 	}
 
 	/**
-	 * The mask policy of an evaluation: label images for a multi-class model file, the asked one otherwise (a folder,
-	 * an imported network, a file that cannot be read: its own loading reports the problem).
+	 * The mask policy of an evaluation: label images for a multi-class model (its classes are compared), the asked one
+	 * otherwise, as for folders and open images alike.
 	 */
-	static MaskPolicy evaluationPolicy(java.nio.file.Path model, MaskPolicy asked) {
-		if (model == null || !java.nio.file.Files.isRegularFile(model))
-			return asked;
-		try {
-			return org.lesionseg.unet.core.modelfile.ModelFile.readInfo(model).isMultiClass() ? MaskPolicy.LABELS : asked;
-		} catch (RuntimeException notOurs) {
-			return asked;
-		}
+	static MaskPolicy evaluationPolicy(ModelInfo model, MaskPolicy asked) {
+		return model.isMultiClass() ? MaskPolicy.LABELS : asked;
 	}
 }

@@ -140,6 +140,24 @@ class BatchCommandsTest {
 			stacks[1], "panel_count", 0);
 		assertEquals(pooled, ((EvaluateUNet) open.getCommand()).summaryTable().getValue("Pooled Dice", 0), 1e-9);
 		assertEquals(null, open.getOutput("panels_image"));
+		assertEquals(null, ((EvaluateUNet) open.getCommand()).classSummaryTable(), "a binary model has no class tables");
+
+		// an open mask follows the mask policy as mask files do: a soft mask (lesion 200..255, background 0..40) is
+		// refused by strict and thresholded at half its maximum by threshold_half
+		ImagePlus soft = stacks[1].duplicate();
+		soft.setTitle("soft-mask.tif");
+		for (int slice = 1; slice <= soft.getStackSize(); slice++) {
+			byte[] pixels = (byte[]) soft.getStack().getPixels(slice);
+			for (int i = 0; i < pixels.length; i++)
+				pixels[i] = (byte) (pixels[i] != 0 ? 200 + i % 56 : i % 41);
+		}
+		CommandModule strict = PluginTests.run(context, EvaluateUNet.class, "model_file", PluginTests.blobModel().toFile(), "image", stacks[0], "mask", soft,
+			"panel_count", 0);
+		assertTrue(strict.isCanceled() && strict.getCancelReason().startsWith("mask soft-mask.tif (slice 1) is not binary"), strict.getCancelReason());
+		CommandModule half = PluginTests.run(context, EvaluateUNet.class, "model_file", PluginTests.blobModel().toFile(), "image", stacks[0], "mask", soft,
+			"mask_policy", "threshold_half", "panel_count", 0);
+		assertFalse(half.isCanceled(), String.valueOf(half.getCancelReason()));
+		assertEquals(pooled, ((EvaluateUNet) half.getCommand()).summaryTable().getValue("Pooled Dice", 0), 1e-9);
 	}
 
 	@Test

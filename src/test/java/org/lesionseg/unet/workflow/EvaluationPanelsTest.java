@@ -38,7 +38,7 @@ class EvaluationPanelsTest {
 			Files.copy(source.resolve("images").resolve(name), images.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 			Files.copy(source.resolve("masks").resolve(name), masks.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 		}
-		return EvaluateRequest.builder(model, EvaluateRequest.folders(images, masks, Pairing.BY_NAME, MaskPolicy.STRICT), Spelling.COMMAND_LINE)
+		return EvaluateRequest.builder(model, EvaluateRequest.folders(images, masks, Pairing.BY_NAME), Spelling.COMMAND_LINE)
 			.device("cpu");
 	}
 

@@ -44,30 +44,11 @@ class MultiClassWorkflowTest {
 	Path dir;
 	private Path images, labels;
 
-	/** Bright squares are class 1 (round), grey squares class 2 (square), on a dark ramp; 32×32. */
 	@BeforeEach
 	void writeLabelImages() throws IOException {
-		images = Files.createDirectories(dir.resolve("data").resolve("images"));
-		labels = Files.createDirectories(dir.resolve("data").resolve("labels"));
-		for (int i = 0; i < 8; i++) {
-			BufferedImage image = new BufferedImage(32, 32, BufferedImage.TYPE_BYTE_GRAY), label = new BufferedImage(32, 32, BufferedImage.TYPE_BYTE_GRAY);
-			int ax = 4 + i % 3, ay = 5 + i % 4, bx = 18 + i % 4, by = 16 + i % 3;
-			for (int y = 0; y < 32; y++)
-				for (int x = 0; x < 32; x++) {
-					int value = 20 + x, l = 0;
-					if (x >= ax && x < ax + 8 && y >= ay && y < ay + 8) {
-						value = 230;
-						l = 1;
-					} else if (x >= bx && x < bx + 9 && y >= by && y < by + 9) {
-						value = 130;
-						l = 2;
-					}
-					image.getRaster().setSample(x, y, 0, value);
-					label.getRaster().setSample(x, y, 0, l);
-				}
-			ImageIO.write(image, "png", images.resolve("img" + i + ".png").toFile());
-			ImageIO.write(label, "png", labels.resolve("img" + i + ".png").toFile());
-		}
+		images = dir.resolve("data").resolve("images");
+		labels = dir.resolve("data").resolve("labels");
+		TwoClassImages.write(images, labels, 8);
 	}
 
 	private TrainRequest request(String... keyValues) {
@@ -90,8 +71,7 @@ class MultiClassWorkflowTest {
 
 	@Test
 	void aTinyTrainingOnLabelImagesSegmentsEachClass() throws IOException {
-		TrainRequest r = request("class_names", "bright,grey", "depth", "2", "base_features", "8", "image_size", "32", "epochs", "25", "batch_size", "2",
-			"learning_rate", "0.01", "augment", "none", "val_fraction", "0.25", "test_fraction", "0", "device", "cpu", "seed", "3");
+		TrainRequest r = request(TwoClassImages.tinyTraining("epochs", "25", "test_fraction", "0"));
 		assertEquals(2, r.config.settings().classes);
 		TrainingJob.Outcome trained = TrainingJob.run(r, null, null);
 		ModelInfo info = ModelFile.readInfo(r.modelFile);

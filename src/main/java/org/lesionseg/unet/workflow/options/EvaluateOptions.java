@@ -17,7 +17,7 @@ public final class EvaluateOptions {
 	public static final Option<String> IMAGE = Option
 		.text("image", "", "The open image (stack) to evaluate on, by title; not used when images_folder is given").only(Option.Where.FIJI);
 	public static final Option<String> MASK = Option
-		.text("mask", "", "The open mask image (truth) by title: 0 = background, non-zero = lesion").only(Option.Where.FIJI);
+		.text("mask", "", "The open mask image (truth) by title: 0 = background, non-zero = lesion; for a multi-class model a label image (0..K)").only(Option.Where.FIJI);
 	public static final Option<Boolean> USE_ROI_MANAGER = Option
 		.flag("use_roi_manager", false, "Draw the true masks from the image's ROIs in the ROI Manager instead of a mask image").only(Option.Where.FIJI);
 	public static final Option<Path> REPORT_FOLDER = Option

@@ -1,10 +1,16 @@
 package org.lesionseg.unet.core.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lesionseg.unet.core.UnetException;
 
 /** Per-class counts and their summaries against counts made by hand. */
 class ClassMetricsTest {
@@ -39,5 +45,25 @@ class ClassMetricsTest {
 		assertEquals(List.of("x", "1", "0.400000", "0.250000", "0.333333", "0.500000", "0.333333", "2", "2", "3"), rows.get(0));
 		assertEquals("macro_mean", rows.get(2).get(0));
 		assertEquals(4, s.imageRows().size());
+	}
+
+	@Test
+	void classMetricsCsvReadsBackToTheSameSummaryAndNamesTheClasses(@TempDir Path dir) throws IOException {
+		ClassMetrics a = ClassMetrics.of("a, first", new byte[] { 1, 1, 0, 0 }, new byte[] { 1, 0, 0, 0 }, 2);
+		ClassMetrics b = ClassMetrics.of("b", new byte[] { 0, 2, 2, 1 }, new byte[] { 1, 2, 0, 0 }, 2);
+		ClassMetricsSummary s = new ClassMetricsSummary(List.of(a, b), List.of("x", "y"));
+		s.write(dir);
+		ClassMetricsSummary read = ClassMetricsSummary.read(dir.resolve("class_metrics.csv"));
+		assertEquals(List.of("x", "y"), read.names());
+		assertEquals(s.imageRows(), read.imageRows());
+		assertEquals(s.summaryRows(), read.summaryRows());
+		assertEquals(s.pooledDice(2), read.pooledDice("y"), 1e-12);
+		assertEquals(1, read.imagesWithClass(2));
+		assertEquals("no class z: the classes are x, y", assertThrows(UnetException.class, () -> read.meanDice("z")).getMessage());
+		// a table of another version (without the counts) is one line naming the file
+		Path old = dir.resolve("old.csv");
+		Files.writeString(old, "image,class,label,dice,iou,precision,recall,truth_pixels,predicted_pixels\na,x,1,1,1,1,1,0,0\n");
+		assertEquals(old + " is not a per-class metrics table of this version: it has no column tp (evaluate again to write it)",
+			assertThrows(UnetException.class, () -> ClassMetricsSummary.read(old)).getMessage());
 	}
 }
