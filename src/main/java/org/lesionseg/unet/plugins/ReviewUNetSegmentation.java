@@ -90,6 +90,9 @@ public class ReviewUNetSegmentation extends UNetCommand {
 	@Parameter(label = "Fine-tuning epochs", min = "1", persist = false, description = "Epochs of the fine-tuning")
 	private int epochs = 5;
 
+	@Parameter(label = "Fine-tuning augmentation", persist = false, description = "Augmentation while fine-tuning: none (the accepted slices as they are), model (the model's own, as Train UNet used it) or a list as Train UNet's augment, e.g. flip,rotate=15")
+	private String augment = "none";
+
 	@Parameter(label = "Threshold", min = "0", max = "1", stepSize = "0.05", persist = false, description = "Probability above which a pixel is lesion")
 	private double threshold = 0.5;
 

@@ -299,7 +299,7 @@ public final class ReviewJob {
 
 	/**
 	 * Continues training the reviewed model on the training set folder's pairs (the accepted slices) and, when given,
-	 * the original training set, with the model's own settings for the request's epochs; nothing is held back (the
+	 * the original training set, with the model's own settings for the request's epochs and augmentation (none unless asked for); nothing is held back (the
 	 * corrected slices are few). Writes the request's new model file; the reviewed model stays as it is.
 	 *
 	 * @param listener the progress, as Train UNet shows it
@@ -338,6 +338,8 @@ public final class ReviewJob {
 			images.rawStats = original.rawStats;
 		}
 		s.epochs = request.epochs;
+		if (request.augment != null)
+			s.augment = request.augment;
 		s.valFraction = 0;
 		s.testFraction = 0;
 		s.patience = 0;
@@ -345,7 +347,7 @@ public final class ReviewJob {
 		s.device = request.device;
 		if (listener != null)
 			listener.message("fine-tuning " + request.model.getFileName() + " on " + images.samples.size() + " images (" + accepted.samples.size()
-				+ " accepted) for " + s.epochs + " epochs -> " + request.tunedModel);
+				+ " accepted) for " + s.epochs + " epochs, augmentation " + s.augment + " -> " + request.tunedModel);
 		return TrainingJob.run(images, TrainingConfig.of(s), request.tunedModel, request.model, false, null, listener, cancel);
 	}
 }

@@ -37,6 +37,8 @@ public final class ReviewRequest {
 	public final Path tunedModel;
 	public final Path trainingFolder;
 	public final int epochs;
+	/** The augmentation of the fine-tuning (an {@code AugmentSettings} spec), or null for the model's own. */
+	public final String augment;
 	/** How predictions read from a folder without ROI sets become objects. */
 	final org.lesionseg.unet.core.predict.MaskPostprocessing.Options postprocessing;
 	/** The device of the fine-tuning. */
@@ -44,7 +46,7 @@ public final class ReviewRequest {
 
 	private ReviewRequest(SegmentRequest segmentation, Path model, Path predictions, BuildTrainingSetRequest trainingSet, Path rankingFile, List<Integer> accept,
 		List<Integer> reject, boolean fineTune, Path tunedModel, Path trainingFolder, int epochs,
-		org.lesionseg.unet.core.predict.MaskPostprocessing.Options postprocessing, String device) {
+		String augment, org.lesionseg.unet.core.predict.MaskPostprocessing.Options postprocessing, String device) {
 		this.segmentation = segmentation;
 		this.model = model;
 		this.predictions = predictions;
@@ -56,6 +58,7 @@ public final class ReviewRequest {
 		this.tunedModel = tunedModel;
 		this.trainingFolder = trainingFolder;
 		this.epochs = epochs;
+		this.augment = augment;
 		this.postprocessing = postprocessing;
 		this.device = device;
 	}
@@ -98,9 +101,14 @@ public final class ReviewRequest {
 			if (reject.contains(s))
 				throw new UnetException("slice " + s + " is both in accept and in reject: give it once");
 		return new ReviewRequest(segmentation, model, predictions, set, values.get(ReviewOptions.RANKING_FILE), accept, reject, fineTune, tuned, training,
-			values.get(ReviewOptions.EPOCHS),
+			values.get(ReviewOptions.EPOCHS), augment(values.get(ReviewOptions.AUGMENT)),
 			RequestChecks.postprocessing(values.get(CommonOptions.THRESHOLD), values.get(CommonOptions.MIN_SIZE), values.get(CommonOptions.FILL_HOLES)),
 			RequestChecks.device(values.get(CommonOptions.DEVICE)));
+	}
+
+	private static String augment(String spec) {
+		String s = spec.trim();
+		return s.equalsIgnoreCase(ReviewOptions.MODEL_AUGMENTATION) ? null : s.isEmpty() ? "none" : s;
 	}
 
 	/** True when the values decide something, so that no panel is needed. */

@@ -283,6 +283,9 @@ class ReviewTest {
 		double before = dice(young, set), after = dice(tuned, set);
 		System.out.printf(Locale.ROOT, "review fine-tuning: pooled Dice on the 6 corrected slices %.3f before, %.3f after%n", before, after);
 		assertTrue(after > before + 0.1, "Dice " + before + " -> " + after);
+		assertEquals("none", ModelFile.readInfo(tuned).settings.augment, "the corrected slices are learnt as they are unless asked otherwise");
+		String refused = failure("image", imp, "model_file", young.toFile(), "output_folder", set.toFile(), "fine_tune", true, "augment", "flip,spin=3");
+		assertTrue(refused.contains("augment 'flip,spin=3' is not none, model or a list such as flip,rotate=15"), refused);
 	}
 
 	/** A disk as the polygon of its pixel outline (what a user would draw around it). */

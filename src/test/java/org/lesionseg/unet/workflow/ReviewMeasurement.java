@@ -105,6 +105,7 @@ public final class ReviewMeasurement {
 		given.put("output_folder", work.resolve("set").toString());
 		given.put("epochs", System.getProperty("tune", "10"));
 		given.put("device", "cpu");
+		given.put("augment", System.getProperty("augment", "none")); // -Daugment=model: the model's own (default flip,rot90,rotate,scale,brightness,contrast)
 		ReviewRequest request = ReviewRequest.of(ReviewOptions.SET.parse(given, Option.Where.FIJI),
 			ImageSource.of("review", Collections.singletonList(new SourceImage(stack, null))), null);
 		ReviewSession.Stack slices = new ReviewSession.Stack("review.tif", sampleNames, Collections.nCopies(review.size(), (String) null), processors, 8, false, null);

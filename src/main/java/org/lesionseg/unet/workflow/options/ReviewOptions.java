@@ -40,6 +40,25 @@ public final class ReviewOptions {
 		.folder("training_folder", "The model's original training set (images/ and masks/) to fine-tune on together with the accepted slices; empty for these alone")
 		.only(Option.Where.FIJI);
 	public static final Option<Integer> EPOCHS = Option.integer("epochs", 5, "Epochs of the fine-tuning").min(1).only(Option.Where.FIJI);
+	/** The value of {@link #AUGMENT} that keeps the model's own augmentation. */
+	public static final String MODEL_AUGMENTATION = "model";
+	// none by default: on real CT the model's own augmentation made a fine-tuning lower the Dice of the very slices it
+	// learnt from (docs/review.md), where without it their Dice rose
+	public static final Option<String> AUGMENT = Option
+		.text("augment", "none",
+			"Augmentation while fine-tuning: none (the accepted slices as they are), model (the model's own, as Train UNet used it) or a list as Train UNet's augment, e.g. flip,rotate=15")
+		.check(ReviewOptions::isAugmentation, t -> "augment '" + t + "' is not none, model or a list such as flip,rotate=15").valueHint("SPEC").only(Option.Where.FIJI);
+
+	static boolean isAugmentation(String spec) {
+		if (spec.trim().equalsIgnoreCase(MODEL_AUGMENTATION))
+			return true;
+		try {
+			org.lesionseg.unet.core.augment.AugmentSettings.parse(spec);
+			return true;
+		} catch (RuntimeException e) {
+			return false;
+		}
+	}
 
 	/** Comma- or space-separated positive whole numbers, or nothing. */
 	static boolean isSliceList(String text) {
@@ -50,7 +69,7 @@ public final class ReviewOptions {
 		.section("input").add(IMAGE, MODEL_FILE, PREDICTIONS_FOLDER)
 		.section("training set").add(OUTPUT_FOLDER, BuildTrainingSetOptions.FILE_FORMAT)
 		.section("scripted review").add(RANKING_FILE, ACCEPT, REJECT)
-		.section("fine-tuning").add(FINE_TUNE, TUNED_MODEL, TRAINING_FOLDER, EPOCHS)
+		.section("fine-tuning").add(FINE_TUNE, TUNED_MODEL, TRAINING_FOLDER, EPOCHS, AUGMENT)
 		.section("objects").add(CommonOptions.THRESHOLD, CommonOptions.MIN_SIZE, CommonOptions.FILL_HOLES)
 		.section("tiles and device").add(CommonOptions.TILE, CommonOptions.OVERLAP, CommonOptions.TILE_BATCH, CommonOptions.DEVICE)
 		.build();
