@@ -3,27 +3,30 @@ package org.lesionseg.unet.core.engine;
 import java.util.Locale;
 
 /**
- * Keeps the native (off-heap) memory of trainings near what they use, by giving glibc's malloc a fixed mmap threshold.
+ * Trades training speed for native (off-heap) memory, when asked: a fixed glibc malloc mmap threshold.
  * <p>
  * Why: libtorch allocates every step's activations, gradients and convolution buffers (megabytes each) with malloc and
- * frees them when the step ends. glibc serves blocks above its mmap threshold with their own mappings, returned to the
- * system when freed, but it raises that threshold (from 128 KiB up to 32 MiB) each time such a block is freed; after
- * a few steps these blocks come from malloc's heap, whose free holes are kept and fragment. In the end-to-end bench
- * (docs/benchmarks.md, section 5) the process's peak resident memory fell from 1,758 to 1,224 MiB with a fixed
- * threshold, as with {@code MALLOC_MMAP_THRESHOLD_} set in the environment, which a plugin cannot do for the Fiji it
- * runs in. So {@code mallopt(M_MMAP_THRESHOLD)} is called through JNA (as {@link OneDnnSwitch} calls libtorch).
- * <p>
- * Override with the system property or environment variable {@code unet.mmapThreshold} / {@code UNET_MMAP_THRESHOLD}:
- * a number of bytes (suffix k or m allowed), or {@code off} to leave malloc as it is. A {@code MALLOC_MMAP_THRESHOLD_}
- * in the environment wins (glibc read it at start). Linux with glibc only; nothing here ever throws: on failure malloc
- * stays as it was and {@link #state()} says why.
+ * frees them when the step ends. glibc serves blocks above its mmap threshold with mappings of their own, returned to
+ * the system when freed, but raises that threshold (from 128 KiB up to 32 MiB) each time such a block is freed; after
+ * a few steps these blocks come from malloc's heap, which keeps their pages. That is most of the gap to PyTorch in
+ * peak memory: in the end-to-end bench (docs/benchmarks.md, section 5) a fixed 1 MiB threshold took the peak from
+ * 1,316-1,400 to 936-943 MiB (oneDNN on; PyTorch 1,002) and from 1,743-1,847 to 1,230-1,235 MiB (oneDNN off), but every
+ * large block is then mapped and its pages faulted in again at each step: epochs took 4-5x as long with oneDNN and 1.5x
+ * without. So glibc is left alone unless the user asks (a laptop short of memory inside Fiji), with the system property
+ * or environment variable {@code unet.mmapThreshold} / {@code UNET_MMAP_THRESHOLD}: a number of bytes (suffix k or m),
+ * or {@code off} (the default). A plugin cannot set {@code MALLOC_MMAP_THRESHOLD_} for the Fiji it runs in, so
+ * {@code mallopt(M_MMAP_THRESHOLD)} is called through JNA (as {@link OneDnnSwitch} calls libtorch); a
+ * {@code MALLOC_MMAP_THRESHOLD_} in the environment wins (glibc read it at start). Linux with glibc only; nothing here
+ * ever throws: on failure malloc stays as it was and {@link #state()} says why.
  */
 public final class NativeMemory {
 
 	/** glibc's {@code M_MMAP_THRESHOLD} parameter of {@code mallopt}. */
 	private static final int M_MMAP_THRESHOLD = -3;
-	/** 1 MiB: as low as 64 KiB gave the same peak; larger blocks are few, so their own mappings cost little. */
-	public static final int DEFAULT_THRESHOLD = 1 << 20;
+	/** The threshold that gave the lowest peak (64 KiB did no better), for users who ask for one. */
+	public static final int SUGGESTED_THRESHOLD = 1 << 20;
+	/** What glibc does by itself, said by `unet info`. */
+	static final String LEFT_ALONE = "malloc as glibc sets it (unet.mmapThreshold=1m: about a quarter less peak memory, 1.5-5x slower steps; docs/benchmarks.md)";
 
 	private static String state;
 
@@ -53,19 +56,25 @@ public final class NativeMemory {
 			choice = System.getenv("UNET_MMAP_THRESHOLD");
 		long bytes;
 		try {
-			bytes = choice == null || choice.trim().isEmpty() ? DEFAULT_THRESHOLD : parseBytes(choice);
+			bytes = choice == null || choice.trim().isEmpty() ? -1 : parseBytes(choice);
 		} catch (NumberFormatException e) {
-			return "malloc left alone: unet.mmapThreshold=" + choice + " is not a number of bytes or off";
+			return LEFT_ALONE + "; unet.mmapThreshold=" + choice + " is not a number of bytes (up to 32m) or off";
 		}
 		if (bytes < 0)
-			return "malloc left alone (unet.mmapThreshold=off)";
+			return LEFT_ALONE;
+		String failure = setThreshold(bytes);
+		return failure == null ? "malloc mmap threshold " + describe(bytes) + " (unet.mmapThreshold: freed tensors go back to the system; slower steps)"
+			: LEFT_ALONE + "; " + failure;
+	}
+
+	/** Calls mallopt; null when it took, else why not. */
+	static String setThreshold(long bytes) {
 		try {
 			com.sun.jna.Function mallopt = com.sun.jna.NativeLibrary.getInstance("c").getFunction("mallopt");
 			int ok = mallopt.invokeInt(new Object[] { M_MMAP_THRESHOLD, (int) Math.min(bytes, Integer.MAX_VALUE) });
-			return ok == 1 ? "malloc mmap threshold " + describe(bytes) + " (freed tensors go back to the system; unet.mmapThreshold)"
-				: "malloc left alone: mallopt refused the mmap threshold (not glibc?)";
+			return ok == 1 ? null : "mallopt refused the mmap threshold (not glibc?)";
 		} catch (RuntimeException | LinkageError e) {
-			return "malloc left alone: mallopt is not reachable (" + e.getMessage() + ")";
+			return "mallopt is not reachable (" + e.getMessage() + ")";
 		}
 	}
 
