@@ -49,6 +49,8 @@ public final class EngineReport {
 			lines.add("WARNING: the engine was started before the GPU set-up was applied (by another plugin?), so the libtorch above is used: restart Fiji");
 		if (OneDnnSwitch.state() != null)
 			lines.add("CPU kernels: " + OneDnnSwitch.state() + " (set unet.onednn or UNET_ONEDNN to auto, on or off)");
+		if (NativeMemory.state() != null)
+			lines.add("native memory: " + NativeMemory.state());
 		for (String name : new String[] { "PYTORCH_FLAVOR", "PYTORCH_VERSION", "PYTORCH_LIBRARY_PATH", "DJL_CACHE_DIR" }) {
 			String value = setting(name);
 			if (value != null)

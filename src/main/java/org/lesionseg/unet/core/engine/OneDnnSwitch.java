@@ -50,6 +50,7 @@ public final class OneDnnSwitch {
 	 * pass wrong values for some layer sizes.
 	 */
 	public static synchronized void apply() {
+		NativeMemory.apply(); // the other once-per-JVM setting of the CPU engine, due before the first large tensors
 		if (state != null)
 			return;
 		String choice = choice();
