@@ -177,7 +177,7 @@ public class TrainUNet extends UNetCommand {
 	@Parameter(label = "Optimizer", choices = { "adam", "adamw", "sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adadelta" }, persist = false, description = "Optimizer")
 	private String optimizer = "adam";
 
-	@Parameter(label = "LR schedule", persist = false, description = "constant, step:size=10,gamma=0.1, exponential:gamma=0.95, cosine:warmup=1,min=0, cyclic:base=1e-5,max=1e-3,half=2 or plateau:factor=0.5,patience=3")
+	@Parameter(label = "LR schedule", persist = false, description = "constant, step:size=10,gamma=0.1, exponential:gamma=0.95, cosine:warmup=1,min=0, cyclic:base=1e-5,max=1e-3,half=2, plateau:factor=0.5,patience=3 or auto (cosine:warmup=1 down to 1% of the rate; constant below 10 epochs)")
 	private String scheduler = "constant";
 
 	@Parameter(label = "Input mode", choices = { "resize", "patch" }, persist = false, description = "resize: whole images scaled to image_size; patch: random crops of image_size at full resolution")

@@ -21,6 +21,8 @@ import org.lesionseg.unet.workflow.options.TrainOptions;
  * would not fit the memory;</li>
  * <li>batch size: as many images as fit the memory, at most 32 and at most the training images;</li>
  * <li>learning rate: the optimizer's usual one (1e-3 for Adam, 1e-2 for SGD...);</li>
+ * <li>schedule: one warm-up epoch, then a cosine decay to 1% of the learning rate (as the self-configuring trainers
+ * decay theirs to near zero), whatever the optimizer; constant below 10 epochs;</li>
  * <li>patience: a quarter of the epochs, at least 5 (0 without validation images: nothing to stop on).</li>
  * </ul>
  * The memory of one training image is estimated from the U-Net's activations: 64 floats per base feature and pixel
@@ -36,6 +38,8 @@ public final class AutoSettings {
 	static final double MEMORY_SHARE = 0.5;
 	static final int MAX_BATCH = 32;
 	static final int MAX_SIDE = 512;
+	/** Fewer epochs than this keep a constant rate under scheduler auto. */
+	static final int MIN_EPOCHS_TO_DECAY = 10;
 	/** The smallest batch an automatic image size leaves room for. */
 	static final int MIN_BATCH = 2;
 	static final int MIN_PATIENCE = 5;
@@ -127,6 +131,18 @@ public final class AutoSettings {
 			String reason = TrainOptions.OPTIMIZER.parse(s.optimizer) + "'s usual";
 			why.put(TrainOptions.LEARNING_RATE.name(), reason);
 			parts.add("learning rate " + Option.formatValue(s.learningRate) + " (" + reason + ")");
+		}
+		if (auto.contains(TrainOptions.SCHEDULER.name())) {
+			String reason;
+			if (s.epochs >= MIN_EPOCHS_TO_DECAY) {
+				s.scheduler = "cosine:warmup=1,min=" + new java.math.BigDecimal(Float.toString(s.learningRate)).movePointLeft(2).stripTrailingZeros().toPlainString(); // decimal: 1e-3 gives 0.00001
+				reason = "one warm-up epoch, then a cosine decay to 1% of the rate by epoch " + s.epochs;
+			} else {
+				s.scheduler = "constant";
+				reason = "fewer than " + MIN_EPOCHS_TO_DECAY + " epochs are too few to decay over";
+			}
+			why.put(TrainOptions.SCHEDULER.name(), reason);
+			parts.add("schedule " + s.scheduler + " (" + reason + ")");
 		}
 		if (auto.contains(TrainOptions.PATIENCE.name())) {
 			String reason;

@@ -30,7 +30,7 @@ import org.lesionseg.unet.workflow.options.TrainOptions;
 class AutoSettingsTest {
 
 	private static final long GB = 1_000_000_000L;
-	private static final String[] ALL_AUTO = { "batch_size", "auto", "image_size", "auto", "learning_rate", "auto", "patience", "auto" };
+	private static final String[] ALL_AUTO = { "batch_size", "auto", "image_size", "auto", "learning_rate", "auto", "scheduler", "auto", "patience", "auto" };
 
 	@TempDir
 	Path dir;
@@ -73,7 +73,7 @@ class AutoSettingsTest {
 	void autoValuesFollowTheDataTheDeviceMemoryTheOptimizerAndTheEpochs() {
 		LabelledSource big = planes(20, 384), few = planes(5, 384);
 		TrainRequest adam = request(big, with(ALL_AUTO, "epochs", "40", "base_features", "32"));
-		assertEquals(Arrays.asList("image_size", "batch_size", "learning_rate", "patience"), new ArrayList<>(adam.auto));
+		assertEquals(Arrays.asList("image_size", "batch_size", "learning_rate", "scheduler", "patience"), new ArrayList<>(adam.auto));
 		TrainingSettings roomy = chosen(adam, big, 64 * GB), tight = chosen(adam, big, 8 * GB), tiny = chosen(adam, big, GB);
 		// the image size is the data's (a multiple of 2^4) while a batch of 2 fits; less memory halves it
 		assertEquals(384, roomy.imageSize);
@@ -84,12 +84,14 @@ class AutoSettingsTest {
 		assertTrue(tight.batchSize >= 2 && tight.batchSize < roomy.batchSize, "8 GB: " + tight.batchSize);
 		assertTrue(chosen(request(few, ALL_AUTO), few, 64 * GB).batchSize <= 3, "5 images leave 3 for training");
 		assertEquals(1e-3f, roomy.learningRate);
+		assertEquals("cosine:warmup=1,min=0.00001", roomy.scheduler, "40 epochs: warm up, then decay to 1% of adam's rate");
 		assertEquals(10, roomy.patience);
-		assertEquals(Arrays.asList("image_size", "batch_size", "learning_rate", "patience"), new ArrayList<>(roomy.auto.keySet()));
+		assertEquals(Arrays.asList("image_size", "batch_size", "learning_rate", "scheduler", "patience"), new ArrayList<>(roomy.auto.keySet()));
 		// sgd's usual rate; no validation images: nothing to stop early on
 		TrainingSettings sgd = chosen(request(big, with(ALL_AUTO, "optimizer", "sgd", "val_fraction", "0")), big, 64 * GB);
 		assertEquals(1e-2f, sgd.learningRate);
 		assertEquals(0, sgd.patience);
+		assertEquals("constant", chosen(request(big, with(ALL_AUTO, "epochs", "9")), big, 64 * GB).scheduler, "9 epochs are too few to decay over");
 		// a given value stays as given, and is not noted as auto
 		TrainingSettings given = chosen(request(big, "batch_size", "3", "image_size", "auto"), big, 64 * GB);
 		assertEquals(3, given.batchSize);
@@ -104,11 +106,11 @@ class AutoSettingsTest {
 	void autoOnAnOptionWithoutItIsOneLine() {
 		Map<String, String> epochs = new LinkedHashMap<>();
 		epochs.put("epochs", "auto");
-		assertEquals("epochs has no auto setting: give a whole number at least 1; auto works for image_size, batch_size, learning_rate or patience",
+		assertEquals("epochs has no auto setting: give a whole number at least 1; auto works for image_size, batch_size, learning_rate, scheduler or patience",
 			assertThrows(UnetException.class, () -> TrainOptions.SET.parse(epochs, Option.Where.FIJI)).getMessage());
 		Map<String, String> dropout = new LinkedHashMap<>();
 		dropout.put("--dropout", "AUTO");
-		assertEquals("--dropout has no auto setting: give a number at least 0 and less than 1; auto works for --image-size, --batch-size, --learning-rate or --patience",
+		assertEquals("--dropout has no auto setting: give a number at least 0 and less than 1; auto works for --image-size, --batch-size, --learning-rate, --scheduler or --patience",
 			assertThrows(UnetException.class, () -> TrainOptions.SET.parse(dropout, Option.Where.COMMAND_LINE)).getMessage());
 		// without auto the defaults stand, and nothing is noted
 		assertTrue(request(planes(4, 32)).auto.isEmpty());
@@ -138,7 +140,8 @@ class AutoSettingsTest {
 		assertEquals(32, stored.imageSize);
 		assertEquals(1e-3f, stored.learningRate);
 		assertEquals(5, stored.patience);
-		assertEquals(Arrays.asList("image_size", "batch_size", "learning_rate", "patience"), new ArrayList<>(stored.auto.keySet()));
+		assertEquals("constant", stored.scheduler, "one epoch: nothing to decay");
+		assertEquals(Arrays.asList("image_size", "batch_size", "learning_rate", "scheduler", "patience"), new ArrayList<>(stored.auto.keySet()));
 		assertFalse(stored.auto.get("batch_size").isEmpty());
 		// unet info (and UNet Engine Info) says which were chosen and why
 		assertTrue(InfoReport.lines(model, Spelling.COMMAND_LINE).contains("  auto batch_size: " + stored.auto.get("batch_size")), InfoReport.lines(model,

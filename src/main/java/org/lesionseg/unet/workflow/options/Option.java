@@ -66,6 +66,8 @@ public final class Option<T> {
 	private Function<T, String> checkMessage;
 	private String valueHint;
 	private boolean auto;
+	/** A text option one of whose own values is {@code auto} (listed with the numbers that take it). */
+	private boolean autoAmongValues;
 	private boolean frozen;
 
 	private Option(String name, Kind kind, Class<?> type, T defaultValue, String help) {
@@ -306,6 +308,17 @@ public final class Option<T> {
 	/** True if the word {@code auto} is a value of this option ({@link #auto()}). */
 	public boolean takesAuto() {
 		return auto;
+	}
+
+	/** Marks a text option that understands {@code auto} itself (e.g. a schedule chosen by the job). */
+	public Option<T> autoAmongValues() {
+		this.autoAmongValues = true;
+		return this;
+	}
+
+	/** True for the numbers that take auto and the text options that understand it. */
+	public boolean acceptsAuto() {
+		return auto || autoAmongValues;
 	}
 
 	/** True if the text is the word {@code auto}, in any case. */

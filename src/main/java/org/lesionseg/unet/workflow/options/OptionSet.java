@@ -231,7 +231,7 @@ public final class OptionSet {
 	private String autoOptionsText(Option.Where from) {
 		List<String> names = new ArrayList<>();
 		for (Option<?> o : options)
-			if (o.takesAuto() && available(o, from))
+			if (o.acceptsAuto() && available(o, from))
 				names.add(from == Option.Where.COMMAND_LINE ? o.commandLineFlag() : o.name());
 		return names.isEmpty() ? "" : "; auto works for " + Option.listOr(names);
 	}

@@ -112,8 +112,8 @@ public final class TrainOptions {
 	public static final Option<Boolean> CENTERED = Option
 		.flag("centered", D.centered, "RMSProp only: normalise by the centred second moment (PyTorch's centered)").advanced();
 	public static final Option<String> SCHEDULER = Option.text("scheduler", D.scheduler,
-		"constant, step:size=10,gamma=0.1, exponential:gamma=0.95, cosine:warmup=1,min=0, cyclic:base=1e-5,max=1e-3,half=2 or plateau:factor=0.5,patience=3")
-		.valueHint("SPEC").advanced();
+		"constant, step:size=10,gamma=0.1, exponential:gamma=0.95, cosine:warmup=1,min=0, cyclic:base=1e-5,max=1e-3,half=2, plateau:factor=0.5,patience=3 or auto (cosine:warmup=1 down to 1% of the rate; constant below 10 epochs)")
+		.valueHint("SPEC").autoAmongValues().advanced();
 	public static final Option<Integer> PATIENCE = Option
 		.integer("patience", D.patience, "Stop when validation Dice has not improved for this many epochs; 0 never stops early; auto: a quarter of the epochs, at least 5").min(0).auto();
 
