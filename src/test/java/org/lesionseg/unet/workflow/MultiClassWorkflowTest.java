@@ -139,6 +139,15 @@ class MultiClassWorkflowTest {
 			}));
 		assertEquals("mask img0.png has label value 3 but there are only 2 class(es) (bright,grey): give classes=3 and its names, or fix the label image "
 			+ "(0 = background, 1..2)", e.getMessage());
+
+		// test-time augmentation combines one probability map: refused for classes in one line that says what to do
+		UnetException tta = assertThrows(UnetException.class, () -> SegmentationJob.run(
+			SegmentRequest.builder(r.modelFile, ImageSource.files(one), Spelling.COMMAND_LINE).output(dir.resolve("pred3")).device("cpu")
+				.testTimeAugmentation(org.lesionseg.unet.core.predict.TestTimeAugmentation.Transforms.FLIPS).build(),
+			new SegmentationJob.Listener() {
+			}));
+		assertEquals("test-time augmentation is for binary models (one probability map); this network gives 3 maps, as a model of several classes does: "
+			+ "set test_time_augmentation to none", tta.getMessage());
 	}
 
 	@Test

@@ -113,8 +113,8 @@ public final class TestTimeAugmentation implements TileNetwork {
 		if (transforms.isEmpty())
 			throw new IllegalArgumentException("no transforms");
 		if (inner.outputMaps() > 2)
-			throw new UnetException("test-time augmentation takes networks with one probability map (and at most its spread); this one gives "
-				+ inner.outputMaps() + " maps");
+			throw new UnetException("test-time augmentation is for binary models (one probability map); this network gives " + inner.outputMaps()
+				+ " maps, as a model of several classes does: set test_time_augmentation to none");
 		this.inner = inner;
 		this.transforms = new ArrayList<>(transforms);
 		this.innerMaps = inner.outputMaps();
