@@ -23,8 +23,6 @@ public final class NativeMemory {
 
 	/** glibc's {@code M_MMAP_THRESHOLD} parameter of {@code mallopt}. */
 	private static final int M_MMAP_THRESHOLD = -3;
-	/** The threshold that gave the lowest peak (64 KiB did no better), for users who ask for one. */
-	public static final int SUGGESTED_THRESHOLD = 1 << 20;
 	/** What glibc does by itself, said by `unet info`. */
 	static final String LEFT_ALONE = "malloc as glibc sets it (unet.mmapThreshold=1m: about a quarter less peak memory, 1.5-5x slower steps; docs/benchmarks.md)";
 
