@@ -111,7 +111,7 @@ public final class TrainRequest {
 		policy = MultiClassData.maskPolicy(s, policy);
 		Set<String> auto = new LinkedHashSet<>();
 		for (Option<?> o : values.set().options())
-			if (values.isAuto(o) || (o == TrainOptions.SCHEDULER && Option.isAutoText(values.get(TrainOptions.SCHEDULER)))) // a text option: auto is one of its values
+			if (values.isAuto(o))
 				auto.add(o.name());
 		TrainRequest request = new TrainRequest(TrainingConfig.of(s), data, policy, values.get(CommonOptions.NORMALIZATION), modelFile, initialModel, resume, reportDir,
 			auto);
@@ -147,8 +147,7 @@ public final class TrainRequest {
 		if (v.get(TrainOptions.WEIGHT_DECAY) != null)
 			s.weightDecay = v.get(TrainOptions.WEIGHT_DECAY).floatValue();
 		s.centered = v.get(TrainOptions.CENTERED);
-		// auto is chosen with the other auto settings (AutoSettings), once the learning rate is known
-		s.scheduler = Option.isAutoText(v.get(TrainOptions.SCHEDULER)) ? "constant" : v.get(TrainOptions.SCHEDULER);
+		s.scheduler = v.get(TrainOptions.SCHEDULER); // the default while auto: AutoSettings chooses it once the learning rate is known
 		s.imageSize = v.get(TrainOptions.IMAGE_SIZE);
 		s.inputMode = v.get(TrainOptions.INPUT_MODE);
 		s.patchForeground = v.get(TrainOptions.PATCH_FOREGROUND);

@@ -210,8 +210,10 @@ public final class OptionSet {
 				throw new UnetException(o.name() + " is given twice (as '" + spelledAs.get(o) + "' and '" + key + "')");
 			spelledAs.put(o, key);
 			String named = from == Option.Where.COMMAND_LINE ? o.commandLineFlag() : o.name();
-			if (Option.isAutoText(text) && (o.kind() == Option.Kind.WHOLE_NUMBER || o.kind() == Option.Kind.NUMBER)) {
-				if (!o.takesAuto())
+			// auto: the job chooses the value (numbers that take it, and text options that understand it, e.g. scheduler);
+			// until then the option reads as its default
+			if (Option.isAutoText(text) && (o.kind() == Option.Kind.WHOLE_NUMBER || o.kind() == Option.Kind.NUMBER || o.acceptsAuto())) {
+				if (!o.acceptsAuto())
 					throw new UnetException(named + " has no auto setting: give " + (o.kind() == Option.Kind.NUMBER ? "a number" : "a whole number")
 						+ (o.rangeText().isEmpty() ? "" : " " + o.rangeText()) + autoOptionsText(from));
 				auto.add(o);
