@@ -10,34 +10,40 @@ import java.util.Locale;
 import ai.djl.engine.Engine;
 
 /**
- * Switches libtorch's oneDNN (MKL-DNN) CPU kernels off on CPUs that hide their cache topology, as
- * {@code torch.backends.mkldnn.enabled = False} does in Python.
+ * Keeps libtorch's oneDNN (MKL-DNN) CPU kernels exact on CPUs that hide their cache topology: it limits oneDNN to its
+ * SSE4.1 kernels there, and switches it off (as {@code torch.backends.mkldnn.enabled = False} does in Python) where
+ * even those disagree with libtorch's own kernels.
  * <p>
  * Why: some virtual machines (seen on an AMD EPYC Zen 5 Firecracker VM) answer the CPUID cache leaves
- * (0x8000001D, 4) with zeros. oneDNN then sizes its blocking for 1-byte caches, and its multi-threaded 3×3
- * convolution backward (jit:avx512_core backward_data, rarely also with ONEDNN_MAX_CPU_ISA=AVX2) returns NaN and
- * run-to-run different input gradients: training goes NaN within the first batches. With one thread, or with
- * oneDNN off, the same convolutions are exact and repeatable. The same VMs have no
- * {@code /sys/devices/system/cpu/cpu0/cache} (the kernel found no cache leaves either), NNPACK refuses to start
- * ("Unsupported hardware"), and OpenBLAS needs OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE there. That sysfs folder is
- * the test used here; NNPACK is switched off with oneDNN so that each convolution does not retry it.
+ * (0x8000001D, 4) with zeros. oneDNN's AVX-512, AVX2 and AVX kernels then go wrong: the multi-threaded 3×3
+ * convolution backward returns NaN and run-to-run different input gradients (training goes NaN within the first
+ * batches), and inference with some layer sizes is off by up to 0.3 in probability (InferenceKernelsTest, e.g. 2
+ * input channels and 6 base features). Its SSE4.1 kernels ({@code ONEDNN_MAX_CPU_ISA=SSE41}) agree with libtorch's
+ * reference kernels on every layer size tried and are still about twice as fast in training as libtorch without
+ * oneDNN (docs/benchmarks.md). The same VMs have no {@code /sys/devices/system/cpu/cpu0/cache} (the kernel found no
+ * cache leaves either), NNPACK refuses to start ("Unsupported hardware"), and OpenBLAS needs
+ * OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE there. That sysfs folder is the test used here; NNPACK is switched off on them
+ * so that each convolution does not retry it.
  * <p>
- * libtorch has no environment variable for this and DJL no API, so the two {@code at::Context} setters that
- * Python uses are called through JNA. Override with the system property or environment variable
- * {@code unet.onednn} / {@code UNET_ONEDNN}: {@code auto} (default), {@code on} (leave libtorch alone) or
- * {@code off}. With {@code auto} on such a CPU oneDNN is switched off for good: its forward kernels are wrong there
- * too (up to 0.1 in probability for some channel counts, e.g. 2 input channels and 6 base features; see
- * InferenceKernelsTest), so prediction and validation, which are slower without it, run in onnxruntime instead when
- * the runtime is left at auto ({@link #cpuInferenceWithoutOneDnn}). Nothing here ever throws: on failure oneDNN
- * stays as it was and {@link #state()} says why.
+ * oneDNN reads {@code ONEDNN_MAX_CPU_ISA} from the process environment when it creates its first kernel, so the
+ * variable is set through the C library (JNA) before the engine loads; a plugin cannot set it for the Fiji it runs
+ * in otherwise. Whether it took is then checked, not assumed: a few small convolutions (forward and backward, where
+ * the unlimited kernels fail) are compared with libtorch's own kernels, and oneDNN is switched off through the two
+ * {@code at::Context} setters that Python uses when they disagree (the variable came too late, or the CPU is wrong
+ * another way). Override with the system property or environment variable {@code unet.onednn} /
+ * {@code UNET_ONEDNN}: {@code auto} (default), {@code on} (leave libtorch alone) or {@code off}; a
+ * {@code ONEDNN_MAX_CPU_ISA} the user set is kept (and checked). CPU prediction and validation, 8-11x slower there
+ * with either choice than in onnxruntime, run in onnxruntime when the runtime is left at auto
+ * ({@link #engineInferenceIsSlow}). Nothing here ever throws: on failure oneDNN stays as it was and
+ * {@link #state()} says why.
  */
 public final class OneDnnSwitch {
 
 	private static String state;
 	/** Set where oneDNN goes off only around training steps (never now: kept for a CPU where only backward is wrong); null otherwise. */
 	private static Switch duringTraining;
-	/** True where auto switched oneDNN off because the CPU hides its cache sizes. */
-	private static boolean offByAuto;
+	/** True where auto limited oneDNN or switched it off because the CPU hides its cache sizes. */
+	private static boolean slowKernelsByAuto;
 	/** Training steps running now (several trainings may run in one JVM, e.g. in Fiji). */
 	private static int trainingSteps;
 
@@ -55,13 +61,14 @@ public final class OneDnnSwitch {
 			return;
 		String choice = choice();
 		boolean always = "off".equals(choice) || "false".equals(choice);
-		boolean training = !always && !("on".equals(choice) || "true".equals(choice)) && cacheTopologyHidden();
-		if (!always && !training) {
+		boolean affected = !always && !("on".equals(choice) || "true".equals(choice)) && cacheTopologyHidden();
+		if (!always && !affected) {
 			state = "oneDNN on (libtorch default)";
 			return;
 		}
-		String why = always ? "unet.onednn=" + choice
-			: "the CPU hides its cache sizes (no /sys/devices/system/cpu/cpu0/cache), where oneDNN's convolutions give NaN and wrong values";
+		String why = always ? "unet.onednn=" + choice : "the CPU hides its cache sizes (no /sys/devices/system/cpu/cpu0/cache)";
+		// before the engine loads: oneDNN reads its ISA limit once, when it creates its first kernel
+		String limit = affected ? limitInstructionSet() : null;
 		try {
 			if (!"PyTorch".equals(Engine.getInstance().getEngineName())) {
 				state = "oneDNN left alone (engine " + Engine.getInstance().getEngineName() + ")";
@@ -74,15 +81,41 @@ public final class OneDnnSwitch {
 			}
 			Switch mkldnn = new Switch(com.sun.jna.NativeLibrary.getInstance(library.toString()));
 			mkldnn.nnpack(false); // NNPACK refuses these CPUs anyway and would be retried on every convolution
+			String disagreement = null;
+			if (limit != null) {
+				disagreement = KernelCheck.disagreement(mkldnn);
+				if (disagreement == null) {
+					mkldnn.set(true);
+					slowKernelsByAuto = true;
+					state = "oneDNN on, " + limit + ": " + why + ", where its wider kernels give NaN and wrong values; checked against libtorch's own kernels";
+					return;
+				}
+			}
 			mkldnn.set(false);
 			if (mkldnn.enabled()) {
 				state = "oneDNN on: switching it off had no effect (" + why + ")";
 				return;
 			}
-			offByAuto = !always;
-			state = "oneDNN off: " + why;
+			slowKernelsByAuto = !always;
+			state = "oneDNN off: " + why + (always ? "" : limit == null ? ", where its convolutions give NaN and wrong values"
+				: "; its kernels, " + limit + ", still disagreed with libtorch's own (" + disagreement + ")");
 		} catch (RuntimeException | LinkageError e) {
 			state = "oneDNN on: could not switch it off (" + e + "; " + why + ")";
+		}
+	}
+
+	/** The oneDNN ISA limit for an affected CPU: the user's, or SSE4.1 set now; null if it cannot be set. */
+	private static String limitInstructionSet() {
+		for (String name : new String[] { "ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA" }) {
+			String own = System.getenv(name);
+			if (own != null && !own.trim().isEmpty())
+				return "limited by " + name + "=" + own.trim();
+		}
+		try {
+			int failed = com.sun.jna.NativeLibrary.getInstance("c").getFunction("setenv").invokeInt(new Object[] { "ONEDNN_MAX_CPU_ISA", "SSE41", 0 });
+			return failed == 0 ? "limited to its SSE4.1 kernels" : null;
+		} catch (RuntimeException | LinkageError e) {
+			return null; // no C library reachable: oneDNN goes off instead
 		}
 	}
 
@@ -121,17 +154,18 @@ public final class OneDnnSwitch {
 	}
 
 	/**
-	 * True where auto found a CPU whose oneDNN kernels are wrong and switched them off: the engine's CPU inference is
-	 * then exact but several times slower, and CPU prediction is better run in onnxruntime.
+	 * True where auto found a CPU whose wider oneDNN kernels are wrong and limited or switched them off: the engine's
+	 * CPU inference is then exact but 8-11x slower than onnxruntime's (docs/benchmarks.md), so CPU prediction is better
+	 * run in onnxruntime.
 	 */
-	public static synchronized boolean cpuInferenceWithoutOneDnn() {
+	public static synchronized boolean engineInferenceIsSlow() {
 		apply();
-		return offByAuto;
+		return slowKernelsByAuto;
 	}
 
-	/** True when inference on this device is better run in onnxruntime: a CPU where {@link #cpuInferenceWithoutOneDnn}. */
+	/** True when inference on this device is better run in onnxruntime: a CPU where {@link #engineInferenceIsSlow}. */
 	public static boolean prefersOnnxruntime(ai.djl.Device device) {
-		return !device.isGpu() && cpuInferenceWithoutOneDnn();
+		return !device.isGpu() && engineInferenceIsSlow();
 	}
 
 	/** Whether training steps in this JVM run without oneDNN (always, or only during the steps). */
@@ -140,7 +174,7 @@ public final class OneDnnSwitch {
 	}
 
 	/** libtorch's global switches, called through JNA as Python's torch.backends.mkldnn.enabled does. */
-	private static final class Switch {
+	private static final class Switch implements KernelCheck.Toggle {
 		private final com.sun.jna.NativeLibrary torch;
 		private final com.sun.jna.Pointer context;
 
@@ -149,7 +183,8 @@ public final class OneDnnSwitch {
 			this.context = torch.getFunction("_ZN2at13globalContextEv").invokePointer(new Object[0]);
 		}
 
-		void set(boolean enabled) {
+		@Override
+		public void set(boolean enabled) {
 			torch.getFunction("_ZN2at7Context20setUserEnabledMkldnnEb").invokeVoid(new Object[] { context, enabled });
 		}
 
