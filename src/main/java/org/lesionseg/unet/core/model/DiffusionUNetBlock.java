@@ -153,6 +153,10 @@ public final class DiffusionUNetBlock extends AbstractBlock {
 
 	@Override
 	protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+		return ScratchForward.run(inputs, in -> forwardLayers(store, in, training, params));
+	}
+
+	private NDList forwardLayers(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
 		NDArray m = inputs.get(0), c = inputs.get(1), t = inputs.get(2);
 		NDArray embedding = timeEmbedding(store, t, training);
 		int projection = 0;

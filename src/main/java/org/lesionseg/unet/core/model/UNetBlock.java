@@ -60,6 +60,10 @@ public final class UNetBlock extends AbstractBlock {
 
 	@Override
 	protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+		return ScratchForward.run(inputs, in -> forwardLayers(store, in, training, params));
+	}
+
+	private NDList forwardLayers(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
 		NDArray x = inputs.singletonOrThrow();
 		List<NDArray> skips = new ArrayList<>();
 		for (Block encoder : encoders) {
