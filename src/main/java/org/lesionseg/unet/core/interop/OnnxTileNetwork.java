@@ -35,11 +35,25 @@ public final class OnnxTileNetwork implements TileNetwork, AutoCloseable {
 	 * @param threads       intra-op threads (0: onnxruntime's choice)
 	 */
 	public OnnxTileNetwork(byte[] model, boolean outputsLogits, int threads) {
+		this(model, outputsLogits, threads, true);
+	}
+
+	/**
+	 * @param pooledMemory false for a short-lived session beside a training (one validation pass): without
+	 *                     onnxruntime's memory arena and its per-shape memory plans, it allocates as it goes and gives
+	 *                     the memory back at once; in the end-to-end bench validation took 0.26 instead of 0.51 s
+	 *                     (15 images, 2 runs each), peak memory unchanged
+	 */
+	public OnnxTileNetwork(byte[] model, boolean outputsLogits, int threads, boolean pooledMemory) {
 		this.environment = OrtEnvironment.getEnvironment();
 		this.outputsLogits = outputsLogits;
 		try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
 			if (threads > 0)
 				options.setIntraOpNumThreads(threads);
+			if (!pooledMemory) {
+				options.setCPUArenaAllocator(false);
+				options.setMemoryPatternOptimization(false);
+			}
 			this.session = environment.createSession(model, options);
 		} catch (OrtException e) {
 			throw new UnetException("onnxruntime cannot read this ONNX network: " + e.getMessage(), e);

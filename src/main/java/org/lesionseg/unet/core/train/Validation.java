@@ -153,7 +153,7 @@ final class Validation {
 	}
 
 	static OnnxTileNetwork onnxWhereFaster(ai.djl.nn.Block unet, NDManager manager) {
-		return OneDnnSwitch.prefersOnnxruntime(manager.getDevice()) ? new OnnxTileNetwork(UNetOnnx.export(unet, "unet", "validation"), false, 0) : null;
+		return OneDnnSwitch.prefersOnnxruntime(manager.getDevice()) ? new OnnxTileNetwork(UNetOnnx.export(unet, "unet", "validation"), false, 0, false) : null;
 	}
 
 	/** The loss of probabilities against 0/1 truth, on the logits the probabilities came from (clamped away from 0 and 1). */
