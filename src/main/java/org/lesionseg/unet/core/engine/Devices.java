@@ -131,8 +131,11 @@ public final class Devices {
 		for (int i = 0; i < devices.length; i++)
 			sb.append(i == 0 ? "" : ", ").append(devices[i].isGpu() ? "GPU " + devices[i].getDeviceId() : "CPU");
 		sb.append(" (").append(engineDescription()).append(')');
-		if (!devices[0].isGpu())
+		if (!devices[0].isGpu()) {
 			sb.append(gpuCount() == 0 ? " - no GPU visible to PyTorch, running on the CPU" : " - CPU chosen although a GPU is visible");
+			if (OneDnnSwitch.brief() != null)
+				sb.append("; CPU kernels: ").append(OneDnnSwitch.brief()).append(" (unet info says why)");
+		}
 		sb.append(placement(devices, System.getenv()));
 		return sb.toString();
 	}

@@ -148,6 +148,17 @@ public final class OneDnnSwitch {
 	private static final Scope NOTHING = () -> {
 	};
 
+	/**
+	 * What the device line adds for a CPU whose kernels are not libtorch's default, e.g. "oneDNN on, limited to its
+	 * SSE4.1 kernels" or "oneDNN off"; null where libtorch is left as it is (or before {@link #apply} ran).
+	 */
+	public static synchronized String brief() {
+		if (state == null || !(state.startsWith("oneDNN on, limited") || state.startsWith("oneDNN off")))
+			return null;
+		int colon = state.indexOf(':');
+		return colon < 0 ? state : state.substring(0, colon);
+	}
+
 	/** What {@link #apply} did, for reports and tests (null before it ran). */
 	public static synchronized String state() {
 		return state;

@@ -30,6 +30,8 @@ class OneDnnSwitchTest {
 		assumeAffectedCpu();
 		String state = probe(Map.of());
 		assertTrue(state.startsWith(LIMITED) && state.endsWith("checked against libtorch's own kernels"), state);
+		// and the device line says so
+		assertTrue(probe(Map.of(), "device-line").endsWith("running on the CPU; CPU kernels: oneDNN on, limited to its SSE4.1 kernels (unet info says why)"));
 	}
 
 	@Test
@@ -46,7 +48,9 @@ class OneDnnSwitchTest {
 	@Test
 	void offAndOnAreObeyed() throws Exception {
 		assertEquals("oneDNN off: unet.onednn=off", probe(Map.of("UNET_ONEDNN", "off")));
+		assertTrue(probe(Map.of("UNET_ONEDNN", "off"), "device-line").endsWith("; CPU kernels: oneDNN off (unet info says why)"));
 		assertEquals("oneDNN on (libtorch default)", probe(Map.of("UNET_ONEDNN", "on")));
+		assertTrue(probe(Map.of("UNET_ONEDNN", "on"), "device-line").endsWith("running on the CPU"), "nothing added where libtorch is left alone");
 	}
 
 	@Test
@@ -75,13 +79,13 @@ class OneDnnSwitchTest {
 		return out.substring(out.lastIndexOf('\n') + 1);
 	}
 
-	/** The probe: optionally runs a convolution first, then applies the switch and prints its state. */
+	/** The probe: optionally runs a convolution first, then applies the switch and prints its state (or the device line). */
 	public static void main(String[] args) {
 		if (args.length > 0 && args[0].equals("convolution-first"))
 			try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
 				Conv2d.conv2d(m.ones(new Shape(1, 2, 8, 8)), m.ones(new Shape(4, 2, 3, 3)), null, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1);
 			}
 		OneDnnSwitch.apply();
-		System.out.println(OneDnnSwitch.state());
+		System.out.println(args.length > 0 && args[0].equals("device-line") ? Devices.describe(new Device[] { Device.cpu() }) : OneDnnSwitch.state());
 	}
 }
