@@ -31,7 +31,7 @@ class OneDnnSwitchTest {
 		String state = probe(Map.of());
 		assertTrue(state.startsWith(LIMITED) && state.endsWith("checked against libtorch's own kernels"), state);
 		// and the device line says so
-		assertTrue(probe(Map.of(), "device-line").endsWith("running on the CPU; CPU kernels: oneDNN on, limited to its SSE4.1 kernels (unet info says why)"));
+		assertTrue(probe(Map.of(), "device-line").endsWith("running on the CPU; CPU kernels: oneDNN on, limited to its SSE4.1 kernels (why: UNet Engine Info, or unet info)"));
 	}
 
 	@Test
@@ -48,7 +48,7 @@ class OneDnnSwitchTest {
 	@Test
 	void offAndOnAreObeyed() throws Exception {
 		assertEquals("oneDNN off: unet.onednn=off", probe(Map.of("UNET_ONEDNN", "off")));
-		assertTrue(probe(Map.of("UNET_ONEDNN", "off"), "device-line").endsWith("; CPU kernels: oneDNN off (unet info says why)"));
+		assertTrue(probe(Map.of("UNET_ONEDNN", "off"), "device-line").endsWith("; CPU kernels: oneDNN off (why: UNet Engine Info, or unet info)"));
 		assertEquals("oneDNN on (libtorch default)", probe(Map.of("UNET_ONEDNN", "on")));
 		assertTrue(probe(Map.of("UNET_ONEDNN", "on"), "device-line").endsWith("running on the CPU"), "nothing added where libtorch is left alone");
 	}
