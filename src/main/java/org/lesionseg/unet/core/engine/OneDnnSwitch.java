@@ -19,8 +19,8 @@ import ai.djl.engine.Engine;
  * convolution backward returns NaN and run-to-run different input gradients (training goes NaN within the first
  * batches), and inference with some layer sizes is off by up to 0.3 in probability (InferenceKernelsTest, e.g. 2
  * input channels and 6 base features). Its SSE4.1 kernels ({@code ONEDNN_MAX_CPU_ISA=SSE41}) agree with libtorch's
- * reference kernels on every layer size tried and are still about twice as fast in training as libtorch without
- * oneDNN (docs/benchmarks.md). The same VMs have no {@code /sys/devices/system/cpu/cpu0/cache} (the kernel found no
+ * reference kernels on every layer size tried, and trained 2.7-3.7x faster end to end than libtorch without oneDNN
+ * (docs/benchmarks.md). The same VMs have no {@code /sys/devices/system/cpu/cpu0/cache} (the kernel found no
  * cache leaves either), NNPACK refuses to start ("Unsupported hardware"), and OpenBLAS needs
  * OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE there. That sysfs folder is the test used here; NNPACK is switched off on them
  * so that each convolution does not retry it.
@@ -32,8 +32,8 @@ import ai.djl.engine.Engine;
  * {@code at::Context} setters that Python uses when they disagree (the variable came too late, or the CPU is wrong
  * another way). Override with the system property or environment variable {@code unet.onednn} /
  * {@code UNET_ONEDNN}: {@code auto} (default), {@code on} (leave libtorch alone) or {@code off}; a
- * {@code ONEDNN_MAX_CPU_ISA} the user set is kept (and checked). CPU prediction and validation, 8-11x slower there
- * with either choice than in onnxruntime, run in onnxruntime when the runtime is left at auto
+ * {@code ONEDNN_MAX_CPU_ISA} the user set is kept (and checked). CPU prediction and validation, 8-11x slower in libtorch
+ * there than in onnxruntime, run in onnxruntime when the runtime is left at auto
  * ({@link #engineInferenceIsSlow}). Nothing here ever throws: on failure oneDNN stays as it was and
  * {@link #state()} says why.
  */
