@@ -19,7 +19,7 @@ import ai.djl.engine.Engine;
  * convolution backward returns NaN and run-to-run different input gradients (training goes NaN within the first
  * batches), and inference with some layer sizes is off by up to 0.3 in probability (InferenceKernelsTest, e.g. 2
  * input channels and 6 base features). Its SSE4.1 kernels ({@code ONEDNN_MAX_CPU_ISA=SSE41}) agree with libtorch's
- * reference kernels on every layer size tried, and trained 2.7-3.7x faster end to end than libtorch without oneDNN
+ * reference kernels on every layer size tried, and trained about 2-3x faster end to end than libtorch without oneDNN
  * (docs/benchmarks.md). The same VMs have no {@code /sys/devices/system/cpu/cpu0/cache} (the kernel found no
  * cache leaves either), NNPACK refuses to start ("Unsupported hardware"), and OpenBLAS needs
  * OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE there. That sysfs folder is the test used here; NNPACK is switched off on them
