@@ -133,8 +133,9 @@ public final class Devices {
 		sb.append(" (").append(engineDescription()).append(')');
 		if (!devices[0].isGpu()) {
 			sb.append(gpuCount() == 0 ? " - no GPU visible to PyTorch, running on the CPU" : " - CPU chosen although a GPU is visible");
-			if (OneDnnSwitch.brief() != null)
-				sb.append("; CPU kernels: ").append(OneDnnSwitch.brief()).append(" (why: UNet Engine Info, or unet info)");
+			String kernels = OneDnnSwitch.brief();
+			if (kernels != null)
+				sb.append("; CPU kernels: ").append(kernels).append(" (why: UNet Engine Info, or unet info)");
 		}
 		sb.append(placement(devices, System.getenv()));
 		return sb.toString();

@@ -14,8 +14,8 @@ import ai.djl.training.GradientCollector;
 /**
  * Compares oneDNN's convolution kernels with libtorch's own on this CPU: the U-Net's 3×3 convolution, forward and
  * backward, on the small layer sizes where oneDNN's wider kernels went wrong on
- * CPUs that hide their cache sizes (NaN or run-to-run different input gradients, see {@link OneDnnSwitch}). Takes a
- * few tens of milliseconds.
+ * CPUs that hide their cache sizes (NaN or run-to-run different input gradients, see {@link OneDnnSwitch}). Adds
+ * about 0.3 s to the engine's start on such CPUs (only there: elsewhere oneDNN is left as libtorch sets it).
  */
 final class KernelCheck {
 

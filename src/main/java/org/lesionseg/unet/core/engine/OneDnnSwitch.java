@@ -40,6 +40,8 @@ import ai.djl.engine.Engine;
 public final class OneDnnSwitch {
 
 	private static String state;
+	/** What the device line says of the CPU kernels where they are not libtorch's default; null otherwise. */
+	private static String brief;
 	/** Set where oneDNN goes off only around training steps (never now: kept for a CPU where only backward is wrong); null otherwise. */
 	private static Switch duringTraining;
 	/** True where auto limited oneDNN or switched it off because the CPU hides its cache sizes. */
@@ -87,7 +89,8 @@ public final class OneDnnSwitch {
 				if (disagreement == null) {
 					mkldnn.set(true);
 					slowKernelsByAuto = true;
-					state = "oneDNN on, " + limit + ": " + why + ", where its wider kernels give NaN and wrong values; checked against libtorch's own kernels";
+					brief = "oneDNN on, " + limit;
+					state = brief + ": " + why + ", where its wider kernels give NaN and wrong values; checked against libtorch's own kernels";
 					return;
 				}
 			}
@@ -97,7 +100,8 @@ public final class OneDnnSwitch {
 				return;
 			}
 			slowKernelsByAuto = !always;
-			state = "oneDNN off: " + why + (always ? "" : limit == null ? ", where its convolutions give NaN and wrong values"
+			brief = "oneDNN off";
+			state = brief + ": " + why + (always ? "" : limit == null ? ", where its convolutions give NaN and wrong values"
 				: "; its kernels, " + limit + ", still disagreed with libtorch's own (" + disagreement + ")");
 		} catch (RuntimeException | LinkageError e) {
 			state = "oneDNN on: could not switch it off (" + e + "; " + why + ")";
@@ -153,10 +157,7 @@ public final class OneDnnSwitch {
 	 * SSE4.1 kernels" or "oneDNN off"; null where libtorch is left as it is (or before {@link #apply} ran).
 	 */
 	public static synchronized String brief() {
-		if (state == null || !(state.startsWith("oneDNN on, limited") || state.startsWith("oneDNN off")))
-			return null;
-		int colon = state.indexOf(':');
-		return colon < 0 ? state : state.substring(0, colon);
+		return brief;
 	}
 
 	/** What {@link #apply} did, for reports and tests (null before it ran). */
